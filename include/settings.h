@@ -1,0 +1,89 @@
+/*
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * settings.h: the command line, parsed once by options.c and read-only
+ * afterwards. Plain data; strings point into argv or are owned by the
+ * struct (freed by settings_free()).
+ */
+#ifndef EVPERF_SETTINGS_H
+#define EVPERF_SETTINGS_H
+
+#include "compat.h"
+
+#define EVPERF_DEFAULT_PORT 5201
+#define EVPERF_DEFAULT_TCP_BLKSIZE (128 * 1024)
+#define EVPERF_DEFAULT_UDP_RATE (1024 * 1024) /* bits/s, iperf3's "1M" */
+#define EVPERF_MAX_STREAMS 128
+#define EVPERF_MAX_BLOCKSIZE (1024 * 1024)
+#define EVPERF_MAX_UDP_BLOCKSIZE 65507
+#define EVPERF_MAX_TCP_BUFFER (512 * 1024 * 1024)
+#define EVPERF_MAX_TIME 86400
+#define EVPERF_MAX_OMIT 600
+#define EVPERF_MAX_MSS 9216
+#define EVPERF_MAX_BURST 1000
+#define EVPERF_DEFAULT_RCV_TIMEOUT_MS 120000
+
+enum role {
+	ROLE_NONE = 0,
+	ROLE_CLIENT,
+	ROLE_SERVER,
+};
+
+enum proto_kind {
+	PROTO_TCP = 0,
+	PROTO_UDP,
+};
+
+struct settings {
+	enum role role;
+	const char *host;	/* -c HOST, exactly as given */
+	const char *bind_host;	/* -B; NULL = any */
+	int port;		/* -p, default 5201 */
+	int cport;		/* --cport; 0 = ephemeral */
+	int family;		/* AF_UNSPEC, or AF_INET (-4) / AF_INET6 (-6) */
+	enum proto_kind proto;	/* -u selects PROTO_UDP */
+
+	int duration;		/* -t seconds; default 10, 0 with -n/-k */
+	uint64_t bytes;		/* -n; 0 = unused */
+	uint64_t blocks;	/* -k; 0 = unused */
+	int parallel;		/* -P, default 1 */
+	bool reverse;		/* -R */
+	bool bidir;		/* --bidir */
+	int blksize;		/* -l; 0 = protocol default (TCP 128 KiB) */
+	int window;		/* -w bytes; 0 = OS default */
+	uint64_t rate;		/* -b bits/s per stream; 0 = unlimited */
+	int burst;		/* -b RATE/N; 0 = none */
+	double interval;	/* -i seconds, default 1; 0 = no intervals */
+	int omit;		/* -O seconds */
+	char format;		/* -f: 'a' (adaptive), k m g t K M G T */
+
+	bool nodelay;		/* -N */
+	int mss;		/* -M; 0 = default */
+	const char *congestion; /* -C; NULL = default */
+	int tos;		/* -S / --tos / --dscp */
+	const char *title;	/* -T */
+	const char *extra_data; /* --extra-data */
+
+	bool one_off;		/* -1 */
+	bool json;		/* -J */
+	bool verbose;		/* -V */
+	bool debug;		/* -d */
+	bool get_server_output; /* --get-server-output */
+	bool forceflush;	/* --forceflush */
+	bool udp_counters_64bit; /* --udp-counters-64bit */
+	bool daemon;		/* -D */
+	const char *pidfile;	/* -I / --pidfile */
+	const char *logfile;	/* --logfile */
+	const char *timestamp_fmt; /* --timestamps[=FMT]; NULL = off */
+	int connect_timeout_ms; /* --connect-timeout; -1 = none */
+	int rcv_timeout_ms;	/* --rcv-timeout, default 120000 */
+	int idle_timeout;	/* --idle-timeout seconds (server); 0 = off */
+
+	bool show_version;	/* -v */
+	bool show_help;		/* -h */
+
+	/* Test switch, documented as such: never send the bidir role flag. */
+	bool no_role_flag;	/* --no-role-flag (hidden) */
+};
+
+#endif /* EVPERF_SETTINGS_H */
