@@ -86,7 +86,7 @@ enum ie_code {
 	IE_SETPACING = 140,
 	IE_SETBUF2 = 141,
 	IE_AUTHTEST = 142,
-	IE_NOMSG = 144,		/* idle timeout for receiving data */
+	IE_NOMSG = 144, /* idle timeout for receiving data */
 	IE_SETDONTFRAGMENT = 145,
 	IE_CNTLKA = 151,
 	IE_SERVERTESTDURATIONEXPIRED = 160,
@@ -101,10 +101,10 @@ enum ie_code {
 	IE_STREAMCLOSE = 207,
 	IE_STREAMID = 208,
 	/* evperf's own, outside iperf3's ranges; never sent to a stock peer. */
-	IE_CONNECTTIMEOUT = 900,	/* connect --connect-timeout expired */
-	IE_CTRLTIMEOUT = 901,		/* peer silent on the control channel */
-	IE_BADLEN = 902,		/* JSON length over the cap */
-	IE_BADJSON = 903,		/* JSON did not parse */
+	IE_CONNECTTIMEOUT = 900, /* connect --connect-timeout expired */
+	IE_CTRLTIMEOUT = 901, /* peer silent on the control channel */
+	IE_BADLEN = 902, /* JSON length over the cap */
+	IE_BADJSON = 903, /* JSON did not parse */
 };
 
 /*

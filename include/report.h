@@ -35,28 +35,28 @@
 struct rpt_start {
 	bool client;
 	/* "on connect": */
-	const char *connecting_host;	/* client: -c argument as given */
-	int port;			/* client: server port */
+	const char *connecting_host; /* client: -c argument as given */
+	int port; /* client: server port */
 	char accepted_host[RPT_HOST_LEN]; /* server: control peer address */
 	int accepted_port;
-	char cookie[37];		/* 36 characters + NUL */
-	int ctrl_mss;			/* client: control socket MSS (-V line) */
-	int tcp_mss;			/* -M value, 0 if not set */
-	int tcp_mss_default;		/* client: control MSS; server: 0 */
-	int64_t timesecs;		/* Unix time at "on connect" */
+	char cookie[37]; /* 36 characters + NUL */
+	int ctrl_mss; /* client: control socket MSS (-V line) */
+	int tcp_mss; /* -M value, 0 if not set */
+	int tcp_mss_default; /* client: control MSS; server: 0 */
+	int64_t timesecs; /* Unix time at "on connect" */
 	int64_t timemillisecs;
 	/* TEST_START: */
-	int sock_bufsize;		/* -w (0 = OS default) */
+	int sock_bufsize; /* -w (0 = OS default) */
 	int sndbuf_actual, rcvbuf_actual; /* getsockopt on first stream */
 	enum proto_kind proto;
-	int num_streams;		/* -P */
+	int num_streams; /* -P */
 	int blksize;
 	int omit;
 	int duration;
 	uint64_t bytes, blocks;
 	bool reverse, bidir;
 	int tos;
-	uint64_t target_bitrate;	/* bits/s, 0 = unlimited */
+	uint64_t target_bitrate; /* bits/s, 0 = unlimited */
 	uint64_t fq_rate;
 	double interval;
 	const char *title, *extra_data; /* NULL = absent */
@@ -64,8 +64,8 @@ struct rpt_start {
 
 /* One data connection (start.connected[], "[  5] local ... connected"). */
 struct rpt_conn {
-	int socket;			/* local fd */
-	char local_host[RPT_HOST_LEN];	/* ::ffff: prefix already stripped */
+	int socket; /* local fd */
+	char local_host[RPT_HOST_LEN]; /* ::ffff: prefix already stripped */
 	int local_port;
 	char remote_host[RPT_HOST_LEN];
 	int remote_port;
@@ -74,20 +74,20 @@ struct rpt_conn {
 /* One stream's numbers over one reporting interval. */
 struct rpt_stream_iv {
 	int socket;
-	bool sender;		/* the local stream sends */
-	bool omitted;		/* interval lies in the -O period */
-	double start, end;	/* seconds since stream start (restart after -O) */
-	uint64_t bytes;		/* moved by this side in the interval */
-	bool has_tcpinfo;	/* local sender with TCP_INFO: print Retr/Cwnd */
-	int64_t retransmits;	/* in this interval */
-	uint64_t snd_cwnd;	/* bytes */
-	uint64_t snd_wnd;	/* bytes */
-	uint64_t rtt, rttvar;	/* microseconds */
+	bool sender; /* the local stream sends */
+	bool omitted; /* interval lies in the -O period */
+	double start, end; /* seconds since stream start (restart after -O) */
+	uint64_t bytes; /* moved by this side in the interval */
+	bool has_tcpinfo; /* local sender with TCP_INFO: print Retr/Cwnd */
+	int64_t retransmits; /* in this interval */
+	uint64_t snd_cwnd; /* bytes */
+	uint64_t snd_wnd; /* bytes */
+	uint64_t rtt, rttvar; /* microseconds */
 	uint64_t pmtu, reorder;
 	/* UDP only: */
-	uint64_t packets;	/* sent, or increase of highest sequence */
-	int64_t lost;		/* increase of lost count */
-	double jitter_s;	/* running jitter at interval end, seconds */
+	uint64_t packets; /* sent, or increase of highest sequence */
+	int64_t lost; /* increase of lost count */
+	double jitter_s; /* running jitter at interval end, seconds */
 	uint64_t out_of_order;
 };
 
@@ -108,31 +108,31 @@ struct rpt_interval {
 /* One stream's totals for the summary (see protocol reference 6.5). */
 struct rpt_stream_end {
 	int socket;
-	bool sender;		/* the local stream sends */
-	uint64_t bytes_sent;	/* B_snd after omit (local or from the peer) */
+	bool sender; /* the local stream sends */
+	uint64_t bytes_sent; /* B_snd after omit (local or from the peer) */
 	uint64_t bytes_received; /* B_rcv after omit (local or from the peer) */
-	double snd_seconds;	/* T_snd (first stream of the test) */
-	double rcv_seconds;	/* T_rcv (first stream of the test) */
-	double local_seconds;	/* local first-stream duration */
-	bool has_retrans;	/* the sending end has retransmit counts */
-	int64_t retransmits;	/* total after omit, sending end */
+	double snd_seconds; /* T_snd (first stream of the test) */
+	double rcv_seconds; /* T_rcv (first stream of the test) */
+	double local_seconds; /* local first-stream duration */
+	bool has_retrans; /* the sending end has retransmit counts */
+	int64_t retransmits; /* total after omit, sending end */
 	uint64_t max_snd_cwnd, max_snd_wnd; /* local TCP_INFO samples */
 	uint64_t max_rtt, min_rtt, mean_rtt;
 	uint64_t reorder;
 	/* UDP only: */
-	double jitter_s;	/* receiver's jitter, seconds */
-	int64_t lost;		/* after omit */
-	uint64_t packets;	/* sender count if known, else receiver's */
+	double jitter_s; /* receiver's jitter, seconds */
+	int64_t lost; /* after omit */
+	uint64_t packets; /* sender count if known, else receiver's */
 	uint64_t out_of_order;
 };
 
 struct rpt_end {
 	size_t nstreams;
-	const struct rpt_stream_end *streams;	/* same order as intervals */
-	bool peer_known;	/* false on the server: print only local lines */
+	const struct rpt_stream_end *streams; /* same order as intervals */
+	bool peer_known; /* false on the server: print only local lines */
 	double cpu_host_total, cpu_host_user, cpu_host_system;
 	double cpu_remote_total, cpu_remote_user, cpu_remote_system;
-	const char *sender_congestion;	 /* NULL = key absent */
+	const char *sender_congestion; /* NULL = key absent */
 	const char *receiver_congestion; /* NULL = key absent */
 };
 
@@ -143,8 +143,8 @@ struct reporter;
  * --logfile); err receives errors and warnings (stderr or the --logfile).
  * With capture set, every human line is also kept for --get-server-output.
  */
-struct reporter *report_new(const struct settings *s, bool client, FILE *out,
-    FILE *err, bool capture);
+struct reporter *report_new(
+    const struct settings *s, bool client, FILE *out, FILE *err, bool capture);
 void report_free(struct reporter *r);
 
 void report_on_connect(struct reporter *r, const struct rpt_start *st);
@@ -164,14 +164,14 @@ void report_set_server_output_json(struct reporter *r, cJSON *json);
 void report_set_server_output_text(struct reporter *r, const char *text);
 
 /* Server with --get-server-output: its document so far, or its text. */
-cJSON *report_dup_json(const struct reporter *r);	/* caller frees */
+cJSON *report_dup_json(const struct reporter *r); /* caller frees */
 const char *report_captured_text(const struct reporter *r);
 
 /* Print the final JSON document (-J), or the closing human lines. */
 void report_finish(struct reporter *r);
 
 /* Server banner (human mode only; nothing with -J). */
-void report_server_banner(const struct settings *s, FILE *out, int port,
-    int testno);
+void report_server_banner(
+    const struct settings *s, FILE *out, int port, int testno);
 
 #endif /* EVPERF_REPORT_H */

@@ -92,8 +92,8 @@ xcalloc(size_t n, size_t size)
 	if (n == 0 || size == 0)
 		n = size = 1;
 	if ((p = calloc(n, size)) == NULL)
-		fatalx("xcalloc: out of memory allocating %zu*%zu bytes", n,
-		    size);
+		fatalx(
+		    "xcalloc: out of memory allocating %zu*%zu bytes", n, size);
 	return p;
 }
 

@@ -1,6 +1,201 @@
-int main(void);
-int
-main(void)
+/*
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * main.c: argv -> settings -> event base -> client or server -> exit code.
+ * The only place that exits, opens the log file, daemonizes, writes the
+ * pid file and turns signals into loop events.
+ */
+#include "compat.h"
+
+#include <sys/utsname.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include <cjson/cJSON.h>
+
+#include "log.h"
+#include "options.h"
+#include "report.h"
+#include "server.h"
+#include "session.h"
+
+struct app {
+	struct event_base *base;
+	struct settings set;
+	struct session_out out;
+	struct session *sess; /* client */
+	struct server *srv; /* server */
+	int exit_code;
+};
+
+static void
+main_client_done(struct session *sess, void *arg)
 {
-	return 0;
+	struct app *app = arg;
+
+	app->exit_code = session_error(sess) != 0;
+	event_base_loopexit(app->base, NULL);
+}
+
+static void
+main_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct app *app = arg;
+
+	if (app->sess != NULL)
+		session_interrupt(app->sess);
+	else if (app->srv != NULL)
+		server_interrupt(app->srv);
+	else
+		event_base_loopexit(app->base, NULL);
+}
+
+static void
+main_version(void)
+{
+	struct utsname u;
+
+	printf("iperf 3.21 (evperf %s; libevent %s, cJSON %s)\n",
+	    EVPERF_VERSION, event_get_version(), cJSON_Version());
+	if (uname(&u) == 0)
+		printf("%s %s %s %s %s\n", u.sysname, u.nodename, u.release,
+		    u.version, u.machine);
+}
+
+/* Refuse a pid file that names a live process; write ours, no newline. */
+static int
+main_pidfile(const char *path)
+{
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY)) != -1) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			buf[n] = '\0';
+			if (atoi(buf) > 0 && kill(atoi(buf), 0) == 0) {
+				errno = EEXIST;
+				return -1;
+			}
+		}
+	}
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
+		return -1;
+	n = snprintf(buf, sizeof(buf), "%d", (int)getpid());
+	if (write(fd, buf, (size_t)n) != n) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+static void
+main_parse(struct app *app, int argc, char **argv)
+{
+	char *cause = NULL;
+
+	if (options_parse(&app->set, argc, argv, &cause) == -1) {
+		fprintf(stderr, "iperf3: %s\n", cause);
+		options_usage_hint(stderr);
+		free(cause);
+		exit(1);
+	}
+	if (app->set.show_help) {
+		options_usage(stdout);
+		exit(0);
+	}
+	if (app->set.show_version) {
+		main_version();
+		exit(0);
+	}
+}
+
+static void
+main_setup_output(struct app *app)
+{
+	FILE *fp;
+
+	app->out.out = stdout;
+	app->out.err = stderr;
+	if (app->set.logfile != NULL) {
+		if ((fp = fopen(app->set.logfile, "a+")) == NULL) {
+			fprintf(stderr,
+			    "iperf3: error - unable to open log "
+			    "file %s: %s\n",
+			    app->set.logfile, strerror(errno));
+			exit(1);
+		}
+		setvbuf(fp, NULL, _IOLBF, 0);
+		app->out.out = app->out.err = fp;
+	}
+	if (app->set.daemon && daemon(1, 0) == -1)
+		err(1, "unable to become a daemon");
+}
+
+static void
+main_signals(struct app *app, struct event **evs)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	size_t i;
+
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < nitems(sigs); i++) {
+		evs[i] = evsignal_new(app->base, sigs[i], main_signal_cb, app);
+		if (evs[i] == NULL || event_add(evs[i], NULL) == -1)
+			errx(1, "unable to set up signal handling");
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct app app;
+	struct event *sigevs[3];
+	size_t i;
+	int e;
+
+	memset(&app, 0, sizeof(app));
+	main_parse(&app, argc, argv);
+	log_init(app.set.debug);
+	main_setup_output(&app);
+	if (app.set.pidfile != NULL && main_pidfile(app.set.pidfile) == -1)
+		err(1, "unable to write PID file %s", app.set.pidfile);
+	if ((app.base = event_base_new()) == NULL)
+		errx(1, "unable to create the event loop");
+	main_signals(&app, sigevs);
+	if (app.set.role == ROLE_CLIENT)
+		app.sess = session_client_new(
+		    app.base, &app.set, &app.out, main_client_done, &app);
+	else if ((app.srv = server_new(app.base, &app.set, &app.out, &e)) ==
+	    NULL) {
+		fprintf(app.out.err,
+		    "iperf3: error - unable to start listener for "
+		    "connections: %s\n",
+		    strerror(e));
+		app.exit_code = 1;
+	}
+	if (app.sess != NULL || app.srv != NULL)
+		event_base_dispatch(app.base);
+	if (app.srv != NULL)
+		app.exit_code = server_exit_code(app.srv);
+	session_free(app.sess);
+	server_free(app.srv);
+	for (i = 0; i < nitems(sigevs); i++)
+		event_free(sigevs[i]);
+	event_base_free(app.base);
+	if (app.set.pidfile != NULL)
+		unlink(app.set.pidfile);
+	fflush(app.out.out);
+	return app.exit_code;
 }

@@ -8,11 +8,7 @@
 
 #include <stdlib.h>
 
-#include <check.h>
-
-#define SUITE(name) Suite *name##_suite(void);
-#include "suites.h"
-#undef SUITE
+#include "check_suites.h"
 
 int
 main(void)

@@ -1,0 +1,155 @@
+/*
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * proto.h: the iperf3 control protocol: state bytes, cookie, the
+ * length-prefixed JSON framing on an evbuffer (incremental: a caller feeds
+ * what arrived and is told "not yet" until a whole message is there), and
+ * the parameter and results messages <-> C structs.
+ */
+#ifndef EVPERF_PROTO_H
+#define EVPERF_PROTO_H
+
+#include <event2/buffer.h>
+
+#include <cjson/cJSON.h>
+
+#include "settings.h"
+
+/* State bytes, as iperf3's src/iperf.h numbers them. */
+enum proto_state {
+	TEST_START = 1,
+	TEST_RUNNING = 2,
+	RESULT_REQUEST = 3,
+	TEST_END = 4,
+	STREAM_BEGIN = 5,
+	STREAM_RUNNING = 6,
+	STREAM_END = 7,
+	ALL_STREAMS_END = 8,
+	PARAM_EXCHANGE = 9,
+	CREATE_STREAMS = 10,
+	SERVER_TERMINATE = 11,
+	CLIENT_TERMINATE = 12,
+	EXCHANGE_RESULTS = 13,
+	DISPLAY_RESULTS = 14,
+	IPERF_START = 15,
+	IPERF_DONE = 16,
+	ACCESS_DENIED = -1,
+	SERVER_ERROR = -2,
+	/* evperf extension, only ever sent to a client that advertised it. */
+	EVPERF_ROLES_ACK = 100,
+};
+
+#define COOKIE_SIZE 37 /* 36 characters + NUL, iperf3's COOKIE_SIZE */
+#define PROTO_PARAMS_MAX 8192 /* iperf3 3.18+ MAX_PARAMS_JSON_STRING */
+#define PROTO_RESULTS_MAX (64 * 1024 * 1024)
+#define PROTO_ROLES_KEY "evperf_roles" /* capability key in parameters */
+
+/*
+ * Role flag byte after the cookie on an evperf<->evperf data connection:
+ * bit 7 set = the client sends on this connection; bits 0-6 = the
+ * connection's index among those of its direction (0..127), which gives
+ * both ends the same stream id whatever order the server accepts in.
+ */
+#define PROTO_ROLE_CLIENT_SENDS 0x80
+#define PROTO_ROLE_INDEX_MASK 0x7f
+
+/* What both ends agree a test is: the parameter message as a struct. */
+struct test_params {
+	enum proto_kind proto;
+	int omit;
+	int duration;
+	uint64_t bytes;
+	uint64_t blocks;
+	int parallel;
+	bool reverse;
+	bool bidir;
+	int mss;
+	bool nodelay;
+	int window;
+	int blksize;
+	uint64_t rate;
+	int burst;
+	int tos;
+	char *title;
+	char *extra_data;
+	char *congestion;
+	bool get_server_output;
+	bool udp_counters_64bit;
+	bool roles; /* peer speaks evperf's role flag */
+};
+
+/* One stream's entry of a results message. */
+struct result_stream {
+	int id;
+	uint64_t bytes;
+	int64_t retransmits;
+	double jitter;
+	int64_t errors, omitted_errors;
+	int64_t packets, omitted_packets;
+	double start_time, end_time;
+};
+
+/* A results message (either direction). */
+struct results {
+	double cpu_total, cpu_user, cpu_system;
+	int sender_has_retransmits; /* -1, 0 or 1 */
+	char congestion[32]; /* "" = absent */
+	size_t nstreams;
+	struct result_stream *streams;
+	cJSON *server_output_json; /* owned; NULL = absent */
+	char *server_output_text; /* owned; NULL = absent */
+};
+
+/* A fresh random cookie (36 base-32 characters and a NUL). */
+void proto_make_cookie(char cookie[COOKIE_SIZE]);
+
+/*
+ * Take one state byte from in. Returns 1 (stored in *st) or 0 if none yet.
+ */
+int proto_take_state(struct evbuffer *in, signed char *st);
+
+/* Append one state byte. */
+void proto_put_state(struct evbuffer *out, signed char st);
+
+/*
+ * Take one length-prefixed JSON message from in. Returns 1 (parsed into
+ * *json), 0 (not complete yet: nothing consumed), -1 (length 0 or over
+ * cap: IE_BADLEN) or -2 (malformed JSON: IE_BADJSON). Never allocates
+ * more than the message that actually arrived.
+ */
+int proto_take_json(struct evbuffer *in, size_t cap, cJSON **json);
+
+/* Append json, unformatted, with its BE32 length. */
+void proto_put_json(struct evbuffer *out, const cJSON *json);
+
+/* Take two BE32 ints after SERVER_ERROR; 1, 0 (need more) as above. */
+int proto_take_int(struct evbuffer *in, int32_t *v);
+void proto_put_int(struct evbuffer *out, int32_t v);
+
+/* Fill params from the client's settings (blksize already resolved). */
+void proto_params_from_settings(
+    struct test_params *p, const struct settings *s);
+
+/* The parameter message a stock client sends for p, plus our key. */
+cJSON *proto_params_to_json(const struct test_params *p, bool offer_roles);
+
+/*
+ * Parse and validate a parameter message (untrusted). Returns 0, or the
+ * IE code of the first bad value (p is then partially filled).
+ */
+int proto_params_from_json(const cJSON *json, struct test_params *p);
+
+void proto_params_free(struct test_params *p);
+
+/* Render r as a results message (server output objects included). */
+cJSON *proto_results_to_json(const struct results *r);
+
+/* Parse an untrusted results message. Returns 0 or IE_RECVRESULTS. */
+int proto_results_from_json(cJSON *json, struct results *r);
+
+void proto_results_free(struct results *r);
+
+/* Stream id of the k-th stream (0-based): 1, 3, 4, 5, ... as iperf3. */
+int proto_stream_id(int k);
+
+#endif /* EVPERF_PROTO_H */

@@ -1,0 +1,276 @@
+/*
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * net.c: resolve, listen, connect and socket options (redis anet style:
+ * helpers hand errors back, never print or exit). Only setup-time calls
+ * live here; the data path reads and writes in stream_tcp.c.
+ */
+#include "compat.h"
+
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+
+int
+net_resolve(const char *host, int port, int family, int socktype, bool passive,
+    struct net_addr *out, int *gai_err)
+{
+	struct addrinfo hints, *res;
+	char pbuf[16];
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = family;
+	hints.ai_socktype = socktype;
+	hints.ai_flags = passive ? AI_PASSIVE : 0;
+	snprintf(pbuf, sizeof(pbuf), "%d", port);
+	*gai_err = 0;
+	if ((rc = getaddrinfo(host, pbuf, &hints, &res)) != 0) {
+		*gai_err = rc;
+		errno = ENOENT;
+		return -1;
+	}
+	memcpy(&out->ss, res->ai_addr, res->ai_addrlen);
+	out->len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+int
+net_set_nonblock(int fd)
+{
+	int fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) == -1)
+		return -1;
+	return fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+static int
+net_listen_addr(const struct net_addr *a, int socktype, bool dual)
+{
+	int fd, on = 1, off = 0, saved;
+
+	fd = socket(a->ss.ss_family, socktype | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1)
+		goto fail;
+	if (dual &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) == -1)
+		goto fail;
+	if (bind(fd, (const struct sockaddr *)&a->ss, a->len) == -1)
+		goto fail;
+	if (socktype == SOCK_STREAM && listen(fd, INT_MAX) == -1)
+		goto fail;
+	if (net_set_nonblock(fd) == -1)
+		goto fail;
+	return fd;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+int
+net_listen(const char *host, int port, int family, int socktype)
+{
+	struct net_addr a;
+	int gai, fd;
+
+	/* Like iperf3: with no -B/-4, prefer a dual-stack IPv6 wildcard. */
+	if (host == NULL && family == AF_UNSPEC) {
+		if (net_resolve(
+			NULL, port, AF_INET6, socktype, true, &a, &gai) == 0 &&
+		    (fd = net_listen_addr(&a, socktype, true)) != -1)
+			return fd;
+		family = AF_INET;
+	}
+	if (net_resolve(host, port, family, socktype, true, &a, &gai) == -1)
+		return -1;
+	return net_listen_addr(
+	    &a, socktype, host == NULL && a.ss.ss_family == AF_INET6);
+}
+
+int
+net_socket_bound(int family, const char *bind_host, int bind_port, int socktype)
+{
+	struct net_addr la;
+	int fd, gai, saved, on = 1;
+
+	fd = socket(family, socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd == -1)
+		return -1;
+	if (bind_host == NULL && bind_port == 0)
+		return fd;
+	if (net_resolve(
+		bind_host, bind_port, family, socktype, true, &la, &gai) == -1)
+		goto fail;
+	if (bind_port != 0)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (bind(fd, (struct sockaddr *)&la.ss, la.len) == -1)
+		goto fail;
+	return fd;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+int
+net_connect_fd(int fd, const struct net_addr *dst)
+{
+	if (connect(fd, (const struct sockaddr *)&dst->ss, dst->len) == -1 &&
+	    errno != EINPROGRESS)
+		return -1;
+	return 0;
+}
+
+int
+net_connect_result(int fd)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		return -1;
+	if (err != 0) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+int
+net_set_nodelay(int fd)
+{
+	int on = 1;
+
+	return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+}
+
+int
+net_set_mss(int fd, int mss)
+{
+	return setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof(mss));
+}
+
+int
+net_get_mss(int fd)
+{
+	int mss = 0;
+	socklen_t len = sizeof(mss);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &mss, &len) == -1)
+		return 0;
+	return mss;
+}
+
+int
+net_set_window(int fd, int window)
+{
+	int snd, rcv;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &window, sizeof(window)) ==
+		-1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &window, sizeof(window)) ==
+		-1)
+		return -1;
+	/* Linux doubles what it grants; iperf3 checks only "not less". */
+	net_get_bufs(fd, &snd, &rcv);
+	if (snd < window || rcv < window)
+		return -2;
+	return 0;
+}
+
+void
+net_get_bufs(int fd, int *snd, int *rcv)
+{
+	socklen_t len = sizeof(int);
+
+	*snd = *rcv = 0;
+	getsockopt(fd, SOL_SOCKET, SO_SNDBUF, snd, &len);
+	len = sizeof(int);
+	getsockopt(fd, SOL_SOCKET, SO_RCVBUF, rcv, &len);
+}
+
+int
+net_set_tos(int fd, int tos)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return -1;
+	if (ss.ss_family == AF_INET6)
+		return setsockopt(
+		    fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos));
+	return setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+}
+
+int
+net_set_congestion(int fd, const char *name)
+{
+	return setsockopt(
+	    fd, IPPROTO_TCP, TCP_CONGESTION, name, (socklen_t)strlen(name));
+}
+
+void
+net_get_congestion(int fd, char *buf, size_t len)
+{
+	socklen_t l = (socklen_t)len - 1;
+
+	memset(buf, 0, len);
+	if (getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, buf, &l) == -1)
+		snprintf(buf, len, "unknown");
+}
+
+void
+net_addr_text(const struct sockaddr *sa, char *host, size_t len, int *port)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
+
+	host[0] = '\0';
+	*port = 0;
+	if (sa->sa_family == AF_INET) {
+		inet_ntop(AF_INET, &sin->sin_addr, host, (socklen_t)len);
+		*port = ntohs(sin->sin_port);
+	} else if (sa->sa_family == AF_INET6) {
+		inet_ntop(AF_INET6, &sin6->sin6_addr, host, (socklen_t)len);
+		*port = ntohs(sin6->sin6_port);
+		if (strncmp(host, "::ffff:", 7) == 0 && strchr(host, '.'))
+			memmove(host, host + 7, strlen(host + 7) + 1);
+	}
+}
+
+void
+net_sock_names(int fd, char *lhost, size_t llen, int *lport, char *rhost,
+    size_t rlen, int *rport)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	memset(&ss, 0, sizeof(ss));
+	getsockname(fd, (struct sockaddr *)&ss, &len);
+	net_addr_text((struct sockaddr *)&ss, lhost, llen, lport);
+	len = sizeof(ss);
+	memset(&ss, 0, sizeof(ss));
+	getpeername(fd, (struct sockaddr *)&ss, &len);
+	net_addr_text((struct sockaddr *)&ss, rhost, rlen, rport);
+}

@@ -1,0 +1,463 @@
+/*
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * proto.c: iperf3 wire framing and messages. Everything that arrives here
+ * is untrusted: lengths are capped before anything is allocated, JSON
+ * values are type-checked and range-checked, and a bad message yields an
+ * IE code, never a crash. Parameter keys and types follow what a stock
+ * client sends (protocol reference 2.2); lookups are cJSON's
+ * case-insensitive ones, as stock servers do.
+ */
+#include "compat.h"
+
+#include <arpa/inet.h>
+
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "log.h"
+#include "proto.h"
+
+static const char proto_cookie_chars[] = "abcdefghijklmnopqrstuvwxyz234567";
+
+void
+proto_make_cookie(char cookie[COOKIE_SIZE])
+{
+	unsigned char rnd[COOKIE_SIZE];
+	size_t got = 0;
+	ssize_t n;
+	int fd, i;
+
+	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) != -1) {
+		while (got < sizeof(rnd) &&
+		    (n = read(fd, rnd + got, sizeof(rnd) - got)) > 0)
+			got += (size_t)n;
+		close(fd);
+	}
+	for (; got < sizeof(rnd); got++)
+		rnd[got] = (unsigned char)random();
+	for (i = 0; i < COOKIE_SIZE - 1; i++)
+		cookie[i] = proto_cookie_chars[rnd[i] % 32];
+	cookie[COOKIE_SIZE - 1] = '\0';
+}
+
+int
+proto_take_state(struct evbuffer *in, signed char *st)
+{
+	if (evbuffer_get_length(in) < 1)
+		return 0;
+	evbuffer_remove(in, st, 1);
+	return 1;
+}
+
+void
+proto_put_state(struct evbuffer *out, signed char st)
+{
+	evbuffer_add(out, &st, 1);
+}
+
+int
+proto_take_int(struct evbuffer *in, int32_t *v)
+{
+	uint32_t n;
+
+	if (evbuffer_get_length(in) < sizeof(n))
+		return 0;
+	evbuffer_remove(in, &n, sizeof(n));
+	*v = (int32_t)ntohl(n);
+	return 1;
+}
+
+void
+proto_put_int(struct evbuffer *out, int32_t v)
+{
+	uint32_t n = htonl((uint32_t)v);
+
+	evbuffer_add(out, &n, sizeof(n));
+}
+
+int
+proto_take_json(struct evbuffer *in, size_t cap, cJSON **json)
+{
+	uint32_t n;
+	size_t len;
+	char *text;
+
+	*json = NULL;
+	if (evbuffer_copyout(in, &n, sizeof(n)) < (ev_ssize_t)sizeof(n))
+		return 0;
+	len = ntohl(n);
+	if (len == 0 || len > cap)
+		return -1;
+	if (evbuffer_get_length(in) < sizeof(n) + len)
+		return 0;
+	evbuffer_drain(in, sizeof(n));
+	text = xmalloc(len + 1);
+	evbuffer_remove(in, text, len);
+	text[len] = '\0';
+	*json = cJSON_ParseWithLength(text, len);
+	free(text);
+	if (*json == NULL || !cJSON_IsObject(*json)) {
+		cJSON_Delete(*json);
+		*json = NULL;
+		return -2;
+	}
+	return 1;
+}
+
+void
+proto_put_json(struct evbuffer *out, const cJSON *json)
+{
+	char *text;
+	size_t len;
+
+	if ((text = cJSON_PrintUnformatted(json)) == NULL)
+		fatalx("%s: cJSON_PrintUnformatted failed", __func__);
+	len = strlen(text);
+	proto_put_int(out, (int32_t)len);
+	evbuffer_add(out, text, len);
+	cJSON_free(text);
+}
+
+int
+proto_stream_id(int k)
+{
+	return k == 0 ? 1 : k + 2;
+}
+
+/*
+ * A JSON number as int64. iperf3 3.12 prints -1 as 18446744073709551615,
+ * so anything at or past 2^63 reads as -1 (protocol reference 5.3).
+ */
+static bool
+proto_get_i64(const cJSON *obj, const char *key, int64_t *v)
+{
+	const cJSON *it = cJSON_GetObjectItem(obj, key);
+
+	if (!cJSON_IsNumber(it) || isnan(it->valuedouble))
+		return false;
+	if (it->valuedouble >= 9223372036854775807.0)
+		*v = -1;
+	else if (it->valuedouble <= -9223372036854775807.0)
+		*v = INT64_MIN;
+	else
+		*v = (int64_t)it->valuedouble;
+	return true;
+}
+
+static bool
+proto_get_double(const cJSON *obj, const char *key, double *v)
+{
+	const cJSON *it = cJSON_GetObjectItem(obj, key);
+
+	if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble))
+		return false;
+	*v = it->valuedouble;
+	return true;
+}
+
+/* A flag is on when present as true or as a non-zero number. */
+static bool
+proto_get_flag(const cJSON *obj, const char *key)
+{
+	const cJSON *it = cJSON_GetObjectItem(obj, key);
+
+	if (cJSON_IsTrue(it))
+		return true;
+	return cJSON_IsNumber(it) && it->valuedouble != 0;
+}
+
+static char *
+proto_get_str(const cJSON *obj, const char *key)
+{
+	const cJSON *it = cJSON_GetObjectItem(obj, key);
+
+	if (!cJSON_IsString(it) || it->valuestring == NULL)
+		return NULL;
+	return xstrdup(it->valuestring);
+}
+
+void
+proto_params_from_settings(struct test_params *p, const struct settings *s)
+{
+	memset(p, 0, sizeof(*p));
+	p->proto = s->proto;
+	p->omit = s->omit;
+	p->duration = s->duration;
+	p->bytes = s->bytes;
+	p->blocks = s->blocks;
+	p->parallel = s->parallel;
+	p->reverse = s->reverse;
+	p->bidir = s->bidir;
+	p->mss = s->mss;
+	p->nodelay = s->nodelay;
+	p->window = s->window;
+	p->blksize = s->blksize;
+	p->rate = s->rate;
+	p->burst = s->burst;
+	p->tos = s->tos;
+	p->title = s->title ? xstrdup(s->title) : NULL;
+	p->extra_data = s->extra_data ? xstrdup(s->extra_data) : NULL;
+	p->congestion = s->congestion ? xstrdup(s->congestion) : NULL;
+	p->get_server_output = s->get_server_output;
+	p->udp_counters_64bit = s->udp_counters_64bit;
+}
+
+cJSON *
+proto_params_to_json(const struct test_params *p, bool offer_roles)
+{
+	cJSON *j = cJSON_CreateObject();
+
+	cJSON_AddTrueToObject(j, p->proto == PROTO_UDP ? "udp" : "tcp");
+	cJSON_AddNumberToObject(j, "omit", p->omit);
+	cJSON_AddNumberToObject(j, "time", p->duration);
+	cJSON_AddNumberToObject(j, "num", (double)p->bytes);
+	cJSON_AddNumberToObject(j, "blockcount", (double)p->blocks);
+	if (p->mss)
+		cJSON_AddNumberToObject(j, "MSS", p->mss);
+	if (p->nodelay)
+		cJSON_AddTrueToObject(j, "nodelay");
+	cJSON_AddNumberToObject(j, "parallel", p->parallel);
+	if (p->reverse)
+		cJSON_AddTrueToObject(j, "reverse");
+	if (p->bidir)
+		cJSON_AddTrueToObject(j, "bidirectional");
+	if (p->window)
+		cJSON_AddNumberToObject(j, "window", p->window);
+	cJSON_AddNumberToObject(j, "len", p->blksize);
+	if (p->rate)
+		cJSON_AddNumberToObject(j, "bandwidth", (double)p->rate);
+	cJSON_AddNumberToObject(j, "pacing_timer", 1000);
+	if (p->burst)
+		cJSON_AddNumberToObject(j, "burst", p->burst);
+	if (p->tos)
+		cJSON_AddNumberToObject(j, "TOS", p->tos);
+	if (p->title)
+		cJSON_AddStringToObject(j, "title", p->title);
+	if (p->extra_data)
+		cJSON_AddStringToObject(j, "extra_data", p->extra_data);
+	if (p->congestion)
+		cJSON_AddStringToObject(j, "congestion", p->congestion);
+	if (p->get_server_output)
+		cJSON_AddNumberToObject(j, "get_server_output", 1);
+	if (p->udp_counters_64bit)
+		cJSON_AddNumberToObject(j, "udp_counters_64bit", 1);
+	if (offer_roles)
+		cJSON_AddNumberToObject(j, PROTO_ROLES_KEY, 1);
+	cJSON_AddStringToObject(j, "client_version", "3.21");
+	return j;
+}
+
+/* An integer parameter within [lo, hi], or the IE code for a bad one. */
+static int
+proto_param_int(
+    const cJSON *j, const char *key, int64_t lo, int64_t hi, int64_t *v, int ie)
+{
+	if (cJSON_GetObjectItem(j, key) == NULL)
+		return 0;
+	if (!proto_get_i64(j, key, v) || *v < lo || *v > hi)
+		return ie;
+	return 0;
+}
+
+static int
+proto_params_numbers(const cJSON *j, struct test_params *p)
+{
+	int64_t v;
+	int rc;
+
+#define PARAM(key, lo, hi, field, ie)                                          \
+	do {                                                                   \
+		v = p->field;                                                  \
+		if ((rc = proto_param_int(j, key, lo, hi, &v, ie)) != 0)       \
+			return rc;                                             \
+		p->field = v;                                                  \
+	} while (0)
+	PARAM("omit", 0, EVPERF_MAX_OMIT, omit, IE_OMIT);
+	PARAM("time", 0, EVPERF_MAX_TIME, duration, IE_DURATION);
+	PARAM("num", 0, INT64_MAX, bytes, IE_RECVPARAMS);
+	PARAM("blockcount", 0, INT64_MAX, blocks, IE_RECVPARAMS);
+	PARAM("MSS", 0, EVPERF_MAX_MSS, mss, IE_MSS);
+	PARAM("parallel", 1, EVPERF_MAX_STREAMS, parallel, IE_NUMSTREAMS);
+	PARAM("window", 0, EVPERF_MAX_TCP_BUFFER, window, IE_BUFSIZE);
+	PARAM("len", 1, EVPERF_MAX_BLOCKSIZE, blksize, IE_BLOCKSIZE);
+	PARAM("bandwidth", 0, INT64_MAX, rate, IE_RECVPARAMS);
+	PARAM("burst", 0, EVPERF_MAX_BURST, burst, IE_BURST);
+	PARAM("TOS", 0, 255, tos, IE_BADTOS);
+#undef PARAM
+	return 0;
+}
+
+int
+proto_params_from_json(const cJSON *j, struct test_params *p)
+{
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	p->parallel = 1;
+	if (proto_get_flag(j, "udp"))
+		p->proto = PROTO_UDP;
+	else if (!proto_get_flag(j, "tcp"))
+		return IE_PROTOCOL;
+	if ((rc = proto_params_numbers(j, p)) != 0)
+		return rc;
+	if (p->blksize == 0)
+		p->blksize =
+		    p->proto == PROTO_UDP ? 1460 : EVPERF_DEFAULT_TCP_BLKSIZE;
+	if (p->proto == PROTO_UDP &&
+	    (p->blksize < 16 || p->blksize > EVPERF_MAX_UDP_BLOCKSIZE))
+		return IE_UDPBLOCKSIZE;
+	p->nodelay = proto_get_flag(j, "nodelay");
+	p->reverse = proto_get_flag(j, "reverse");
+	p->bidir = proto_get_flag(j, "bidirectional");
+	if (p->reverse && p->bidir)
+		return IE_REVERSEBIDIR;
+	p->get_server_output = proto_get_flag(j, "get_server_output");
+	p->udp_counters_64bit = proto_get_flag(j, "udp_counters_64bit");
+	p->roles = proto_get_flag(j, PROTO_ROLES_KEY);
+	p->title = proto_get_str(j, "title");
+	p->extra_data = proto_get_str(j, "extra_data");
+	p->congestion = proto_get_str(j, "congestion");
+	return 0;
+}
+
+void
+proto_params_free(struct test_params *p)
+{
+	free(p->title);
+	free(p->extra_data);
+	free(p->congestion);
+	p->title = p->extra_data = p->congestion = NULL;
+}
+
+static cJSON *
+proto_result_stream_json(const struct result_stream *rs)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "id", rs->id);
+	cJSON_AddNumberToObject(o, "bytes", (double)rs->bytes);
+	cJSON_AddNumberToObject(o, "retransmits", (double)rs->retransmits);
+	cJSON_AddNumberToObject(o, "jitter", rs->jitter);
+	cJSON_AddNumberToObject(o, "errors", (double)rs->errors);
+	cJSON_AddNumberToObject(
+	    o, "omitted_errors", (double)rs->omitted_errors);
+	cJSON_AddNumberToObject(o, "packets", (double)rs->packets);
+	cJSON_AddNumberToObject(
+	    o, "omitted_packets", (double)rs->omitted_packets);
+	cJSON_AddNumberToObject(o, "start_time", rs->start_time);
+	cJSON_AddNumberToObject(o, "end_time", rs->end_time);
+	return o;
+}
+
+cJSON *
+proto_results_to_json(const struct results *r)
+{
+	cJSON *j = cJSON_CreateObject(), *arr;
+	size_t i;
+
+	cJSON_AddNumberToObject(j, "cpu_util_total", r->cpu_total);
+	cJSON_AddNumberToObject(j, "cpu_util_user", r->cpu_user);
+	cJSON_AddNumberToObject(j, "cpu_util_system", r->cpu_system);
+	cJSON_AddNumberToObject(
+	    j, "sender_has_retransmits", r->sender_has_retransmits);
+	if (r->congestion[0] != '\0')
+		cJSON_AddStringToObject(j, "congestion_used", r->congestion);
+	arr = cJSON_AddArrayToObject(j, "streams");
+	for (i = 0; i < r->nstreams; i++)
+		cJSON_AddItemToArray(
+		    arr, proto_result_stream_json(&r->streams[i]));
+	if (r->server_output_json != NULL)
+		cJSON_AddItemToObject(j, "server_output_json",
+		    cJSON_Duplicate(r->server_output_json, true));
+	if (r->server_output_text != NULL)
+		cJSON_AddStringToObject(
+		    j, "server_output_text", r->server_output_text);
+	return j;
+}
+
+static int
+proto_result_stream_parse(const cJSON *o, struct result_stream *rs)
+{
+	int64_t v;
+
+	memset(rs, 0, sizeof(*rs));
+	if (!proto_get_i64(o, "id", &v) || v < 0 || v > INT32_MAX)
+		return -1;
+	rs->id = (int)v;
+	if (!proto_get_i64(o, "bytes", &v) || v < 0)
+		return -1;
+	rs->bytes = (uint64_t)v;
+	if (!proto_get_i64(o, "retransmits", &rs->retransmits))
+		return -1;
+	if (!proto_get_double(o, "jitter", &rs->jitter))
+		return -1;
+	if (!proto_get_i64(o, "errors", &rs->errors) ||
+	    !proto_get_i64(o, "packets", &rs->packets))
+		return -1;
+	proto_get_i64(o, "omitted_errors", &rs->omitted_errors);
+	proto_get_i64(o, "omitted_packets", &rs->omitted_packets);
+	proto_get_double(o, "start_time", &rs->start_time);
+	proto_get_double(o, "end_time", &rs->end_time);
+	return 0;
+}
+
+static int
+proto_results_streams(const cJSON *arr, struct results *r)
+{
+	const cJSON *o;
+	int n = cJSON_GetArraySize(arr);
+
+	if (!cJSON_IsArray(arr) || n > 2 * 65536)
+		return -1;
+	r->streams = xcalloc((size_t)(n ? n : 1), sizeof(*r->streams));
+	cJSON_ArrayForEach(o, arr)
+	{
+		if (proto_result_stream_parse(o, &r->streams[r->nstreams]) ==
+		    -1)
+			return -1;
+		r->nstreams++;
+	}
+	return 0;
+}
+
+int
+proto_results_from_json(cJSON *j, struct results *r)
+{
+	const cJSON *it;
+	int64_t v;
+
+	memset(r, 0, sizeof(*r));
+	if (!proto_get_double(j, "cpu_util_total", &r->cpu_total) ||
+	    !proto_get_double(j, "cpu_util_user", &r->cpu_user) ||
+	    !proto_get_double(j, "cpu_util_system", &r->cpu_system) ||
+	    !proto_get_i64(j, "sender_has_retransmits", &v))
+		return IE_RECVRESULTS;
+	r->sender_has_retransmits = v < 0 ? -1 : (v > 0);
+	it = cJSON_GetObjectItem(j, "congestion_used");
+	if (cJSON_IsString(it) && it->valuestring != NULL)
+		snprintf(r->congestion, sizeof(r->congestion), "%s",
+		    it->valuestring);
+	if (proto_results_streams(cJSON_GetObjectItem(j, "streams"), r) == -1)
+		return IE_RECVRESULTS;
+	it = cJSON_GetObjectItem(j, "server_output_json");
+	if (cJSON_IsObject(it))
+		r->server_output_json =
+		    cJSON_DetachItemViaPointer(j, (cJSON *)it);
+	r->server_output_text = proto_get_str(j, "server_output_text");
+	return 0;
+}
+
+void
+proto_results_free(struct results *r)
+{
+	free(r->streams);
+	cJSON_Delete(r->server_output_json);
+	free(r->server_output_text);
+	memset(r, 0, sizeof(*r));
+}

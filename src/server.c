@@ -1,0 +1,273 @@
+/*
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * server.c: the listening socket and what arrives on it. The first
+ * connection becomes a test's control connection (a session); while that
+ * test waits for data connections, newcomers are read for the cookie (and
+ * the role flag, when the client speaks it) without blocking, each with a
+ * timeout; anything else gets ACCESS_DENIED. When a test ends the server
+ * frees it and serves the next client, or exits with -1.
+ */
+#include "compat.h"
+
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/listener.h>
+
+#include "errors.h"
+#include "log.h"
+#include "net.h"
+#include "proto.h"
+#include "report.h"
+#include "server.h"
+
+#define PENDING_TIMEOUT 10 /* seconds to send a data connection's cookie */
+
+struct pending {
+	TAILQ_ENTRY(pending) entry;
+	struct server *srv;
+	int fd;
+	struct event *ev;
+	char buf[COOKIE_SIZE + 1];
+	size_t got, want;
+};
+
+struct server {
+	struct event_base *base;
+	const struct settings *set;
+	struct session_out out;
+	int listen_fd;
+	struct evconnlistener *lev;
+	struct session *sess;
+	int testno;
+	int exit_code;
+	bool stopping;
+	struct event *ev_idle;
+	TAILQ_HEAD(, pending) pending;
+};
+
+static void
+server_deny(int fd)
+{
+	signed char st = ACCESS_DENIED;
+
+	(void)send(fd, &st, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	close(fd);
+}
+
+static void
+pending_free(struct pending *pc, bool close_fd)
+{
+	TAILQ_REMOVE(&pc->srv->pending, pc, entry);
+	event_free(pc->ev);
+	if (close_fd)
+		close(pc->fd);
+	free(pc);
+}
+
+static void
+server_pending_all_free(struct server *srv)
+{
+	struct pending *pc;
+
+	while ((pc = TAILQ_FIRST(&srv->pending)) != NULL)
+		pending_free(pc, true);
+}
+
+static void
+pending_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct pending *pc = arg;
+	struct session *sess = pc->srv->sess;
+	ssize_t n;
+	int role;
+
+	if (what & EV_TIMEOUT) {
+		pending_free(pc, true);
+		return;
+	}
+	n = recv(fd, pc->buf + pc->got, pc->want - pc->got, 0);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		pending_free(pc, true);
+		return;
+	}
+	if ((pc->got += (size_t)n) < pc->want)
+		return;
+	if (sess == NULL || !session_wants_streams(sess) ||
+	    !session_cookie_matches(sess, pc->buf)) {
+		server_deny(pc->fd);
+		pending_free(pc, false);
+		return;
+	}
+	role =
+	    pc->want > COOKIE_SIZE ? (unsigned char)pc->buf[COOKIE_SIZE] : -1;
+	pending_free(pc, false);
+	session_add_stream(sess, fd, role);
+}
+
+static void
+server_add_pending(struct server *srv, int fd)
+{
+	struct pending *pc = xcalloc(1, sizeof(*pc));
+	struct timeval tv = { PENDING_TIMEOUT, 0 };
+
+	pc->srv = srv;
+	pc->fd = fd;
+	pc->want = COOKIE_SIZE + (session_uses_roles(srv->sess) ? 1 : 0);
+	pc->ev =
+	    event_new(srv->base, fd, EV_READ | EV_PERSIST, pending_read_cb, pc);
+	if (pc->ev == NULL)
+		fatalx("%s: event_new failed", __func__);
+	TAILQ_INSERT_TAIL(&srv->pending, pc, entry);
+	event_add(pc->ev, &tv);
+}
+
+static void
+server_banner(struct server *srv)
+{
+	srv->testno++;
+	report_server_banner(
+	    srv->set, srv->out.out, srv->set->port, srv->testno);
+}
+
+static void
+server_arm_idle(struct server *srv)
+{
+	struct timeval tv = { srv->set->idle_timeout, 0 };
+
+	if (srv->set->idle_timeout > 0)
+		evtimer_add(srv->ev_idle, &tv);
+}
+
+static void
+server_session_done(struct session *sess, void *arg)
+{
+	struct server *srv = arg;
+
+	srv->exit_code = session_error(sess) != 0;
+	session_free(sess);
+	srv->sess = NULL;
+	server_pending_all_free(srv);
+	if (srv->stopping || srv->set->one_off) {
+		event_base_loopexit(srv->base, NULL);
+		return;
+	}
+	server_banner(srv);
+	server_arm_idle(srv);
+}
+
+static void
+server_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct server *srv = arg;
+
+	if (srv->stopping) {
+		close(fd);
+		return;
+	}
+	if (net_set_nonblock(fd) == -1) {
+		close(fd);
+		return;
+	}
+	if (srv->sess == NULL) {
+		evtimer_del(srv->ev_idle);
+		srv->sess = session_server_new(srv->base, srv->set, &srv->out,
+		    fd, srv->listen_fd, server_session_done, srv);
+	} else if (session_wants_streams(srv->sess))
+		server_add_pending(srv, fd);
+	else
+		server_deny(fd);
+}
+
+/* EMFILE and friends: keep listening; tcpbench pauses accept instead. */
+static void
+server_accept_error_cb(struct evconnlistener *lev, void *arg)
+{
+	log_warnx("accept: %s", strerror(errno));
+}
+
+static void
+server_idle_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *srv = arg;
+
+	if (srv->set->one_off) {
+		event_base_loopexit(srv->base, NULL);
+		return;
+	}
+	server_arm_idle(srv);
+}
+
+struct server *
+server_new(struct event_base *base, const struct settings *s,
+    const struct session_out *o, int *err)
+{
+	struct server *srv = xcalloc(1, sizeof(*srv));
+
+	srv->base = base;
+	srv->set = s;
+	srv->out = *o;
+	TAILQ_INIT(&srv->pending);
+	srv->listen_fd =
+	    net_listen(s->bind_host, s->port, s->family, SOCK_STREAM);
+	if (srv->listen_fd == -1) {
+		*err = errno;
+		free(srv);
+		return NULL;
+	}
+	srv->lev = evconnlistener_new(base, server_accept_cb, srv,
+	    LEV_OPT_CLOSE_ON_FREE, 0, srv->listen_fd);
+	srv->ev_idle = evtimer_new(base, server_idle_cb, srv);
+	if (srv->lev == NULL || srv->ev_idle == NULL)
+		fatalx("%s: libevent setup failed", __func__);
+	evconnlistener_set_error_cb(srv->lev, server_accept_error_cb);
+	server_banner(srv);
+	server_arm_idle(srv);
+	return srv;
+}
+
+void
+server_interrupt(struct server *srv)
+{
+	struct reporter *r;
+
+	srv->stopping = true;
+	if (srv->sess != NULL) {
+		session_interrupt(srv->sess);
+		return;
+	}
+	/* No test: report the interrupt the way iperf3 does, then stop. */
+	r = report_new(srv->set, false, srv->out.out, srv->out.err, false);
+	report_error(r, "interrupt - the server has terminated");
+	report_finish(r);
+	report_free(r);
+	srv->exit_code = 1;
+	event_base_loopexit(srv->base, NULL);
+}
+
+int
+server_exit_code(const struct server *srv)
+{
+	return srv->exit_code;
+}
+
+void
+server_free(struct server *srv)
+{
+	if (srv == NULL)
+		return;
+	server_pending_all_free(srv);
+	session_free(srv->sess);
+	evconnlistener_free(srv->lev);
+	event_free(srv->ev_idle);
+	free(srv);
+}

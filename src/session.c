@@ -1,0 +1,752 @@
+/*
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * session.c: what client and server tests share: allocation, the test
+ * timers (control timeout, end or safety, omit, interval, receive
+ * watchdog), statistics (interval snapshots, final sample, results
+ * messages, the summary) and the one way a test ends, session_conclude(),
+ * which reports what was measured, renders the error if any, and defers
+ * the owner's notification to the loop so no callback frees itself.
+ */
+#include "compat.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+
+#include "errors.h"
+#include "log.h"
+#include "session_int.h"
+
+static const char *const session_state_names[] = {
+	[SS_INIT] = "INIT",
+	[SS_C_CONNECTING] = "C_CONNECTING",
+	[SS_C_WAIT_PARAMREQ] = "C_WAIT_PARAMREQ",
+	[SS_C_WAIT_CREATE] = "C_WAIT_CREATE",
+	[SS_C_CREATING] = "C_CREATING",
+	[SS_C_WAIT_START] = "C_WAIT_START",
+	[SS_S_WAIT_COOKIE] = "S_WAIT_COOKIE",
+	[SS_S_WAIT_PARAMS] = "S_WAIT_PARAMS",
+	[SS_S_CREATING] = "S_CREATING",
+	[SS_RUNNING] = "RUNNING",
+	[SS_C_WAIT_EXCHANGE] = "C_WAIT_EXCHANGE",
+	[SS_C_WAIT_RESULTS] = "C_WAIT_RESULTS",
+	[SS_C_WAIT_DISPLAY] = "C_WAIT_DISPLAY",
+	[SS_S_WAIT_RESULTS] = "S_WAIT_RESULTS",
+	[SS_S_WAIT_DONE] = "S_WAIT_DONE",
+	[SS_DONE] = "DONE",
+};
+
+const char *
+session_state_name(enum sess_state st)
+{
+	if ((size_t)st >= nitems(session_state_names))
+		return "?";
+	return session_state_names[st];
+}
+
+void
+session_set_state(struct session *sess, enum sess_state st)
+{
+	log_debug("%s: %s -> %s", sess->client ? "client" : "server",
+	    session_state_name(sess->state), session_state_name(st));
+	sess->state = st;
+}
+
+static struct timeval
+session_tv(double secs)
+{
+	struct timeval tv;
+
+	tv.tv_sec = (time_t)secs;
+	tv.tv_usec = (suseconds_t)((secs - (double)tv.tv_sec) * 1e6);
+	return tv;
+}
+
+static void
+session_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *sess = arg;
+
+	session_fail(sess,
+	    sess->state == SS_C_CONNECTING ? IE_CONNECTTIMEOUT : IE_CTRLTIMEOUT,
+	    0);
+}
+
+void
+session_arm_timeout(struct session *sess, double secs)
+{
+	struct timeval tv = session_tv(secs);
+
+	if (secs <= 0)
+		evtimer_del(sess->ev_timeout);
+	else
+		evtimer_add(sess->ev_timeout, &tv);
+}
+
+static void
+session_free_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *sess = arg;
+
+	sess->done_cb(sess, sess->done_arg);
+}
+
+struct session *
+session_alloc(struct event_base *base, const struct settings *s,
+    const struct session_out *o, bool client, session_done_cb cb, void *arg)
+{
+	struct session *sess = xcalloc(1, sizeof(*sess));
+
+	sess->base = base;
+	sess->set = s;
+	sess->out = *o;
+	sess->client = client;
+	sess->listen_fd = -1;
+	sess->connect_fd = -1;
+	sess->done_cb = cb;
+	sess->done_arg = arg;
+	TAILQ_INIT(&sess->streams);
+	sess->ev_timeout = evtimer_new(base, session_timeout_cb, sess);
+	sess->ev_free = event_new(base, -1, 0, session_free_cb, sess);
+	if (sess->ev_timeout == NULL || sess->ev_free == NULL)
+		fatalx("%s: event_new failed", __func__);
+	sess->start.client = client;
+	return sess;
+}
+
+struct reporter *
+session_rpt(struct session *sess)
+{
+	if (sess->rpt == NULL)
+		sess->rpt = report_new(sess->set, sess->client, sess->out.out,
+		    sess->out.err, !sess->client && sess->p.get_server_output);
+	return sess->rpt;
+}
+
+void
+session_send_state(struct session *sess, signed char st)
+{
+	if (sess->ctl != NULL)
+		proto_put_state(bufferevent_get_output(sess->ctl), st);
+}
+
+void
+session_ctl_flush(struct session *sess)
+{
+	struct evbuffer *out;
+	int fd, tries;
+
+	if (sess->ctl == NULL)
+		return;
+	out = bufferevent_get_output(sess->ctl);
+	fd = bufferevent_getfd(sess->ctl);
+	/* Control messages are tiny; a few non-blocking writes suffice. */
+	for (tries = 0; tries < 8 && evbuffer_get_length(out) > 0; tries++)
+		if (evbuffer_write(out, fd) == -1 && errno != EAGAIN &&
+		    errno != EINTR)
+			break;
+}
+
+/* Stream order for reports: client->server streams first. */
+static size_t
+session_report_order(struct session *sess, struct stream **order)
+{
+	struct stream *sp;
+	size_t n = 0;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++)
+		TAILQ_FOREACH(sp, &sess->streams, entry)
+		{
+			bool c2s = sess->client ? sp->sender : !sp->sender;
+
+			if (c2s == (pass == 0))
+				order[n++] = sp;
+		}
+	return n;
+}
+
+static void
+session_fill_iv(
+    struct stream *sp, struct rpt_stream_iv *iv, double now, bool omitted)
+{
+	memset(iv, 0, sizeof(*iv));
+	iv->socket = sp->conn.socket;
+	iv->sender = sp->sender;
+	iv->omitted = omitted;
+	iv->start = sp->t_iv - sp->t_start;
+	iv->end = now - sp->t_start;
+	iv->bytes = sp->bytes - sp->bytes_iv;
+	iv->has_tcpinfo = sp->tcpinfo && sp->sender;
+	if (sp->tcpinfo) {
+		stream_tcp_sample(sp);
+		iv->retransmits = (int64_t)(sp->retr_now - sp->retr_iv);
+		iv->snd_cwnd = sp->ts_last.snd_cwnd;
+		iv->snd_wnd = sp->ts_last.snd_wnd;
+		iv->rtt = sp->ts_last.rtt;
+		iv->rttvar = sp->ts_last.rttvar;
+		iv->pmtu = sp->ts_last.pmtu;
+		iv->reorder = sp->ts_last.reorder;
+		sp->retr_iv = sp->retr_now;
+	}
+	sp->bytes_iv = sp->bytes;
+	sp->t_iv = now;
+}
+
+/*
+ * Report one interval ending now. A final interval shorter than 10 % of
+ * -i in which nothing moved is dropped, as iperf3 drops it.
+ */
+static void
+session_sample_interval(struct session *sess, double now, bool final)
+{
+	struct stream **order;
+	struct rpt_stream_iv *ivs;
+	struct rpt_interval iv;
+	size_t i, n;
+	uint64_t moved = 0;
+	struct stream *sp;
+
+	if (sess->nstreams == 0)
+		return;
+	TAILQ_FOREACH(sp, &sess->streams, entry)
+	moved += sp->bytes - sp->bytes_iv;
+	sp = TAILQ_FIRST(&sess->streams);
+	if (final && moved == 0 && now - sp->t_iv < 0.1 * sess->set->interval)
+		return;
+	order = xcalloc((size_t)sess->nstreams, sizeof(*order));
+	ivs = xcalloc((size_t)sess->nstreams, sizeof(*ivs));
+	n = session_report_order(sess, order);
+	for (i = 0; i < n; i++)
+		session_fill_iv(order[i], &ivs[i], now, sess->omitting);
+	iv.nstreams = n;
+	iv.streams = ivs;
+	if (sess->set->interval > 0)
+		report_interval(session_rpt(sess), &iv);
+	free(ivs);
+	free(order);
+}
+
+static void
+session_interval_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *sess = arg;
+	struct stream *sp = TAILQ_FIRST(&sess->streams);
+	double now = clock_now();
+
+	/* The end timer reports the last interval of a timed client test. */
+	if (sess->client && sess->p.duration != 0 && sp != NULL &&
+	    !sess->omitting &&
+	    now - sp->t_start >= sess->p.duration - 0.1 * sess->set->interval)
+		return;
+	session_sample_interval(sess, now, false);
+}
+
+static void
+session_arm_interval(struct session *sess)
+{
+	struct timeval tv = session_tv(sess->set->interval);
+
+	if (sess->set->interval > 0)
+		event_add(sess->ev_interval, &tv);
+}
+
+static void
+session_omit_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *sess = arg;
+	struct stream *sp;
+	double now = clock_now();
+
+	session_sample_interval(sess, now, true);
+	sess->omitting = false;
+	TAILQ_FOREACH(sp, &sess->streams, entry)
+	{
+		stream_tcp_sample(sp);
+		sp->bytes_omit = sp->bytes_iv = sp->bytes;
+		sp->t_start = sp->t_iv = now;
+		sp->retr_omit = sp->retr_iv = sp->retr_now;
+		sp->max_cwnd = sp->max_wnd = sp->max_rtt = 0;
+		sp->rtt_sum = sp->rtt_n = 0;
+		sp->min_rtt = UINT64_MAX;
+	}
+	clock_cpu_sample(&sess->cpu0);
+	event_del(sess->ev_interval);
+	session_arm_interval(sess);
+}
+
+static void
+session_end_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *sess = arg;
+
+	if (sess->client)
+		session_client_end_test(sess);
+	else
+		session_fail(sess, IE_SERVERTESTDURATIONEXPIRED, 0);
+}
+
+/* Receiving side: no progress for --rcv-timeout ends the test. */
+static void
+session_rcvwatch_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *sess = arg;
+	double now = clock_now();
+
+	if (sess->rcvd_bytes != sess->watch_bytes) {
+		sess->watch_bytes = sess->rcvd_bytes;
+		sess->watch_t = now;
+	} else if ((now - sess->watch_t) * 1000.0 >= sess->set->rcv_timeout_ms)
+		session_fail(sess, IE_NOMSG, 0);
+}
+
+static bool
+session_receives(const struct session *sess)
+{
+	struct stream *sp;
+
+	TAILQ_FOREACH(sp, &sess->streams, entry)
+	if (!sp->sender)
+		return true;
+	return false;
+}
+
+static void
+session_arm_timers(struct session *sess, double now)
+{
+	const struct test_params *p = &sess->p;
+	struct timeval tv;
+	double end = 0;
+
+	sess->ev_interval =
+	    event_new(sess->base, -1, EV_PERSIST, session_interval_cb, sess);
+	sess->ev_omit = evtimer_new(sess->base, session_omit_cb, sess);
+	sess->ev_end = evtimer_new(sess->base, session_end_cb, sess);
+	sess->ev_rcvwatch =
+	    event_new(sess->base, -1, EV_PERSIST, session_rcvwatch_cb, sess);
+	session_arm_interval(sess);
+	if (p->omit > 0) {
+		tv = session_tv(p->omit);
+		evtimer_add(sess->ev_omit, &tv);
+	}
+	if (p->duration > 0)
+		end = p->duration + p->omit + (sess->client ? 0 : 40);
+	if (end > 0) {
+		tv = session_tv(end);
+		evtimer_add(sess->ev_end, &tv);
+	}
+	if (!sess->client && session_receives(sess)) {
+		sess->watch_t = now;
+		tv = session_tv(sess->set->rcv_timeout_ms / 4000.0);
+		event_add(sess->ev_rcvwatch, &tv);
+	}
+}
+
+static void
+session_fill_test_start(struct session *sess)
+{
+	const struct test_params *p = &sess->p;
+	struct rpt_start *st = &sess->start;
+	struct stream *sp = TAILQ_FIRST(&sess->streams);
+
+	st->sock_bufsize = p->window;
+	if (sp != NULL)
+		net_get_bufs(sp->fd, &st->sndbuf_actual, &st->rcvbuf_actual);
+	st->proto = p->proto;
+	st->num_streams = p->parallel;
+	st->blksize = p->blksize;
+	st->omit = p->omit;
+	st->duration = p->duration;
+	st->bytes = p->bytes;
+	st->blocks = p->blocks;
+	st->reverse = p->reverse;
+	st->bidir = p->bidir;
+	st->tos = p->tos;
+	st->target_bitrate = p->rate;
+	st->interval = sess->set->interval;
+	st->title = p->title;
+	st->extra_data = p->extra_data;
+	st->tcp_mss = p->mss;
+}
+
+void
+session_test_start(struct session *sess)
+{
+	struct stream *sp;
+	double now = clock_now();
+
+	sess->started = true;
+	sess->omitting = sess->p.omit > 0;
+	clock_cpu_sample(&sess->cpu0);
+	TAILQ_FOREACH(sp, &sess->streams, entry)
+	{
+		sp->t_start = sp->t_iv = sp->t_end = now;
+		stream_tcp_sample(sp);
+		sp->retr_omit = sp->retr_iv = sp->retr_now;
+	}
+	session_fill_test_start(sess);
+	report_on_test_start(session_rpt(sess), &sess->start);
+	session_arm_timers(sess, now);
+	session_set_state(sess, SS_RUNNING);
+}
+
+void
+session_test_running(struct session *sess)
+{
+	struct stream *sp;
+
+	TAILQ_FOREACH(sp, &sess->streams, entry)
+	stream_start(sp);
+}
+
+void
+session_stop_streams(struct session *sess, bool close_fds)
+{
+	struct stream *sp;
+
+	TAILQ_FOREACH(sp, &sess->streams, entry)
+	{
+		sp->counting = false;
+		/* A receiver keeps draining until the peer closes (-R). */
+		if (sp->sender || close_fds || sp->eof)
+			stream_stop(sp);
+		if (close_fds && sp->fd != -1) {
+			close(sp->fd);
+			sp->fd = -1;
+		}
+	}
+}
+
+void
+session_final_sample(struct session *sess)
+{
+	struct stream *sp;
+	double now = clock_now();
+
+	if (sess->sampled || !sess->started)
+		return;
+	sess->sampled = true;
+	session_sample_interval(sess, now, true);
+	TAILQ_FOREACH(sp, &sess->streams, entry)
+	{
+		stream_tcp_sample(sp);
+		sp->t_end = now;
+	}
+	clock_cpu_sample(&sess->cpu1);
+	if (sess->ev_interval != NULL)
+		event_del(sess->ev_interval);
+	if (sess->ev_end != NULL)
+		event_del(sess->ev_end);
+}
+
+static double
+session_stream_secs(const struct stream *sp)
+{
+	return sp->t_end - sp->t_start;
+}
+
+void
+session_local_results(struct session *sess, struct results *r)
+{
+	struct stream *sp;
+	size_t i = 0;
+	bool any_sender = false;
+	double cpu[3];
+
+	memset(r, 0, sizeof(*r));
+	clock_cpu_util(&sess->cpu0, &sess->cpu1, cpu);
+	r->cpu_total = cpu[0];
+	r->cpu_user = cpu[1];
+	r->cpu_system = cpu[2];
+	r->streams = xcalloc(
+	    (size_t)(sess->nstreams ? sess->nstreams : 1), sizeof(*r->streams));
+	TAILQ_FOREACH(sp, &sess->streams, entry)
+	{
+		struct result_stream *rs = &r->streams[i++];
+
+		any_sender |= sp->sender;
+		rs->id = sp->id;
+		rs->bytes = sp->bytes - sp->bytes_omit;
+		rs->retransmits = sp->sender && sp->tcpinfo
+		    ? (int64_t)(sp->retr_now - sp->retr_omit)
+		    : -1;
+		rs->end_time = session_stream_secs(sp);
+	}
+	r->nstreams = i;
+	if (!any_sender)
+		r->sender_has_retransmits = -1;
+	else
+		r->sender_has_retransmits =
+		    sess->p.proto == PROTO_TCP && osdep_has_retrans();
+	sp = TAILQ_FIRST(&sess->streams);
+	if (sess->p.proto == PROTO_TCP && sp != NULL && sp->fd != -1)
+		net_get_congestion(
+		    sp->fd, r->congestion, sizeof(r->congestion));
+}
+
+int
+session_apply_peer(struct session *sess, struct results *r)
+{
+	struct stream *sp;
+	size_t i;
+
+	for (i = 0; i < r->nstreams; i++) {
+		TAILQ_FOREACH(sp, &sess->streams, entry)
+		if (sp->id == r->streams[i].id)
+			break;
+		if (sp == NULL)
+			return IE_STREAMID;
+		sp->peer = r->streams[i];
+		sp->has_peer = true;
+	}
+	proto_results_free(&sess->peer);
+	sess->peer = *r;
+	memset(r, 0, sizeof(*r));
+	sess->have_peer = true;
+	return 0;
+}
+
+/* T_snd and T_rcv come from the first stream only (reference 6.5). */
+static void
+session_end_times(struct session *sess, double *t_snd, double *t_rcv)
+{
+	struct stream *sp = TAILQ_FIRST(&sess->streams);
+	double local = session_stream_secs(sp), peer = 0;
+
+	if (sp->has_peer)
+		peer = sp->peer.end_time - sp->peer.start_time;
+	if (peer <= 0)
+		peer = local;
+	*t_snd = sp->sender ? local : peer;
+	*t_rcv = sp->sender ? peer : local;
+}
+
+static void
+session_fill_end(
+    struct session *sess, struct stream *sp, struct rpt_stream_end *e)
+{
+	uint64_t local = sp->bytes - sp->bytes_omit;
+	uint64_t peer = sp->has_peer ? sp->peer.bytes : 0;
+
+	e->socket = sp->conn.socket;
+	e->sender = sp->sender;
+	e->bytes_sent = sp->sender ? local : peer;
+	e->bytes_received = sp->sender ? peer : local;
+	if (sp->sender) {
+		e->has_retrans = sp->tcpinfo;
+		e->retransmits = (int64_t)(sp->retr_now - sp->retr_omit);
+	} else {
+		e->has_retrans =
+		    sess->have_peer && sess->peer.sender_has_retransmits == 1;
+		e->retransmits = sp->has_peer ? sp->peer.retransmits : 0;
+	}
+	if (sp->sender && sp->rtt_n > 0) {
+		e->max_snd_cwnd = sp->max_cwnd;
+		e->max_snd_wnd = sp->max_wnd;
+		e->max_rtt = sp->max_rtt;
+		e->min_rtt = sp->min_rtt;
+		e->mean_rtt = sp->rtt_sum / sp->rtt_n;
+		e->reorder = sp->reorder;
+	}
+}
+
+/* Which congestion key is local (reference 6.5 point 4). */
+static void
+session_congestion(struct session *sess, struct rpt_end *end, const char *local)
+{
+	const struct test_params *p = &sess->p;
+	const char *remote = NULL;
+	bool local_sends;
+
+	if (p->proto != PROTO_TCP)
+		return;
+	if (sess->have_peer && sess->peer.congestion[0] != '\0')
+		remote = sess->peer.congestion;
+	local_sends =
+	    sess->client ? !(p->reverse || p->bidir) : (p->reverse || p->bidir);
+	end->sender_congestion = local_sends ? local : remote;
+	end->receiver_congestion = local_sends ? remote : local;
+}
+
+void
+session_summary(struct session *sess, bool peer_known)
+{
+	struct stream **order;
+	struct rpt_stream_end *ends;
+	struct rpt_end end;
+	struct results lr;
+	double t_snd, t_rcv, cpu[3];
+	size_t i, n;
+
+	if (sess->summarized || !sess->started || sess->nstreams == 0)
+		return;
+	sess->summarized = true;
+	order = xcalloc((size_t)sess->nstreams, sizeof(*order));
+	ends = xcalloc((size_t)sess->nstreams, sizeof(*ends));
+	n = session_report_order(sess, order);
+	session_end_times(sess, &t_snd, &t_rcv);
+	for (i = 0; i < n; i++) {
+		session_fill_end(sess, order[i], &ends[i]);
+		ends[i].snd_seconds = t_snd;
+		ends[i].rcv_seconds = t_rcv;
+		ends[i].local_seconds =
+		    session_stream_secs(TAILQ_FIRST(&sess->streams));
+	}
+	memset(&end, 0, sizeof(end));
+	end.nstreams = n;
+	end.streams = ends;
+	end.peer_known = peer_known;
+	clock_cpu_util(&sess->cpu0, &sess->cpu1, cpu);
+	end.cpu_host_total = cpu[0];
+	end.cpu_host_user = cpu[1];
+	end.cpu_host_system = cpu[2];
+	if (sess->have_peer) {
+		end.cpu_remote_total = sess->peer.cpu_total;
+		end.cpu_remote_user = sess->peer.cpu_user;
+		end.cpu_remote_system = sess->peer.cpu_system;
+	}
+	session_local_results(sess, &lr);
+	session_congestion(sess, &end, lr.congestion[0] ? lr.congestion : NULL);
+	report_summary(session_rpt(sess), &end);
+	proto_results_free(&lr);
+	free(ends);
+	free(order);
+}
+
+/* Codes a stock peer knows; evperf's own become the nearest iperf3 one. */
+static int
+session_wire_code(const struct session *sess, int code)
+{
+	if (code < 900)
+		return code;
+	return sess->state <= SS_S_CREATING ? IE_RECVPARAMS : IE_RECVRESULTS;
+}
+
+void
+session_fail(struct session *sess, int code, int err)
+{
+	if (sess->state == SS_DONE)
+		return;
+	sess->err = code;
+	sess->err_errno = err;
+	log_debug("%s: fail %d (errno %d) in %s",
+	    sess->client ? "client" : "server", code, err,
+	    session_state_name(sess->state));
+	if (!sess->client && sess->ctl != NULL && code != IE_CTRLCLOSE &&
+	    code != IE_CLIENTTERM && sess->state != SS_S_WAIT_COOKIE) {
+		session_send_state(sess, SERVER_ERROR);
+		proto_put_int(bufferevent_get_output(sess->ctl),
+		    session_wire_code(sess, code));
+		proto_put_int(bufferevent_get_output(sess->ctl), err);
+	}
+	session_conclude(sess);
+}
+
+void
+session_conclude(struct session *sess)
+{
+	char buf[256];
+
+	if (sess->state == SS_DONE)
+		return;
+	evtimer_del(sess->ev_timeout);
+	if (sess->ev_connect != NULL)
+		event_del(sess->ev_connect);
+	session_final_sample(sess);
+	session_summary(sess, sess->have_peer);
+	session_stop_streams(sess, true);
+	if (sess->ev_rcvwatch != NULL)
+		event_del(sess->ev_rcvwatch);
+	if (sess->ev_omit != NULL)
+		event_del(sess->ev_omit);
+	if (sess->err != 0) {
+		report_error(session_rpt(sess),
+		    sess->err_msg ? sess->err_msg
+				  : errors_str(buf, sizeof(buf), sess->err,
+					sess->err_errno));
+	}
+	report_finish(session_rpt(sess));
+	session_ctl_flush(sess);
+	if (sess->ctl != NULL)
+		bufferevent_disable(sess->ctl, EV_READ | EV_WRITE);
+	session_set_state(sess, SS_DONE);
+	event_active(sess->ev_free, 0, 0);
+}
+
+int
+session_error(const struct session *sess)
+{
+	return sess->err;
+}
+
+void
+session_interrupt(struct session *sess)
+{
+	if (sess->state == SS_DONE)
+		return;
+	if (sess->client) {
+		session_send_state(sess, CLIENT_TERMINATE);
+		sess->err_msg = "interrupt - the client has terminated";
+		sess->err = IE_CLIENTTERM;
+	} else {
+		session_send_state(sess, SERVER_TERMINATE);
+		sess->err_msg = "interrupt - the server has terminated";
+		sess->err = IE_SERVERTERM;
+	}
+	session_conclude(sess);
+}
+
+void
+session_ctl_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct session *sess = arg;
+
+	if (sess->state == SS_DONE)
+		return;
+	if (what & BEV_EVENT_CONNECTED)
+		return;
+	if (!sess->client && sess->state == SS_S_WAIT_DONE) {
+		session_conclude(sess); /* EOF after DISPLAY_RESULTS is fine */
+		return;
+	}
+	if (!sess->client && !(what & BEV_EVENT_ERROR))
+		sess->err_msg = "the client has unexpectedly closed the "
+				"connection";
+	session_fail(sess, IE_CTRLCLOSE,
+	    (what & BEV_EVENT_ERROR) ? EVUTIL_SOCKET_ERROR() : 0);
+}
+
+void
+session_free(struct session *sess)
+{
+	struct stream *sp;
+
+	if (sess == NULL)
+		return;
+	while ((sp = TAILQ_FIRST(&sess->streams)) != NULL) {
+		TAILQ_REMOVE(&sess->streams, sp, entry);
+		stream_free(sp);
+	}
+	if (sess->ev_connect != NULL)
+		event_free(sess->ev_connect);
+	if (sess->connect_fd != -1)
+		close(sess->connect_fd);
+	if (sess->ctl != NULL)
+		bufferevent_free(sess->ctl);
+	if (sess->ev_interval != NULL) {
+		event_free(sess->ev_interval);
+		event_free(sess->ev_omit);
+		event_free(sess->ev_end);
+		event_free(sess->ev_rcvwatch);
+	}
+	event_free(sess->ev_timeout);
+	event_free(sess->ev_free);
+	report_free(sess->rpt);
+	proto_results_free(&sess->peer);
+	proto_params_free(&sess->p);
+	free(sess);
+}
