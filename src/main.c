@@ -143,6 +143,24 @@ main_setup_output(struct app *app)
 		err(1, "unable to become a daemon");
 }
 
+/*
+ * The default coarse monotonic clock lets timers fire milliseconds early,
+ * which would shorten a -t test; ask for the precise one.
+ */
+static struct event_base *
+main_base(void)
+{
+	struct event_config *cfg;
+	struct event_base *base;
+
+	if ((cfg = event_config_new()) == NULL)
+		return NULL;
+	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	return base;
+}
+
 static void
 main_signals(struct app *app, struct event **evs)
 {
@@ -171,7 +189,7 @@ main(int argc, char **argv)
 	main_setup_output(&app);
 	if (app.set.pidfile != NULL && main_pidfile(app.set.pidfile) == -1)
 		err(1, "unable to write PID file %s", app.set.pidfile);
-	if ((app.base = event_base_new()) == NULL)
+	if ((app.base = main_base()) == NULL)
 		errx(1, "unable to create the event loop");
 	main_signals(&app, sigevs);
 	if (app.set.role == ROLE_CLIENT)

@@ -252,10 +252,13 @@ net_addr_text(const struct sockaddr *sa, char *host, size_t len, int *port)
 		inet_ntop(AF_INET, &sin->sin_addr, host, (socklen_t)len);
 		*port = ntohs(sin->sin_port);
 	} else if (sa->sa_family == AF_INET6) {
-		inet_ntop(AF_INET6, &sin6->sin6_addr, host, (socklen_t)len);
 		*port = ntohs(sin6->sin6_port);
-		if (strncmp(host, "::ffff:", 7) == 0 && strchr(host, '.'))
-			memmove(host, host + 7, strlen(host + 7) + 1);
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr))
+			inet_ntop(AF_INET, &sin6->sin6_addr.s6_addr[12], host,
+			    (socklen_t)len);
+		else
+			inet_ntop(
+			    AF_INET6, &sin6->sin6_addr, host, (socklen_t)len);
 	}
 }
 

@@ -134,6 +134,11 @@ session_send_state(struct session *sess, signed char st)
 		proto_put_state(bufferevent_get_output(sess->ctl), st);
 }
 
+/*
+ * Push what is still queued on the control connection before it closes.
+ * A bufferevent freezes the front of its output buffer so that only it
+ * drains it; the bufferevent is about to be freed, so thaw and write.
+ */
 void
 session_ctl_flush(struct session *sess)
 {
@@ -142,13 +147,15 @@ session_ctl_flush(struct session *sess)
 
 	if (sess->ctl == NULL)
 		return;
-	out = bufferevent_get_output(sess->ctl);
 	fd = bufferevent_getfd(sess->ctl);
+	out = bufferevent_get_output(sess->ctl);
+	evbuffer_unfreeze(out, 1);
 	/* Control messages are tiny; a few non-blocking writes suffice. */
 	for (tries = 0; tries < 8 && evbuffer_get_length(out) > 0; tries++)
 		if (evbuffer_write(out, fd) == -1 && errno != EAGAIN &&
 		    errno != EINTR)
 			break;
+	evbuffer_freeze(out, 1);
 }
 
 /* Stream order for reports: client->server streams first. */
@@ -328,6 +335,8 @@ session_arm_timers(struct session *sess, double now)
 	sess->ev_end = evtimer_new(sess->base, session_end_cb, sess);
 	sess->ev_rcvwatch =
 	    event_new(sess->base, -1, EV_PERSIST, session_rcvwatch_cb, sess);
+	/* Timers count from now, not from the loop's cached time. */
+	event_base_update_cache_time(sess->base);
 	session_arm_interval(sess);
 	if (p->omit > 0) {
 		tv = session_tv(p->omit);

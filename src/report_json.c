@@ -1,0 +1,549 @@
+/*
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * report_json.c: the -J document, built with cJSON in iperf3's key order and
+ * types (3.21's key set, a superset of 3.12's; docs/json.md lists every
+ * key). Integers are added as whole doubles, which cJSON prints without a
+ * fraction; every division goes through report_div() so nan and inf never
+ * appear. The document is printed once, by report_finish(). This file
+ * never writes human text.
+ */
+#include "compat.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "report.h"
+#include "report_int.h"
+
+static const char *const rj_proto[] = { "TCP", "UDP" };
+
+enum rj_sum_kind { RJ_SUM, RJ_SUM_SENT, RJ_SUM_RECEIVED };
+
+/* end sum keys: [reverse direction][kind]. */
+static const char *const rj_sum_key[2][3] = {
+	{ "sum", "sum_sent", "sum_received" },
+	{ "sum_bidir_reverse", "sum_sent_bidir_reverse",
+	    "sum_received_bidir_reverse" },
+};
+
+/* Keys that precede the server's buffer keys but were added before them. */
+static const char *const rj_server_tail[] = {
+	"timestamp",
+	"accepted_connection",
+	"cookie",
+};
+
+/* One direction of the summary, summed over its streams. */
+struct rj_total {
+	uint64_t sent, received, packets;
+	int64_t retrans, lost;
+	double jitter;
+	bool has_retrans;
+	size_t n;
+};
+
+static void
+rj_num(cJSON *o, const char *key, double v)
+{
+	if (v != v || v > 1e300 || v < -1e300)
+		v = 0;
+	cJSON_AddNumberToObject(o, key, v);
+}
+
+static void
+rj_bool(cJSON *o, const char *key, bool v)
+{
+	cJSON_AddBoolToObject(o, key, v);
+}
+
+/* Move key (if present) to the end of object o, keeping its value. */
+static void
+rj_move_last(cJSON *o, const char *key)
+{
+	cJSON *item;
+
+	item = cJSON_DetachItemFromObjectCaseSensitive(o, key);
+	if (item != NULL)
+		cJSON_AddItemToObject(o, key, item);
+}
+
+void
+report_json_init(struct reporter *r)
+{
+	char info[REPORT_SYSINFO_LEN];
+
+	report_sysinfo(info, sizeof(info));
+	r->jstart = cJSON_CreateObject();
+	cJSON_AddItemToObject(r->jstart, "connected", cJSON_CreateArray());
+	cJSON_AddStringToObject(r->jstart, "version", report_version());
+	cJSON_AddStringToObject(r->jstart, "system_info", info);
+	r->jintervals = cJSON_CreateArray();
+	r->jend = cJSON_CreateObject();
+}
+
+void
+report_json_free(struct reporter *r)
+{
+	cJSON_Delete(r->jstart);
+	cJSON_Delete(r->jintervals);
+	cJSON_Delete(r->jend);
+	r->jstart = r->jintervals = r->jend = NULL;
+}
+
+void
+report_json_connect(struct reporter *r, const struct rpt_start *st)
+{
+	char when[REPORT_TIME_LEN];
+	cJSON *o;
+
+	report_rfc1123(when, sizeof(when), st->timesecs);
+	o = cJSON_AddObjectToObject(r->jstart, "timestamp");
+	cJSON_AddStringToObject(o, "time", when);
+	rj_num(o, "timesecs", (double)st->timesecs);
+	rj_num(o, "timemillisecs", (double)st->timemillisecs);
+	if (r->client) {
+		o = cJSON_AddObjectToObject(r->jstart, "connecting_to");
+		cJSON_AddStringToObject(o, "host",
+		    st->connecting_host != NULL ? st->connecting_host
+						: r->s->host);
+		rj_num(o, "port", st->port);
+	} else {
+		o = cJSON_AddObjectToObject(r->jstart, "accepted_connection");
+		cJSON_AddStringToObject(o, "host", st->accepted_host);
+		rj_num(o, "port", st->accepted_port);
+	}
+	cJSON_AddStringToObject(r->jstart, "cookie", st->cookie);
+}
+
+void
+report_json_stream(struct reporter *r, const struct rpt_conn *c)
+{
+	cJSON *o;
+
+	o = cJSON_CreateObject();
+	rj_num(o, "socket", c->socket);
+	cJSON_AddStringToObject(o, "local_host", c->local_host);
+	rj_num(o, "local_port", c->local_port);
+	cJSON_AddStringToObject(o, "remote_host", c->remote_host);
+	rj_num(o, "remote_port", c->remote_port);
+	cJSON_AddItemToArray(cJSON_GetObjectItem(r->jstart, "connected"), o);
+}
+
+static void
+rj_bufs(cJSON *o, const struct rpt_start *st)
+{
+	rj_num(o, "sock_bufsize", st->sock_bufsize);
+	rj_num(o, "sndbuf_actual", st->sndbuf_actual);
+	rj_num(o, "rcvbuf_actual", st->rcvbuf_actual);
+}
+
+static void
+rj_test_start(cJSON *start, const struct rpt_start *st)
+{
+	cJSON *o;
+
+	o = cJSON_AddObjectToObject(start, "test_start");
+	cJSON_AddStringToObject(
+	    o, "protocol", rj_proto[st->proto == PROTO_UDP]);
+	rj_num(o, "num_streams", st->num_streams);
+	rj_num(o, "blksize", st->blksize);
+	rj_num(o, "omit", st->omit);
+	rj_num(o, "duration", st->duration);
+	rj_num(o, "bytes", (double)st->bytes);
+	rj_num(o, "blocks", (double)st->blocks);
+	rj_num(o, "reverse", st->reverse ? 1 : 0);
+	rj_num(o, "tos", st->tos);
+	rj_num(o, "target_bitrate", (double)st->target_bitrate);
+	rj_num(o, "bidir", st->bidir ? 1 : 0);
+	rj_num(o, "fqrate", (double)st->fq_rate);
+	rj_num(o, "interval", st->interval);
+}
+
+/*
+ * A server adds its first target_bitrate and (TCP) its buffer keys when it
+ * prepares the data listener, before "on connect"; we learn them later, so
+ * they are appended now and the on-connect keys moved behind them.
+ */
+void
+report_json_test_start(struct reporter *r, const struct rpt_start *st)
+{
+	bool tcp = st->proto == PROTO_TCP;
+	size_t i;
+
+	if (!r->client) {
+		if (st->target_bitrate > 0)
+			rj_num(r->jstart, "target_bitrate",
+			    (double)st->target_bitrate);
+		if (tcp)
+			rj_bufs(r->jstart, st);
+		for (i = 0; i < nitems(rj_server_tail); i++)
+			rj_move_last(r->jstart, rj_server_tail[i]);
+	}
+	if (tcp && st->tcp_mss > 0)
+		rj_num(r->jstart, "tcp_mss", st->tcp_mss);
+	else if (tcp)
+		rj_num(r->jstart, "tcp_mss_default", st->tcp_mss_default);
+	rj_num(r->jstart, "target_bitrate", (double)st->target_bitrate);
+	rj_num(r->jstart, "fq_rate", (double)st->fq_rate);
+	if (r->client || !tcp)
+		rj_bufs(r->jstart, st);
+	rj_test_start(r->jstart, st);
+}
+
+static cJSON *
+rj_iv_stream(const struct reporter *r, const struct rpt_stream_iv *sp)
+{
+	double secs = sp->end - sp->start;
+	cJSON *o;
+
+	o = cJSON_CreateObject();
+	rj_num(o, "socket", sp->socket);
+	rj_num(o, "start", sp->start);
+	rj_num(o, "end", sp->end);
+	rj_num(o, "seconds", secs);
+	rj_num(o, "bytes", (double)sp->bytes);
+	rj_num(o, "bits_per_second", report_div(sp->bytes * 8.0, secs));
+	if (r->st.proto == PROTO_UDP && sp->sender)
+		rj_num(o, "packets", (double)sp->packets);
+	else if (r->st.proto == PROTO_UDP) {
+		rj_num(o, "jitter_ms", sp->jitter_s * 1000.0);
+		rj_num(o, "lost_packets", (double)sp->lost);
+		rj_num(o, "packets", (double)sp->packets);
+		rj_num(o, "lost_percent",
+		    report_div(100.0 * (double)sp->lost, (double)sp->packets));
+	} else if (sp->sender && sp->has_tcpinfo) {
+		rj_num(o, "retransmits", (double)sp->retransmits);
+		rj_num(o, "snd_cwnd", (double)sp->snd_cwnd);
+		rj_num(o, "snd_wnd", (double)sp->snd_wnd);
+		rj_num(o, "rtt", (double)sp->rtt);
+		rj_num(o, "rttvar", (double)sp->rttvar);
+		rj_num(o, "pmtu", (double)sp->pmtu);
+		rj_num(o, "reorder", (double)sp->reorder);
+	}
+	rj_bool(o, "omitted", sp->omitted);
+	rj_bool(o, "sender", sp->sender);
+	return o;
+}
+
+/* An interval sum: times from the test's first stream (iperf3 does so). */
+static cJSON *
+rj_iv_sum(const struct reporter *r, const struct rpt_interval *iv, size_t from,
+    size_t to)
+{
+	const struct rpt_stream_iv *first = &iv->streams[0], *sp;
+	double secs = first->end - first->start;
+	struct rj_total t = { .n = to - from };
+	bool sender = to > from ? iv->streams[from].sender : first->sender;
+	cJSON *o;
+	size_t i;
+
+	for (i = from; i < to; i++) {
+		sp = &iv->streams[i];
+		t.sent += sp->bytes;
+		t.packets += sp->packets;
+		t.lost += sp->lost;
+		t.retrans += sp->retransmits;
+		t.jitter += sp->jitter_s;
+		t.has_retrans |= sp->sender && sp->has_tcpinfo;
+	}
+	o = cJSON_CreateObject();
+	rj_num(o, "start", first->start);
+	rj_num(o, "end", first->end);
+	rj_num(o, "seconds", secs);
+	rj_num(o, "bytes", (double)t.sent);
+	rj_num(o, "bits_per_second", report_div(t.sent * 8.0, secs));
+	if (r->st.proto == PROTO_UDP && sender)
+		rj_num(o, "packets", (double)t.packets);
+	else if (r->st.proto == PROTO_UDP) {
+		rj_num(o, "jitter_ms", report_div(t.jitter * 1000.0, t.n));
+		rj_num(o, "lost_packets", (double)t.lost);
+		rj_num(o, "packets", (double)t.packets);
+		rj_num(o, "lost_percent",
+		    report_div(100.0 * (double)t.lost, (double)t.packets));
+	} else if (t.has_retrans)
+		rj_num(o, "retransmits", (double)t.retrans);
+	rj_bool(o, "omitted", first->omitted);
+	rj_bool(o, "sender", sender);
+	return o;
+}
+
+void
+report_json_interval(struct reporter *r, const struct rpt_interval *iv)
+{
+	cJSON *o, *streams, *fwd, *rev = NULL, *tmp;
+	size_t i, n1;
+
+	if (iv->nstreams == 0)
+		return;
+	o = cJSON_CreateObject();
+	streams = cJSON_AddArrayToObject(o, "streams");
+	for (i = 0; i < iv->nstreams; i++)
+		cJSON_AddItemToArray(streams, rj_iv_stream(r, &iv->streams[i]));
+	n1 = r->st.bidir ? report_iv_split(iv) : iv->nstreams;
+	fwd = rj_iv_sum(r, iv, 0, n1);
+	if (r->st.bidir) {
+		rev = rj_iv_sum(r, iv, n1, iv->nstreams);
+		/* "sum" is always client->server, on both sides. */
+		if (!report_dir_forward(r, iv->streams[0].sender)) {
+			tmp = fwd;
+			fwd = rev;
+			rev = tmp;
+		}
+	}
+	cJSON_AddItemToObject(o, "sum", fwd);
+	if (rev != NULL)
+		cJSON_AddItemToObject(o, "sum_bidir_reverse", rev);
+	cJSON_AddItemToArray(r->jintervals, o);
+}
+
+static cJSON *
+rj_end_part(const struct rpt_stream_end *sp, double end, double secs,
+    uint64_t bytes, double bps_secs)
+{
+	cJSON *o;
+
+	o = cJSON_CreateObject();
+	rj_num(o, "socket", sp->socket);
+	rj_num(o, "start", 0);
+	rj_num(o, "end", end);
+	rj_num(o, "seconds", secs);
+	rj_num(o, "bytes", (double)bytes);
+	rj_num(o, "bits_per_second", report_div(bytes * 8.0, bps_secs));
+	return o;
+}
+
+static cJSON *
+rj_end_stream(const struct reporter *r, const struct rpt_end *end,
+    const struct rpt_stream_end *sp)
+{
+	double ts = end->streams[0].snd_seconds;
+	double tr = end->streams[0].rcv_seconds;
+	cJSON *o, *p;
+
+	o = cJSON_CreateObject();
+	if (r->st.proto == PROTO_UDP) {
+		p = rj_end_part(sp, ts, ts, sp->bytes_sent, ts);
+		rj_num(p, "jitter_ms", sp->jitter_s * 1000.0);
+		rj_num(p, "lost_packets", (double)sp->lost);
+		rj_num(p, "packets", (double)sp->packets);
+		rj_num(p, "lost_percent",
+		    report_div(100.0 * (double)sp->lost, (double)sp->packets));
+		rj_num(p, "out_of_order", (double)sp->out_of_order);
+		rj_bool(p, "sender", sp->sender);
+		cJSON_AddItemToObject(o, "udp", p);
+		return o;
+	}
+	p = rj_end_part(sp, ts, ts, sp->bytes_sent, ts);
+	if (sp->has_retrans) {
+		rj_num(p, "retransmits", (double)sp->retransmits);
+		rj_num(p, "reorder", (double)sp->reorder);
+		rj_num(p, "max_snd_cwnd", (double)sp->max_snd_cwnd);
+		rj_num(p, "max_snd_wnd", (double)sp->max_snd_wnd);
+		rj_num(p, "max_rtt", (double)sp->max_rtt);
+		rj_num(p, "min_rtt", (double)sp->min_rtt);
+		rj_num(p, "mean_rtt", (double)sp->mean_rtt);
+	}
+	rj_bool(p, "sender", sp->sender);
+	cJSON_AddItemToObject(o, "sender", p);
+	p = rj_end_part(sp, tr, sp->local_seconds, sp->bytes_received, tr);
+	rj_bool(p, "sender", sp->sender);
+	cJSON_AddItemToObject(o, "receiver", p);
+	return o;
+}
+
+static void
+rj_total(const struct rpt_stream_end *sp, size_t n, struct rj_total *t)
+{
+	size_t i;
+
+	*t = (struct rj_total){ .n = n };
+	for (i = 0; i < n; i++) {
+		t->sent += sp[i].bytes_sent;
+		t->received += sp[i].bytes_received;
+		t->packets += sp[i].packets;
+		t->lost += sp[i].lost;
+		t->retrans += sp[i].retransmits;
+		t->jitter += sp[i].jitter_s;
+		t->has_retrans |= sp[i].has_retrans;
+	}
+}
+
+static cJSON *
+rj_sum(double end, uint64_t bytes, double bps_secs)
+{
+	cJSON *o;
+
+	o = cJSON_CreateObject();
+	rj_num(o, "start", 0);
+	rj_num(o, "end", end);
+	rj_num(o, "seconds", end);
+	rj_num(o, "bytes", (double)bytes);
+	rj_num(o, "bits_per_second", report_div(bytes * 8.0, bps_secs));
+	return o;
+}
+
+static void
+rj_sum_udp(
+    cJSON *o, double jitter_ms, int64_t lost, uint64_t packets, bool sender)
+{
+	rj_num(o, "jitter_ms", jitter_ms);
+	rj_num(o, "lost_packets", (double)lost);
+	rj_num(o, "packets", (double)packets);
+	rj_num(o, "lost_percent",
+	    report_div(100.0 * (double)lost, (double)packets));
+	rj_bool(o, "sender", sender);
+}
+
+static void
+rj_end_sums_tcp(cJSON *jend, bool rev, const struct rj_total *t, double ts,
+    double tr, bool sender)
+{
+	cJSON *o;
+
+	o = rj_sum(ts, t->sent, ts);
+	if (t->has_retrans)
+		rj_num(o, "retransmits", (double)t->retrans);
+	rj_bool(o, "sender", sender);
+	cJSON_AddItemToObject(jend, rj_sum_key[rev][RJ_SUM_SENT], o);
+	o = rj_sum(tr, t->received, tr);
+	rj_bool(o, "sender", sender);
+	cJSON_AddItemToObject(jend, rj_sum_key[rev][RJ_SUM_RECEIVED], o);
+}
+
+/*
+ * UDP sums. "sum" mixes T_rcv times with the sender's bytes and rate, as
+ * iperf3 does. Packet counts the peer has not told us yet are 0 there.
+ */
+static void
+rj_end_sums_udp(cJSON *jend, bool rev, const struct rj_total *t,
+    const struct rpt_end *end, bool sender)
+{
+	double ts = end->streams[0].snd_seconds;
+	double tr = end->streams[0].rcv_seconds;
+	double jit = report_div(t->jitter * 1000.0, (double)t->n);
+	uint64_t spk = (sender || end->peer_known) ? t->packets : 0;
+	uint64_t rpk = (!sender || end->peer_known) ? t->packets : 0;
+	cJSON *o;
+
+	o = rj_sum(tr, t->sent, ts);
+	rj_sum_udp(o, jit, t->lost, t->packets, sender);
+	cJSON_AddItemToObject(jend, rj_sum_key[rev][RJ_SUM], o);
+	o = rj_sum(ts, t->sent, ts);
+	rj_sum_udp(o, 0, 0, spk, true);
+	cJSON_AddItemToObject(jend, rj_sum_key[rev][RJ_SUM_SENT], o);
+	o = rj_sum(tr, t->received, tr);
+	rj_sum_udp(o, jit, t->lost, rpk, false);
+	cJSON_AddItemToObject(jend, rj_sum_key[rev][RJ_SUM_RECEIVED], o);
+}
+
+static void
+rj_end_dir(struct reporter *r, const struct rpt_end *end, size_t from,
+    size_t to, bool rev)
+{
+	struct rj_total t;
+	bool sender;
+
+	if (from >= to)
+		return;
+	sender = end->streams[from].sender;
+	rj_total(&end->streams[from], to - from, &t);
+	if (r->st.proto == PROTO_UDP)
+		rj_end_sums_udp(r->jend, rev, &t, end, sender);
+	else
+		rj_end_sums_tcp(r->jend, rev, &t, end->streams[0].snd_seconds,
+		    end->streams[0].rcv_seconds, sender);
+}
+
+static void
+rj_end_tail(struct reporter *r, const struct rpt_end *end)
+{
+	cJSON *o;
+
+	o = cJSON_AddObjectToObject(r->jend, "cpu_utilization_percent");
+	rj_num(o, "host_total", end->cpu_host_total);
+	rj_num(o, "host_user", end->cpu_host_user);
+	rj_num(o, "host_system", end->cpu_host_system);
+	rj_num(o, "remote_total", end->cpu_remote_total);
+	rj_num(o, "remote_user", end->cpu_remote_user);
+	rj_num(o, "remote_system", end->cpu_remote_system);
+	if (r->st.proto == PROTO_UDP)
+		return;
+	if (end->sender_congestion != NULL)
+		cJSON_AddStringToObject(
+		    r->jend, "sender_tcp_congestion", end->sender_congestion);
+	if (end->receiver_congestion != NULL)
+		cJSON_AddStringToObject(r->jend, "receiver_tcp_congestion",
+		    end->receiver_congestion);
+}
+
+void
+report_json_summary(struct reporter *r, const struct rpt_end *end)
+{
+	cJSON *streams;
+	size_t i, n1, fwd_from, fwd_to, rev_from, rev_to;
+
+	streams = cJSON_AddArrayToObject(r->jend, "streams");
+	for (i = 0; i < end->nstreams; i++)
+		cJSON_AddItemToArray(
+		    streams, rj_end_stream(r, end, &end->streams[i]));
+	n1 = r->st.bidir ? report_end_split(end) : end->nstreams;
+	fwd_from = 0;
+	fwd_to = n1;
+	rev_from = n1;
+	rev_to = end->nstreams;
+	if (r->st.bidir && n1 > 0 &&
+	    !report_dir_forward(r, end->streams[0].sender)) {
+		fwd_from = n1;
+		fwd_to = end->nstreams;
+		rev_from = 0;
+		rev_to = n1;
+	}
+	rj_end_dir(r, end, fwd_from, fwd_to, false);
+	rj_end_dir(r, end, rev_from, rev_to, true);
+	rj_end_tail(r, end);
+}
+
+/* The whole document; peer_output adds what the server sent us. */
+cJSON *
+report_json_document(const struct reporter *r, bool peer_output)
+{
+	cJSON *doc;
+
+	doc = cJSON_CreateObject();
+	cJSON_AddItemToObject(doc, "start", cJSON_Duplicate(r->jstart, true));
+	cJSON_AddItemToObject(
+	    doc, "intervals", cJSON_Duplicate(r->jintervals, true));
+	cJSON_AddItemToObject(doc, "end", cJSON_Duplicate(r->jend, true));
+	if (r->errmsg != NULL)
+		cJSON_AddStringToObject(doc, "error", r->errmsg);
+	if (r->title != NULL)
+		cJSON_AddStringToObject(doc, "title", r->title);
+	if (r->extra_data != NULL)
+		cJSON_AddStringToObject(doc, "extra_data", r->extra_data);
+	if (peer_output && r->server_json != NULL)
+		cJSON_AddItemToObject(doc, "server_output_json",
+		    cJSON_Duplicate(r->server_json, true));
+	if (peer_output && r->server_text != NULL)
+		cJSON_AddStringToObject(
+		    doc, "server_output_text", r->server_text);
+	return doc;
+}
+
+void
+report_json_finish(struct reporter *r)
+{
+	cJSON *doc;
+	char *txt;
+
+	doc = report_json_document(r, true);
+	txt = cJSON_Print(doc);
+	if (txt != NULL) {
+		fputs(txt, r->out);
+		fputc('\n', r->out);
+	}
+	cJSON_free(txt);
+	cJSON_Delete(doc);
+}
