@@ -36,54 +36,54 @@ enum proto_kind {
 
 struct settings {
 	enum role role;
-	const char *host;	/* -c HOST, exactly as given */
-	const char *bind_host;	/* -B; NULL = any */
-	int port;		/* -p, default 5201 */
-	int cport;		/* --cport; 0 = ephemeral */
-	int family;		/* AF_UNSPEC, or AF_INET (-4) / AF_INET6 (-6) */
-	enum proto_kind proto;	/* -u selects PROTO_UDP */
+	const char *host; /* -c HOST, exactly as given */
+	const char *bind_host; /* -B; NULL = any */
+	int port; /* -p, default 5201 */
+	int cport; /* --cport; 0 = ephemeral */
+	int family; /* AF_UNSPEC, or AF_INET (-4) / AF_INET6 (-6) */
+	enum proto_kind proto; /* -u selects PROTO_UDP */
 
-	int duration;		/* -t seconds; default 10, 0 with -n/-k */
-	uint64_t bytes;		/* -n; 0 = unused */
-	uint64_t blocks;	/* -k; 0 = unused */
-	int parallel;		/* -P, default 1 */
-	bool reverse;		/* -R */
-	bool bidir;		/* --bidir */
-	int blksize;		/* -l; 0 = protocol default (TCP 128 KiB) */
-	int window;		/* -w bytes; 0 = OS default */
-	uint64_t rate;		/* -b bits/s per stream; 0 = unlimited */
-	int burst;		/* -b RATE/N; 0 = none */
-	double interval;	/* -i seconds, default 1; 0 = no intervals */
-	int omit;		/* -O seconds */
-	char format;		/* -f: 'a' (adaptive), k m g t K M G T */
+	int duration; /* -t seconds; default 10, 0 with -n/-k */
+	uint64_t bytes; /* -n; 0 = unused */
+	uint64_t blocks; /* -k; 0 = unused */
+	int parallel; /* -P, default 1 */
+	bool reverse; /* -R */
+	bool bidir; /* --bidir */
+	int blksize; /* -l; 0 = protocol default (TCP 128 KiB) */
+	int window; /* -w bytes; 0 = OS default */
+	uint64_t rate; /* -b bits/s per stream; 0 = unlimited */
+	int burst; /* -b RATE/N; 0 = none */
+	double interval; /* -i seconds, default 1; 0 = no intervals */
+	int omit; /* -O seconds */
+	char format; /* -f: 'a' (adaptive), k m g t K M G T */
 
-	bool nodelay;		/* -N */
-	int mss;		/* -M; 0 = default */
+	bool nodelay; /* -N */
+	int mss; /* -M; 0 = default */
 	const char *congestion; /* -C; NULL = default */
-	int tos;		/* -S / --tos / --dscp */
-	const char *title;	/* -T */
+	int tos; /* -S / --tos / --dscp */
+	const char *title; /* -T */
 	const char *extra_data; /* --extra-data */
 
-	bool one_off;		/* -1 */
-	bool json;		/* -J */
-	bool verbose;		/* -V */
-	bool debug;		/* -d */
+	bool one_off; /* -1 */
+	bool json; /* -J */
+	bool verbose; /* -V */
+	bool debug; /* -d */
 	bool get_server_output; /* --get-server-output */
-	bool forceflush;	/* --forceflush */
+	bool forceflush; /* --forceflush */
 	bool udp_counters_64bit; /* --udp-counters-64bit */
-	bool daemon;		/* -D */
-	const char *pidfile;	/* -I / --pidfile */
-	const char *logfile;	/* --logfile */
+	bool daemon; /* -D */
+	const char *pidfile; /* -I / --pidfile */
+	const char *logfile; /* --logfile */
 	const char *timestamp_fmt; /* --timestamps[=FMT]; NULL = off */
 	int connect_timeout_ms; /* --connect-timeout; -1 = none */
-	int rcv_timeout_ms;	/* --rcv-timeout, default 120000 */
-	int idle_timeout;	/* --idle-timeout seconds (server); 0 = off */
+	int rcv_timeout_ms; /* --rcv-timeout, default 120000 */
+	int idle_timeout; /* --idle-timeout seconds (server); 0 = off */
 
-	bool show_version;	/* -v */
-	bool show_help;		/* -h */
+	bool show_version; /* -v */
+	bool show_help; /* -h */
 
 	/* Test switch, documented as such: never send the bidir role flag. */
-	bool no_role_flag;	/* --no-role-flag (hidden) */
+	bool no_role_flag; /* --no-role-flag (hidden) */
 };
 
 #endif /* EVPERF_SETTINGS_H */

@@ -626,7 +626,7 @@ session_summary(struct session *sess, bool peer_known)
 	free(order);
 }
 
-/* Codes a stock peer knows; evperf's own become the nearest iperf3 one. */
+/* Codes a stock peer knows; evperf's own (timeouts) become the nearest. */
 static int
 session_wire_code(const struct session *sess, int code)
 {

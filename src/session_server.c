@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -65,7 +66,12 @@ server_take_params(struct session *sess, struct evbuffer *in)
 	if (rc == 0)
 		return;
 	if (rc < 0) {
-		session_fail(sess, rc == -1 ? IE_BADLEN : IE_BADJSON, 0);
+		snprintf(sess->err_buf, sizeof(sess->err_buf),
+		    "unable to receive parameters from client (%s)",
+		    rc == -1 ? "length 0 or over the 8192-byte limit"
+			     : "malformed JSON");
+		sess->err_msg = sess->err_buf;
+		session_fail(sess, IE_RECVPARAMS, 0);
 		return;
 	}
 	rc = proto_params_from_json(j, p);

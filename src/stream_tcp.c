@@ -62,16 +62,37 @@ stream_check_limits(struct session *sess)
 		session_client_end_test(sess);
 }
 
+/*
+ * A client sends exactly -n bytes (as iperf3 does): the last block is cut
+ * to what is left; past the limit it sends nothing more.
+ */
+static size_t
+stream_send_size(const struct stream *sp)
+{
+	const struct session *sess = sp->sess;
+	uint64_t left;
+
+	if (!sess->client || sess->p.bytes == 0 || sess->omitting)
+		return sp->blksize;
+	if (sess->sent_bytes >= sess->p.bytes)
+		return 0;
+	left = sess->p.bytes - sess->sent_bytes;
+	return left < sp->blksize ? (size_t)left : sp->blksize;
+}
+
 static void
 stream_write_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct stream *sp = arg;
 	struct session *sess = sp->sess;
+	size_t len;
 	ssize_t n;
 	int i;
 
 	for (i = 0; i < STREAM_BURST; i++) {
-		n = send(fd, sp->buf, sp->blksize, MSG_NOSIGNAL);
+		if ((len = stream_send_size(sp)) == 0)
+			break;
+		n = send(fd, sp->buf, len, MSG_NOSIGNAL);
 		if (n == -1) {
 			if (STREAM_ERR_RETRIABLE(errno))
 				break;
@@ -83,7 +104,7 @@ stream_write_cb(evutil_socket_t fd, short what, void *arg)
 		sp->bytes += (uint64_t)n;
 		sess->sent_bytes += (uint64_t)n;
 		sess->sent_blocks++;
-		if ((size_t)n < sp->blksize)
+		if ((size_t)n < len)
 			break;
 	}
 	stream_check_limits(sess);

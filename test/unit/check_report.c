@@ -14,8 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <check.h>
 #include <cjson/cJSON.h>
+
+#include "check_suites.h"
 
 #include "report.h"
 #include "settings.h"
@@ -809,8 +810,6 @@ START_TEST(test_json_error_only)
 	cap_free(&c);
 }
 END_TEST
-
-Suite *report_suite(void);
 
 Suite *
 report_suite(void)

@@ -1,0 +1,283 @@
+#!/usr/bin/env bash
+# Side-by-side loopback benchmark of evperf against stock iperf3, following
+# ../shared/reference/peer-baselines.md section 3: for each test (1 stream,
+# -P 8, -P 128 by default; -t 5) it runs the two tools interleaved, A B A B,
+# for N rounds, each client and one-off server (-s -1, bound to 127.0.0.1)
+# under GNU time -v. Per run it prints throughput (client
+# end.sum_received.bits_per_second), Gbit per CPU-second (received bytes *
+# 8 / 1e9 over client + server user+sys seconds) and both peak RSS figures;
+# per test the medians and the median of the paired per-round ratios
+# evperf/iperf3. --bidir instead prints the reverse/forward throughput ratio
+# of --bidir runs at -P 1 and -P 4 for both tools. A failed run is reported
+# and skipped. Every process is started under timeout and killed by PID.
+set -euo pipefail
+
+usage() {
+	cat <<'EOF'
+usage: bench/bench.sh [options]
+  --evperf PATH    evperf binary (default: build/evperf of this repository)
+  --iperf3 PATH    stock iperf3 (default: iperf3 from PATH)
+  --rounds N       rounds per test (default 3)
+  --time S         seconds per run, client -t (default 5)
+  --streams LIST   comma-separated -P values (default 1,8,128;
+                   --bidir: 1,4)
+  --bidir          print --bidir reverse/forward throughput ratios instead
+  --keep           keep the raw logs (their directory is printed)
+  -h, --help       this text
+EOF
+}
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+EVPERF=$ROOT/build/evperf
+IPERF3=iperf3
+ROUNDS=3
+SECS=5
+STREAMS=
+BIDIR=0
+KEEP=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--evperf) EVPERF=$2; shift 2 ;;
+	--iperf3) IPERF3=$2; shift 2 ;;
+	--rounds) ROUNDS=$2; shift 2 ;;
+	--time) SECS=$2; shift 2 ;;
+	--streams) STREAMS=$2; shift 2 ;;
+	--bidir) BIDIR=1; shift ;;
+	--keep) KEEP=1; shift ;;
+	-h | --help) usage; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+if [ -z "$STREAMS" ]; then
+	if ((BIDIR)); then STREAMS=1,4; else STREAMS=1,8,128; fi
+fi
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "bad --rounds" >&2; exit 2; }
+[[ $SECS =~ ^[1-9][0-9]*$ ]] || { echo "bad --time" >&2; exit 2; }
+[[ $STREAMS =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || { echo "bad --streams" >&2; exit 2; }
+IFS=, read -r -a PLIST <<<"$STREAMS"
+
+for tool in EVPERF IPERF3; do
+	if ! path=$(command -v "${!tool}"); then
+		echo "bench: ${!tool} is not executable" >&2
+		exit 1
+	fi
+	printf -v "$tool" '%s' "$path"
+done
+for c in jq python3 ss timeout; do
+	command -v "$c" >/dev/null || { echo "bench: $c is required" >&2; exit 1; }
+done
+GTIME=/usr/bin/time
+if [ ! -x "$GTIME" ]; then
+	echo "bench: installing GNU time" >&2
+	if [ "$(id -u)" -eq 0 ]; then
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends time >&2
+	else
+		sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends time >&2
+	fi
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/evperf-bench.XXXXXX")
+PIDS=()
+cleanup() {
+	local pid i
+	for pid in "${PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null || true
+	done
+	for pid in "${PIDS[@]}"; do
+		for ((i = 0; i < 30; i++)); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$pid" 2>/dev/null || true
+	done
+	if ((KEEP)); then
+		echo "raw logs kept in $WORK" >&2
+	else
+		rm -rf "$WORK"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+free_port() {
+	timeout 10 python3 -c '
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()'
+}
+
+wait_port() {
+	local port=$1 pid=$2 i
+	for ((i = 0; i < 100; i++)); do
+		[ -n "$(ss -Hltn "sport = :$port" 2>/dev/null)" ] && return 0
+		kill -0 "$pid" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# forget PID: it has been reaped; its number may be reused.
+forget() {
+	local keep=() p
+	for p in "${PIDS[@]}"; do
+		[ "$p" = "$1" ] || keep+=("$p")
+	done
+	PIDS=("${keep[@]}")
+}
+
+# time_field FILE LABEL: a value from GNU time -v output.
+time_field() {
+	awk -F': ' -v k="$2" '$1 ~ "^[[:space:]]*" k "$" { print $2 }' "$1"
+}
+
+cpu_s() {
+	awk -v u="$(time_field "$1" 'User time \(seconds\)')" \
+		-v s="$(time_field "$1" 'System time \(seconds\)')" \
+		'BEGIN { printf "%.2f", u + s }'
+}
+
+rss_mb() {
+	awk -v k="$(time_field "$1" 'Maximum resident set size \(kbytes\)')" \
+		'BEGIN { printf "%.1f", k / 1024 }'
+}
+
+# run_one TOOLNAME BIN TAG CLIENT_ARGS...: one client/server run. Leaves
+# the client JSON in $WORK/TAG.json and the time -v files next to it.
+# Returns non-zero if anything failed.
+run_one() {
+	local bin=$2 tag=$3 port spid crc=0 i
+	shift 3
+	port=$(free_port)
+	timeout -k 5 $((SECS + 60)) "$GTIME" -v -o "$WORK/$tag.srv.time" \
+		"$bin" -s -1 -B 127.0.0.1 -p "$port" \
+		>"$WORK/$tag.srv.out" 2>&1 &
+	spid=$!
+	PIDS+=("$spid")
+	if ! wait_port "$port" "$spid"; then
+		echo "  server did not start (see $tag.srv.out)" >&2
+		return 1
+	fi
+	timeout -k 5 $((SECS + 60)) "$GTIME" -v -o "$WORK/$tag.cli.time" \
+		"$bin" -c 127.0.0.1 -p "$port" -t "$SECS" -J "$@" \
+		>"$WORK/$tag.json" 2>"$WORK/$tag.cli.err" || crc=$?
+	for ((i = 0; i < 200; i++)); do
+		kill -0 "$spid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -TERM "$spid" 2>/dev/null || true
+	wait "$spid" 2>/dev/null || true
+	forget "$spid"
+	if ((crc != 0)); then
+		echo "  client exited with status $crc" >&2
+		return 1
+	fi
+	if ! jq -e '(has("error") | not) and .end.sum_received.bytes > 0' \
+		"$WORK/$tag.json" >/dev/null 2>&1; then
+		echo "  client JSON has an error or no bytes:" \
+			"$(jq -r '.error // "invalid JSON"' "$WORK/$tag.json" 2>/dev/null)" >&2
+		return 1
+	fi
+}
+
+# median: of the numbers on stdin ("-" if none).
+median() {
+	sort -g | awk '{ v[NR] = $1 }
+		END {
+			if (NR == 0) { print "-"; exit }
+			if (NR % 2) printf "%.3f\n", v[(NR + 1) / 2]
+			else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2
+		}'
+}
+
+RESULTS=$WORK/results.tsv
+: >"$RESULTS"
+
+bench_tcp() {
+	local p r tool bin tag tput cpu bytes gpc
+	printf '%-7s %-6s %5s %10s %12s %8s %12s %12s\n' tool test round \
+		'Gbit/s' 'Gbit/CPU-s' 'CPU s' 'cli RSS MB' 'srv RSS MB'
+	for p in "${PLIST[@]}"; do
+		for ((r = 1; r <= ROUNDS; r++)); do
+			for tool in evperf iperf3; do
+				if [ $tool = evperf ]; then bin=$EVPERF; else bin=$IPERF3; fi
+				tag=$tool.P$p.r$r
+				if ! run_one "$tool" "$bin" "$tag" -P "$p"; then
+					printf '%-7s %-6s %5s %10s\n' "$tool" "P$p" "$r" FAILED
+					continue
+				fi
+				tput=$(jq -r '.end.sum_received.bits_per_second / 1e9' "$WORK/$tag.json")
+				bytes=$(jq -r '.end.sum_received.bytes' "$WORK/$tag.json")
+				cpu=$(awk -v a="$(cpu_s "$WORK/$tag.cli.time")" \
+					-v b="$(cpu_s "$WORK/$tag.srv.time")" 'BEGIN { print a + b }')
+				gpc=$(awk -v b="$bytes" -v c="$cpu" \
+					'BEGIN { if (c > 0) printf "%.3f", b * 8 / 1e9 / c; else print "nan" }')
+				printf '%-7s %-6s %5s %10.2f %12s %8s %12s %12s\n' "$tool" "P$p" \
+					"$r" "$tput" "$gpc" "$cpu" "$(rss_mb "$WORK/$tag.cli.time")" \
+					"$(rss_mb "$WORK/$tag.srv.time")"
+				printf '%s\t%s\t%s\t%s\t%s\n' "$tool" "$p" "$r" "$tput" "$gpc" \
+					>>"$RESULTS"
+			done
+		done
+	done
+
+	echo
+	echo "medians over $ROUNDS round(s); ratio = median of the per-round evperf/iperf3 ratios"
+	printf '%-6s %12s %12s %8s %14s %14s %8s\n' test 'evperf Gb/s' 'iperf3 Gb/s' \
+		ratio 'evperf Gb/CPUs' 'iperf3 Gb/CPUs' ratio
+	for p in "${PLIST[@]}"; do
+		local col e3 i3 er ir ec ic
+		for col in 4 5; do
+			e3=$(awk -F'\t' -v p="$p" -v c="$col" '$1 == "evperf" && $2 == p { print $c }' "$RESULTS" | median)
+			i3=$(awk -F'\t' -v p="$p" -v c="$col" '$1 == "iperf3" && $2 == p { print $c }' "$RESULTS" | median)
+			ratio=$(awk -F'\t' -v p="$p" -v c="$col" '
+				$2 == p { v[$1 "," $3] = $c }
+				END {
+					for (k in v) {
+						split(k, a, ",")
+						if (a[1] == "evperf" && (("iperf3," a[2]) in v) && v["iperf3," a[2]] > 0)
+							print v[k] / v["iperf3," a[2]]
+					}
+				}' "$RESULTS" | median)
+			if [ $col = 4 ]; then er=$e3 ir=$i3 rt=$ratio; else ec=$e3 ic=$i3 rc=$ratio; fi
+		done
+		printf '%-6s %12s %12s %8s %14s %14s %8s\n' "P$p" "$er" "$ir" "$rt" \
+			"$ec" "$ic" "$rc"
+	done
+}
+
+bench_bidir() {
+	local p r tool bin tag fwd rev
+	echo "--bidir: reverse (server->client) / forward (client->server) throughput"
+	printf '%-7s %-6s %5s %12s %12s %8s\n' tool test round 'fwd Gbit/s' \
+		'rev Gbit/s' 'rev/fwd'
+	for p in "${PLIST[@]}"; do
+		for ((r = 1; r <= ROUNDS; r++)); do
+			for tool in evperf iperf3; do
+				if [ $tool = evperf ]; then bin=$EVPERF; else bin=$IPERF3; fi
+				tag=$tool.bidir.P$p.r$r
+				if ! run_one "$tool" "$bin" "$tag" --bidir -P "$p" ||
+					! jq -e '.end.sum_received_bidir_reverse.bits_per_second > 0' \
+						"$WORK/$tag.json" >/dev/null 2>&1; then
+					printf '%-7s %-6s %5s %12s\n' "$tool" "P$p" "$r" FAILED
+					continue
+				fi
+				fwd=$(jq -r '.end.sum_received.bits_per_second / 1e9' "$WORK/$tag.json")
+				rev=$(jq -r '.end.sum_received_bidir_reverse.bits_per_second / 1e9' "$WORK/$tag.json")
+				printf '%-7s %-6s %5s %12.2f %12.2f %8.3f\n' "$tool" "P$p" "$r" \
+					"$fwd" "$rev" "$(awk -v a="$rev" -v b="$fwd" 'BEGIN { print (b > 0 ? a / b : 0) }')"
+			done
+		done
+	done
+}
+
+echo "evperf: $EVPERF"
+echo "iperf3: $IPERF3 ($("$IPERF3" --version 2>/dev/null | head -n 1))"
+echo "rounds $ROUNDS, -t $SECS, streams $STREAMS, loopback 127.0.0.1"
+echo
+if ((BIDIR)); then
+	bench_bidir
+else
+	bench_tcp
+fi

@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""A misbehaving iperf3 client for the bad-input end-to-end scenarios.
+
+Connects to 127.0.0.1:PORT and speaks just enough of the iperf3 control
+protocol (cookie, BE32-framed JSON, state bytes; see
+shared/reference/iperf3-protocol.md sections 1-3) to break it in one chosen
+way, then reports what the server did. Exit status 0 means the server reacted
+as a robust server should (closed the connection, answered 0xFF, ...), 2 that
+it did not, 1 an unexpected protocol turn. Every socket operation has a
+timeout, so the program always ends. Standard library only.
+"""
+
+import argparse
+import json
+import os
+import socket
+import struct
+import sys
+import time
+
+ALPHABET = b"abcdefghijklmnopqrstuvwxyz234567"
+COOKIE_SIZE = 37
+TEST_START = 1
+TEST_RUNNING = 2
+PARAM_EXCHANGE = 9
+CREATE_STREAMS = 10
+ACCESS_DENIED = 0xFF
+PARAMS = {
+    "tcp": True,
+    "omit": 0,
+    "time": 2,
+    "num": 0,
+    "blockcount": 0,
+    "parallel": 1,
+    "len": 131072,
+    "pacing_timer": 1000,
+    "client_version": "3.12",
+}
+
+
+class Unexpected(Exception):
+    """The server did something this scenario does not allow."""
+
+
+def say(msg):
+    print("rawpeer: " + msg, flush=True)
+
+
+def make_cookie():
+    return bytes(ALPHABET[b % 32] for b in os.urandom(COOKIE_SIZE - 1)) + b"\0"
+
+
+def connect(args):
+    sock = socket.create_connection(("127.0.0.1", args.port),
+                                    timeout=args.timeout)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+def recv_exact(sock, n):
+    buf = b""
+    while len(buf) < n:
+        chunk = sock.recv(n - len(buf))
+        if not chunk:
+            raise Unexpected("EOF after %d of %d bytes" % (len(buf), n))
+        buf += chunk
+    return buf
+
+
+def expect_state(sock, want):
+    got = recv_exact(sock, 1)[0]
+    if got != want:
+        raise Unexpected("expected state byte %d, got %d" % (want, got))
+    say("got state %d" % got)
+
+
+def wait_close(sock, secs):
+    """Read until EOF or `secs` pass. Returns (closed, bytes read)."""
+    deadline = time.monotonic() + secs
+    data = b""
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False, data
+        sock.settimeout(min(left, 1.0))
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            continue
+        except ConnectionResetError:
+            return True, data
+        if not chunk:
+            return True, data
+        data += chunk
+
+
+def expect_close(sock, secs, what):
+    start = time.monotonic()
+    closed, data = wait_close(sock, secs)
+    if data:
+        say("server sent %d bytes first: %s" % (len(data), data[:16].hex()))
+    if not closed:
+        say("FAIL: server kept the %s open for %g s" % (what, secs))
+        return 2
+    say("server closed the %s after %.1f s" % (what, time.monotonic() - start))
+    return 0
+
+
+def setup(args):
+    """Cookie, parameters, CREATE_STREAMS. Returns (control socket, cookie)."""
+    ctrl = connect(args)
+    cookie = make_cookie()
+    ctrl.sendall(cookie)
+    expect_state(ctrl, PARAM_EXCHANGE)
+    body = json.dumps(PARAMS, separators=(",", ":")).encode()
+    ctrl.sendall(struct.pack(">I", len(body)) + body)
+    expect_state(ctrl, CREATE_STREAMS)
+    return ctrl, cookie
+
+
+def start_test(args):
+    """A full setup with one real data connection, up to TEST_RUNNING."""
+    ctrl, cookie = setup(args)
+    data = connect(args)
+    data.sendall(cookie)
+    expect_state(ctrl, TEST_START)
+    expect_state(ctrl, TEST_RUNNING)
+    block = os.urandom(PARAMS["len"])
+    for _ in range(args.blocks):
+        data.sendall(block)
+    say("sent %d bytes of data" % (args.blocks * len(block)))
+    return ctrl, data
+
+
+def mode_biglen(args):
+    ctrl = connect(args)
+    ctrl.sendall(make_cookie())
+    expect_state(ctrl, PARAM_EXCHANGE)
+    ctrl.sendall(b"\xff\xff\xff\xff")
+    say("sent JSON length 0xFFFFFFFF")
+    return expect_close(ctrl, args.wait, "control connection")
+
+
+def mode_badjson(args):
+    ctrl = connect(args)
+    ctrl.sendall(make_cookie())
+    expect_state(ctrl, PARAM_EXCHANGE)
+    ctrl.sendall(struct.pack(">I", 10) + b"{notjson!!")
+    say("sent a malformed parameter JSON")
+    return expect_close(ctrl, args.wait, "control connection")
+
+
+def mode_silent(args):
+    ctrl = connect(args)
+    say("connected; sending nothing for up to %g s" % args.wait)
+    return expect_close(ctrl, args.wait, "silent connection")
+
+
+def mode_badcookie(args):
+    ctrl, cookie = setup(args)
+    wrong = make_cookie()
+    while wrong == cookie:
+        wrong = make_cookie()
+    data = connect(args)
+    data.sendall(wrong)
+    say("opened a data connection with a wrong cookie")
+    reply = recv_exact(data, 1)[0]
+    if reply != ACCESS_DENIED:
+        raise Unexpected("wrong cookie answered with %d, not 255" % reply)
+    say("got 255 (ACCESS_DENIED) on the data connection")
+    rc = expect_close(data, args.wait, "rejected data connection")
+    data.close()
+    ctrl.close()
+    say("closed the control connection")
+    return rc
+
+
+def mode_abort(args):
+    ctrl, data = start_test(args)
+    data.close()
+    ctrl.close()
+    say("closed everything mid-test")
+    return 0
+
+
+def mode_badstate(args):
+    ctrl, data = start_test(args)
+    ctrl.sendall(bytes([args.state]))
+    say("sent unknown state byte %d mid-test" % args.state)
+    rc = expect_close(ctrl, args.wait, "control connection")
+    data.close()
+    ctrl.close()
+    return rc
+
+
+MODES = {
+    "biglen": mode_biglen,
+    "badjson": mode_badjson,
+    "silent": mode_silent,
+    "badcookie": mode_badcookie,
+    "abort": mode_abort,
+    "badstate": mode_badstate,
+}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("mode", choices=sorted(MODES))
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--timeout", type=float, default=10.0,
+                    help="per socket operation, seconds")
+    ap.add_argument("--wait", type=float, default=15.0,
+                    help="how long to wait for the server to close, seconds")
+    ap.add_argument("--blocks", type=int, default=32,
+                    help="128 KiB blocks to send mid-test")
+    ap.add_argument("--state", type=int, default=0x63,
+                    help="state byte for badstate")
+    args = ap.parse_args()
+    try:
+        return MODES[args.mode](args)
+    except (Unexpected, OSError) as exc:
+        say("ERROR: %s" % exc)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

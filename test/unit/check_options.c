@@ -1,0 +1,579 @@
+/*
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * check_options.c: options_parse() defaults, every stored value, and every
+ * error cause (iperf3's "parameter error - ..." wording and glibc-style
+ * getopt messages), driven by tables of command lines.
+ */
+#include "compat.h"
+
+#include <sys/socket.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_suites.h"
+#include "options.h"
+
+#define MAXARGS 32
+
+/* A command line split on spaces into a mutable argv. */
+struct cmdline {
+	char buf[512];
+	char *argv[MAXARGS + 1];
+	int argc;
+};
+
+static void
+cmdline_split(struct cmdline *cl, const char *line)
+{
+	char *p, *tok;
+
+	snprintf(cl->buf, sizeof(cl->buf), "evperf %s", line);
+	cl->argc = 0;
+	for (p = cl->buf; (tok = strsep(&p, " ")) != NULL;) {
+		if (*tok != '\0' && cl->argc < MAXARGS)
+			cl->argv[cl->argc++] = tok;
+	}
+	cl->argv[cl->argc] = NULL;
+}
+
+/* Parse line; returns the rc and leaves the cause (or NULL) in *cause. */
+static int
+parse(struct settings *s, struct cmdline *cl, const char *line, char **cause)
+{
+	cmdline_split(cl, line);
+	return options_parse(s, cl->argc, cl->argv, cause);
+}
+
+/* Parse a line that must succeed. */
+static void
+parse_ok(struct settings *s, struct cmdline *cl, const char *line)
+{
+	char *cause = NULL;
+	int rc;
+
+	rc = parse(s, cl, line, &cause);
+	ck_assert_msg(
+	    rc == 0, "'%s' failed: %s", line, cause != NULL ? cause : "(null)");
+	ck_assert_ptr_null(cause);
+}
+
+START_TEST(test_defaults)
+{
+	struct settings s;
+
+	memset(&s, 0xa5, sizeof(s));
+	options_defaults(&s);
+	ck_assert_int_eq(s.role, ROLE_NONE);
+	ck_assert_ptr_null(s.host);
+	ck_assert_ptr_null(s.bind_host);
+	ck_assert_int_eq(s.port, 5201);
+	ck_assert_int_eq(s.cport, 0);
+	ck_assert_int_eq(s.family, AF_UNSPEC);
+	ck_assert_int_eq(s.proto, PROTO_TCP);
+	ck_assert_int_eq(s.duration, 10);
+	ck_assert_uint_eq(s.bytes, 0);
+	ck_assert_uint_eq(s.blocks, 0);
+	ck_assert_int_eq(s.parallel, 1);
+	ck_assert(!s.reverse && !s.bidir);
+	ck_assert_int_eq(s.blksize, 0);
+	ck_assert_int_eq(s.window, 0);
+	ck_assert_uint_eq(s.rate, 0);
+	ck_assert_int_eq(s.burst, 0);
+	ck_assert_double_eq(s.interval, 1.0);
+	ck_assert_int_eq(s.omit, 0);
+	ck_assert_int_eq(s.format, 'a');
+	ck_assert(!s.nodelay);
+	ck_assert_int_eq(s.mss, 0);
+	ck_assert_ptr_null(s.congestion);
+	ck_assert_int_eq(s.tos, 0);
+	ck_assert_ptr_null(s.title);
+	ck_assert_ptr_null(s.extra_data);
+	ck_assert(!s.one_off && !s.json && !s.verbose && !s.debug);
+	ck_assert(!s.get_server_output && !s.forceflush && !s.daemon);
+	ck_assert(!s.udp_counters_64bit && !s.no_role_flag);
+	ck_assert_ptr_null(s.pidfile);
+	ck_assert_ptr_null(s.logfile);
+	ck_assert_ptr_null(s.timestamp_fmt);
+	ck_assert_int_eq(s.connect_timeout_ms, -1);
+	ck_assert_int_eq(s.rcv_timeout_ms, 120000);
+	ck_assert_int_eq(s.idle_timeout, 0);
+	ck_assert(!s.show_version && !s.show_help);
+}
+END_TEST
+
+START_TEST(test_client_basic)
+{
+	struct settings s;
+	struct cmdline cl;
+
+	parse_ok(&s, &cl, "-c 10.0.0.1");
+	ck_assert_int_eq(s.role, ROLE_CLIENT);
+	ck_assert_str_eq(s.host, "10.0.0.1");
+	ck_assert_ptr_eq(s.host, cl.argv[2]);
+	ck_assert_int_eq(s.duration, 10);
+	ck_assert_uint_eq(s.rate, 0);
+
+	parse_ok(&s, &cl, "--client host -p 7000 -t 5 -P 4 -R -N -4 -J -V -d");
+	ck_assert_str_eq(s.host, "host");
+	ck_assert_int_eq(s.port, 7000);
+	ck_assert_int_eq(s.duration, 5);
+	ck_assert_int_eq(s.parallel, 4);
+	ck_assert(s.reverse && s.nodelay && s.json && s.verbose && s.debug);
+	ck_assert_int_eq(s.family, AF_INET);
+
+	parse_ok(&s, &cl, "-c h --bidir -6 -w 1M -l 1K -M 1400 -C bbr -O 3");
+	ck_assert(s.bidir);
+	ck_assert_int_eq(s.family, AF_INET6);
+	ck_assert_int_eq(s.window, 1048576);
+	ck_assert_int_eq(s.blksize, 1024);
+	ck_assert_int_eq(s.mss, 1400);
+	ck_assert_str_eq(s.congestion, "bbr");
+	ck_assert_int_eq(s.omit, 3);
+}
+END_TEST
+
+START_TEST(test_client_more)
+{
+	struct settings s;
+	struct cmdline cl;
+
+	parse_ok(&s, &cl,
+	    "-c h -T title --extra-data xd --get-server-output "
+	    "--udp-counters-64bit --cport 6000 -B 127.0.0.1 "
+	    "--connect-timeout 3000 -f M -i 0.5 --no-role-flag");
+	ck_assert_str_eq(s.title, "title");
+	ck_assert_str_eq(s.extra_data, "xd");
+	ck_assert(s.get_server_output && s.udp_counters_64bit);
+	ck_assert(s.no_role_flag);
+	ck_assert_int_eq(s.cport, 6000);
+	ck_assert_str_eq(s.bind_host, "127.0.0.1");
+	ck_assert_int_eq(s.connect_timeout_ms, 3000);
+	ck_assert_int_eq(s.format, 'M');
+	ck_assert_double_eq(s.interval, 0.5);
+
+	parse_ok(&s, &cl,
+	    "-c h -i 0 -f mbits --logfile /tmp/x --forceflush "
+	    "-I /tmp/p -R --rcv-timeout 100");
+	ck_assert_double_eq(s.interval, 0);
+	ck_assert_int_eq(s.format, 'm');
+	ck_assert_str_eq(s.logfile, "/tmp/x");
+	ck_assert_str_eq(s.pidfile, "/tmp/p");
+	ck_assert(s.forceflush);
+	ck_assert_int_eq(s.rcv_timeout_ms, 100);
+
+	/* Options are permuted past operands, as with iperf3. */
+	parse_ok(&s, &cl, "-c h extra -P 2");
+	ck_assert_int_eq(s.parallel, 2);
+}
+END_TEST
+
+START_TEST(test_udp_rate)
+{
+	struct settings s;
+	struct cmdline cl;
+
+	parse_ok(&s, &cl, "-c h -u");
+	ck_assert_int_eq(s.proto, PROTO_UDP);
+	ck_assert_uint_eq(s.rate, 1048576);
+	ck_assert_int_eq(s.blksize, 0);
+
+	parse_ok(&s, &cl, "-c h -u -b 0");
+	ck_assert_uint_eq(s.rate, 0);
+
+	parse_ok(&s, &cl, "-c h -b 10M/5 -u -l 1460");
+	ck_assert_uint_eq(s.rate, 10000000);
+	ck_assert_int_eq(s.burst, 5);
+	ck_assert_int_eq(s.blksize, 1460);
+
+	parse_ok(&s, &cl, "-c h --bitrate 1.5G");
+	ck_assert_int_eq(s.proto, PROTO_TCP);
+	ck_assert_uint_eq(s.rate, 1500000000);
+	ck_assert_int_eq(s.burst, 0);
+
+	parse_ok(&s, &cl, "-c h --bandwidth 100k -u -l 16");
+	ck_assert_uint_eq(s.rate, 100000);
+	ck_assert_int_eq(s.blksize, 16);
+
+	parse_ok(&s, &cl, "-c h -u -l 65507");
+	ck_assert_int_eq(s.blksize, 65507);
+	parse_ok(&s, &cl, "-c h -l 1M");
+	ck_assert_int_eq(s.blksize, 1048576);
+}
+END_TEST
+
+START_TEST(test_end_conditions)
+{
+	struct settings s;
+	struct cmdline cl;
+
+	parse_ok(&s, &cl, "-c h -n 1M");
+	ck_assert_uint_eq(s.bytes, 1048576);
+	ck_assert_int_eq(s.duration, 0);
+
+	parse_ok(&s, &cl, "-c h -k 1.5K");
+	ck_assert_uint_eq(s.blocks, 1536);
+	ck_assert_int_eq(s.duration, 0);
+
+	parse_ok(&s, &cl, "-c h -t 0");
+	ck_assert_int_eq(s.duration, 0);
+
+	parse_ok(&s, &cl, "-c h -t 5 -n 0");
+	ck_assert_int_eq(s.duration, 5);
+	ck_assert_uint_eq(s.bytes, 0);
+
+	parse_ok(&s, &cl, "-c h -t 86400");
+	ck_assert_int_eq(s.duration, 86400);
+}
+END_TEST
+
+START_TEST(test_tos)
+{
+	static const struct {
+		const char *line;
+		int tos;
+	} cases[] = {
+		{ "-c h -S 52", 52 },
+		{ "-c h -S 064", 52 },
+		{ "-c h -S 0x34", 52 },
+		{ "-c h --tos 255", 255 },
+		{ "-c h --dscp 63", 252 },
+		{ "-c h --dscp 0x10", 64 },
+		{ "-c h --dscp 010", 32 },
+		{ "-c h --dscp ef", 184 },
+		{ "-c h --dscp AF11", 40 },
+		{ "-c h --dscp cs7", 224 },
+	};
+	struct settings s;
+	struct cmdline cl;
+	size_t i;
+
+	for (i = 0; i < nitems(cases); i++) {
+		parse_ok(&s, &cl, cases[i].line);
+		ck_assert_msg(
+		    s.tos == cases[i].tos, "%s -> %d", cases[i].line, s.tos);
+	}
+}
+END_TEST
+
+START_TEST(test_server)
+{
+	struct settings s;
+	struct cmdline cl;
+
+	parse_ok(&s, &cl, "-s");
+	ck_assert_int_eq(s.role, ROLE_SERVER);
+	ck_assert_ptr_null(s.host);
+
+	parse_ok(&s, &cl,
+	    "--server -1 -D --idle-timeout 30 -p 6000 "
+	    "--rcv-timeout 5000 --timestamps -B ::1");
+	ck_assert(s.one_off && s.daemon);
+	ck_assert_int_eq(s.idle_timeout, 30);
+	ck_assert_int_eq(s.port, 6000);
+	ck_assert_int_eq(s.rcv_timeout_ms, 5000);
+	ck_assert_str_eq(s.timestamp_fmt, "%c ");
+
+	parse_ok(&s, &cl, "-s --timestamps=%T --debug=2");
+	ck_assert_str_eq(s.timestamp_fmt, "%T");
+	ck_assert(s.debug);
+}
+END_TEST
+
+START_TEST(test_help_version)
+{
+	struct settings s;
+	struct cmdline cl;
+
+	parse_ok(&s, &cl, "-h");
+	ck_assert(s.show_help);
+	parse_ok(&s, &cl, "--version");
+	ck_assert(s.show_version);
+	ck_assert(!s.show_help);
+	/* -v stops parsing, as iperf3 exits there: later errors are moot. */
+	parse_ok(&s, &cl, "-v -P 500");
+	ck_assert(s.show_version);
+	parse_ok(&s, &cl, "-s -u --help");
+	ck_assert(s.show_help);
+}
+END_TEST
+
+struct bad_case {
+	const char *line;
+	const char *cause;
+};
+
+#define PE "parameter error - "
+
+static const struct bad_case bad_cases[] = {
+	{ "", PE "must either be a client (-c) or server (-s)" },
+	{ "-P 2", PE "must either be a client (-c) or server (-s)" },
+	{ "-c h -s", PE "cannot be both server and client" },
+	{ "-s -c h", PE "cannot be both server and client" },
+	{ "-s -P 2", PE "some option you are trying to set is client only" },
+	{ "-s -u", PE "some option you are trying to set is client only" },
+	{ "-s -b 1M", PE "some option you are trying to set is client only" },
+	{ "-s -t 5", PE "some option you are trying to set is client only" },
+	{ "-s -n 1K", PE "some option you are trying to set is client only" },
+	{ "-s -k 1", PE "some option you are trying to set is client only" },
+	{ "-s -l 1K", PE "some option you are trying to set is client only" },
+	{ "-s -R", PE "some option you are trying to set is client only" },
+	{ "-s --bidir", PE "some option you are trying to set is client only" },
+	{ "-s -w 1M", PE "some option you are trying to set is client only" },
+	{ "-s -M 1000", PE "some option you are trying to set is client only" },
+	{ "-s -N", PE "some option you are trying to set is client only" },
+	{ "-s -C cubic",
+	    PE "some option you are trying to set is client only" },
+	{ "-s -S 8", PE "some option you are trying to set is client only" },
+	{ "-s --dscp 8",
+	    PE "some option you are trying to set is client only" },
+	{ "-s -T x", PE "some option you are trying to set is client only" },
+	{ "-s --extra-data x",
+	    PE "some option you are trying to set is client only" },
+	{ "-s -O 1", PE "some option you are trying to set is client only" },
+	{ "-s --get-server-output",
+	    PE "some option you are trying to set is client only" },
+	{ "-s --connect-timeout 5",
+	    PE "some option you are trying to set is client only" },
+	{ "-c h -1", PE "some option you are trying to set is server only" },
+	{ "-c h -D", PE "some option you are trying to set is server only" },
+	{ "-c h --idle-timeout 5",
+	    PE "some option you are trying to set is server only" },
+	{ "-c h -R --bidir", PE "cannot be both reverse and bidirectional" },
+	{ "-c h --bidir -R", PE "cannot be both reverse and bidirectional" },
+	{ "-s -R --bidir", PE "cannot be both reverse and bidirectional" },
+	{ "-c h -P 129",
+	    PE "number of parallel streams too large (maximum = "
+	       "128)" },
+	{ "-c h -P 0",
+	    PE "invalid number of parallel streams (min = 1, max = "
+	       "128)" },
+	{ "-c h -P -3",
+	    PE "invalid number of parallel streams (min = 1, max = "
+	       "128)" },
+	{ "-c h -P abc",
+	    PE "invalid number of parallel streams (min = 1, "
+	       "max = 128)" },
+	{ "-c h -t 86401",
+	    PE "test duration valid values are 0 to 86400 "
+	       "seconds" },
+	{ "-c h -t -1",
+	    PE "test duration valid values are 0 to 86400 "
+	       "seconds" },
+	{ "-c h -t 5s",
+	    PE "test duration valid values are 0 to 86400 "
+	       "seconds" },
+	{ "-c h -l 2M", PE "block size too large (maximum = 1048576 bytes)" },
+	{ "-c h -u -l 2M",
+	    PE "block size too large (maximum = 1048576 "
+	       "bytes)" },
+	{ "-c h -u -l 8",
+	    PE "block size invalid (minimum = 16 bytes, "
+	       "maximum = 65507 bytes)" },
+	{ "-c h -l 65508 -u",
+	    PE "block size invalid (minimum = 16 bytes, "
+	       "maximum = 65507 bytes)" },
+	{ "-c h -w 513M",
+	    PE "socket buffer size too large (maximum = "
+	       "536870912 bytes)" },
+	{ "-c h -M 9217", PE "TCP MSS too large (maximum = 9216 bytes)" },
+	{ "-c h -O 601", PE "bogus value for --omit (maximum = 600 seconds)" },
+	{ "-c h -O -1", PE "bogus value for --omit (maximum = 600 seconds)" },
+	{ "-c h -i 0.05",
+	    PE "invalid report interval (min = 0.1, max = 60 "
+	       "seconds)" },
+	{ "-c h -i 61",
+	    PE "invalid report interval (min = 0.1, max = 60 "
+	       "seconds)" },
+	{ "-c h -i x",
+	    PE "invalid report interval (min = 0.1, max = 60 "
+	       "seconds)" },
+	{ "-c h -S 256",
+	    PE "bad TOS value (must be between 0 and 255 "
+	       "inclusive)" },
+	{ "-c h -S -1",
+	    PE "bad TOS value (must be between 0 and 255 "
+	       "inclusive)" },
+	{ "-c h -S 12abc",
+	    PE "bad TOS value (must be between 0 and 255 "
+	       "inclusive)" },
+	{ "-c h --dscp 64",
+	    PE "bad TOS value (must be between 0 and 255 "
+	       "inclusive)" },
+	{ "-c h --dscp foo",
+	    PE "bad TOS value (must be between 0 and 255 "
+	       "inclusive)" },
+	{ "-c h -f q",
+	    PE "bad format specifier (valid formats are in the "
+	       "set [kmgtKMGT])" },
+	{ "-c h -f a",
+	    PE "bad format specifier (valid formats are in the "
+	       "set [kmgtKMGT])" },
+	{ "-c h -p 0",
+	    PE "port number must be between 1 and 65535 "
+	       "inclusive" },
+	{ "-c h -p 65536",
+	    PE "port number must be between 1 and 65535 "
+	       "inclusive" },
+	{ "-s -p http",
+	    PE "port number must be between 1 and 65535 "
+	       "inclusive" },
+	{ "-c h --cport 0",
+	    PE "port number must be between 1 and 65535 "
+	       "inclusive" },
+	{ "-c h -n 1M -t 5",
+	    PE "only one test end condition (-t, -n, -k) "
+	       "may be specified" },
+	{ "-c h -t 5 -k 10",
+	    PE "only one test end condition (-t, -n, -k) "
+	       "may be specified" },
+	{ "-c h -n 1M -k 5",
+	    PE "only one test end condition (-t, -n, -k) "
+	       "may be specified" },
+	{ "-c h -b 1M/1001", PE "invalid burst count (maximum = 1000)" },
+	{ "-c h -b 1M/0", PE "invalid burst count (maximum = 1000)" },
+	{ "-c h -b 1M/", PE "invalid burst count (maximum = 1000)" },
+	{ "-c h -b fast", PE "invalid argument 'fast' for option '-b'" },
+	{ "-c h -n lots", PE "invalid argument 'lots' for option '-n'" },
+	{ "-c h -k 99999999999999999999999",
+	    PE "invalid argument '99999999999999999999999' for option '-k'" },
+	{ "-c h -w 1X", PE "invalid argument '1X' for option '-w'" },
+	{ "-c h -l -1", PE "invalid argument '-1' for option '-l'" },
+	{ "-c h --connect-timeout soon",
+	    PE "invalid argument 'soon' for option '--connect-timeout'" },
+	{ "-s --debug=9", PE "invalid argument '9' for option '-d'" },
+	{ "-c h --rcv-timeout 99",
+	    PE "receive timeout value is incorrect or "
+	       "not in range" },
+	{ "-c h -R --rcv-timeout 86400001",
+	    PE "receive timeout value is incorrect or not in range" },
+	{ "-c h --rcv-timeout 1000",
+	    PE "client receive timeout is valid only "
+	       "in receiving mode" },
+	{ "-s --idle-timeout 0",
+	    PE "idle timeout parameter is not positive "
+	       "or larger than allowed limit" },
+	{ "-c h --idle-timeout 86401",
+	    PE "idle timeout parameter is not "
+	       "positive or larger than allowed "
+	       "limit" },
+	{ "-c h --foo", "unrecognized option '--foo'" },
+	{ "-c h --foo=bar", "unrecognized option '--foo=bar'" },
+	{ "-x", "invalid option -- 'x'" },
+	{ "-c h -Rx", "invalid option -- 'x'" },
+	{ "-c h -xR", "invalid option -- 'x'" },
+	{ "--bidir -xR", "invalid option -- 'x'" },
+	{ "-c h -p", "option requires an argument -- 'p'" },
+	{ "-c", "option requires an argument -- 'c'" },
+	{ "-c h --port", "option '--port' requires an argument" },
+	{ "-c h --bitrate", "option '--bitrate' requires an argument" },
+	{ "-c h --bandwidth", "option '--bandwidth' requires an argument" },
+	{ "-c h --por", "option '--port' requires an argument" },
+	{ "-c h --forcef=2",
+	    "option '--forceflush' doesn't allow an "
+	    "argument" },
+	{ "-c h --bidir=3", "option '--bidir' doesn't allow an argument" },
+	{ "-c h --reverse=1", "option '--reverse' doesn't allow an argument" },
+	{ "-c h --tim 3",
+	    "option '--tim' is ambiguous; possibilities: "
+	    "'--time' '--timestamps'" },
+	{ "-c h --ve",
+	    "option '--ve' is ambiguous; possibilities: "
+	    "'--verbose' '--version' '--version4' '--version6'" },
+	{ "-c h --con=3",
+	    "option '--con' is ambiguous; possibilities: "
+	    "'--congestion' '--connect-timeout'" },
+};
+
+START_TEST(test_bad)
+{
+	const struct bad_case *bc = &bad_cases[_i];
+	struct settings s;
+	struct cmdline cl;
+	char *cause = NULL;
+
+	ck_assert_msg(
+	    parse(&s, &cl, bc->line, &cause) == -1, "'%s' passed", bc->line);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_msg(
+	    strcmp(cause, bc->cause) == 0, "'%s': got \"%s\"", bc->line, cause);
+	ck_assert_ptr_null(strchr(cause, '\n'));
+	free(cause);
+}
+END_TEST
+
+/* Abbreviations that are unique, and aliases of one option, still work. */
+START_TEST(test_abbrev)
+{
+	struct settings s;
+	struct cmdline cl;
+
+	parse_ok(&s, &cl, "--cl h --par 3 --linux-congestion reno --rev");
+	ck_assert_int_eq(s.parallel, 3);
+	ck_assert_str_eq(s.congestion, "reno");
+	ck_assert(s.reverse);
+	parse_ok(&s, &cl, "-c h --band 5M");
+	ck_assert_uint_eq(s.rate, 5000000);
+}
+END_TEST
+
+START_TEST(test_usage)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	fp = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(fp);
+	options_usage_hint(fp);
+	fflush(fp);
+	ck_assert_str_eq(buf,
+	    "Usage: evperf [-s|-c host] [options]\n"
+	    "Try `evperf --help' for more information.\n");
+	fclose(fp);
+	free(buf);
+
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	options_usage(fp);
+	fclose(fp);
+	ck_assert(
+	    strncmp(buf, "Usage: evperf [-s|-c host] [options]\n", 37) == 0);
+	ck_assert_ptr_nonnull(strstr(buf, "  -P, --parallel  #"));
+	ck_assert_ptr_nonnull(strstr(buf, "  --bidir "));
+	ck_assert_ptr_nonnull(strstr(buf, "  --dscp "));
+	ck_assert_ptr_null(strstr(buf, "iperf3 [-s"));
+	ck_assert_ptr_null(strstr(buf, "no-role-flag"));
+	free(buf);
+}
+END_TEST
+
+/* The options suite: defaults, values, and every cross-check cause. */
+Suite *
+options_suite(void)
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("options");
+	tc = tcase_create("values");
+	tcase_set_timeout(tc, 5);
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_client_basic);
+	tcase_add_test(tc, test_client_more);
+	tcase_add_test(tc, test_udp_rate);
+	tcase_add_test(tc, test_end_conditions);
+	tcase_add_test(tc, test_tos);
+	tcase_add_test(tc, test_server);
+	tcase_add_test(tc, test_help_version);
+	tcase_add_test(tc, test_abbrev);
+	tcase_add_test(tc, test_usage);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("errors");
+	tcase_set_timeout(tc, 5);
+	tcase_add_loop_test(tc, test_bad, 0, (int)nitems(bad_cases));
+	suite_add_tcase(s, tc);
+	return s;
+}
