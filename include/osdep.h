@@ -7,6 +7,8 @@
 #ifndef EVPERF_OSDEP_H
 #define EVPERF_OSDEP_H
 
+#include <sys/uio.h>
+
 #include "compat.h"
 
 /* One TCP_INFO sample of a socket, in iperf3's units. */
@@ -27,5 +29,26 @@ int osdep_tcp_sample(int fd, struct tcp_sample *ts);
 
 /* Bytes written to fd that the peer has not acknowledged yet, or -1. */
 int osdep_unacked_bytes(int fd);
+
+/*
+ * True if err on a UDP stream's send or receive is transient: an ICMP
+ * error surfacing on a connected socket (the peer's port closed, a route
+ * flapped). Such errors are counted and the stream goes on; only the
+ * control connection ends a test. The one place that classifies them:
+ * a Windows port adds WSAECONNRESET here (and SIO_UDP_CONNRESET).
+ */
+bool osdep_udp_transient(int err);
+
+/*
+ * Send n datagrams in one call, datagram i gathered from iov[i][0] and
+ * iov[i][1]. Returns how many went, or -1 with errno.
+ */
+int osdep_send_dgrams(int fd, struct iovec (*iov)[2], int n);
+
+/*
+ * Receive up to n datagrams in one call, datagram i into iov[i], its size
+ * into len[i]. Returns how many arrived, or -1 with errno.
+ */
+int osdep_recv_dgrams(int fd, struct iovec *iov, size_t *len, int n);
 
 #endif /* EVPERF_OSDEP_H */

@@ -1,8 +1,10 @@
 /*
  * SPDX-License-Identifier: BSD-3-Clause
  *
- * osdep_linux.c: Linux TCP_INFO sampling and the unacknowledged-bytes
- * query (SIOCOUTQ) used to order data connections towards stock servers.
+ * osdep_linux.c: Linux TCP_INFO sampling, the unacknowledged-bytes query
+ * (SIOCOUTQ) used to order data connections towards stock servers, the
+ * classification of transient UDP errors, and batched datagram I/O
+ * (sendmmsg/recvmmsg; CMake compiles this file with _GNU_SOURCE).
  */
 #include "compat.h"
 
@@ -13,6 +15,7 @@
 #include <linux/tcp.h>
 #include <netinet/in.h>
 
+#include <errno.h>
 #include <string.h>
 
 #include "osdep.h"
@@ -51,4 +54,56 @@ osdep_unacked_bytes(int fd)
 	if (ioctl(fd, SIOCOUTQ, &n) == -1)
 		return -1;
 	return n;
+}
+
+bool
+osdep_udp_transient(int err)
+{
+	switch (err) {
+	case ECONNREFUSED:
+	case ECONNRESET:
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+	case EHOSTDOWN:
+	case ENETDOWN:
+	case ENOBUFS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int
+osdep_send_dgrams(int fd, struct iovec (*iov)[2], int n)
+{
+	struct mmsghdr msgs[64];
+	int i;
+
+	if (n > (int)nitems(msgs))
+		n = (int)nitems(msgs);
+	memset(msgs, 0, sizeof(msgs[0]) * (size_t)n);
+	for (i = 0; i < n; i++) {
+		msgs[i].msg_hdr.msg_iov = iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 2;
+	}
+	return sendmmsg(fd, msgs, (unsigned int)n, MSG_DONTWAIT);
+}
+
+int
+osdep_recv_dgrams(int fd, struct iovec *iov, size_t *len, int n)
+{
+	struct mmsghdr msgs[64];
+	int i, got;
+
+	if (n > (int)nitems(msgs))
+		n = (int)nitems(msgs);
+	memset(msgs, 0, sizeof(msgs[0]) * (size_t)n);
+	for (i = 0; i < n; i++) {
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	got = recvmmsg(fd, msgs, (unsigned int)n, MSG_DONTWAIT, NULL);
+	for (i = 0; i < got; i++)
+		len[i] = msgs[i].msg_len;
+	return got;
 }

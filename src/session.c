@@ -107,6 +107,7 @@ session_alloc(struct event_base *base, const struct settings *s,
 	sess->client = client;
 	sess->listen_fd = -1;
 	sess->connect_fd = -1;
+	sess->udp_fd = -1;
 	sess->done_cb = cb;
 	sess->done_arg = arg;
 	TAILQ_INIT(&sess->streams);
@@ -178,6 +179,23 @@ session_report_order(struct session *sess, struct stream **order)
 }
 
 static void
+session_fill_iv_udp(struct stream *sp, struct rpt_stream_iv *iv)
+{
+	if (sp->sender) {
+		iv->packets = sp->packets - sp->packets_iv;
+		sp->packets_iv = sp->packets;
+		return;
+	}
+	iv->packets = sp->us.max_seq - sp->maxseq_iv;
+	iv->lost = sp->us.lost - sp->lost_iv;
+	iv->jitter_s = sp->us.jitter;
+	iv->out_of_order = sp->us.out_of_order - sp->ooo_iv;
+	sp->maxseq_iv = sp->us.max_seq;
+	sp->lost_iv = sp->us.lost;
+	sp->ooo_iv = sp->us.out_of_order;
+}
+
+static void
 session_fill_iv(
     struct stream *sp, struct rpt_stream_iv *iv, double now, bool omitted)
 {
@@ -200,6 +218,8 @@ session_fill_iv(
 		iv->reorder = sp->ts_last.reorder;
 		sp->retr_iv = sp->retr_now;
 	}
+	if (sp->sess->p.proto == PROTO_UDP)
+		session_fill_iv_udp(sp, iv);
 	sp->bytes_iv = sp->bytes;
 	sp->t_iv = now;
 }
@@ -277,6 +297,10 @@ session_omit_cb(evutil_socket_t fd, short what, void *arg)
 		sp->bytes_omit = sp->bytes_iv = sp->bytes;
 		sp->t_start = sp->t_iv = now;
 		sp->retr_omit = sp->retr_iv = sp->retr_now;
+		sp->packets_omit = sp->packets_iv = sp->packets;
+		sp->maxseq_omit = sp->maxseq_iv = sp->us.max_seq;
+		sp->lost_omit = sp->lost_iv = sp->us.lost;
+		sp->ooo_omit = sp->ooo_iv = sp->us.out_of_order;
 		sp->max_cwnd = sp->max_wnd = sp->max_rtt = 0;
 		sp->rtt_sum = sp->rtt_n = 0;
 		sp->min_rtt = UINT64_MAX;
@@ -458,6 +482,22 @@ session_stream_secs(const struct stream *sp)
 	return sp->t_end - sp->t_start;
 }
 
+/* UDP counters travel cumulative, with their values at the end of -O. */
+static void
+session_udp_result(const struct stream *sp, struct result_stream *rs)
+{
+	if (sp->sender) {
+		rs->packets = (int64_t)sp->packets;
+		rs->omitted_packets = (int64_t)sp->packets_omit;
+		return;
+	}
+	rs->packets = (int64_t)sp->us.max_seq;
+	rs->omitted_packets = (int64_t)sp->maxseq_omit;
+	rs->errors = sp->us.lost;
+	rs->omitted_errors = sp->lost_omit;
+	rs->jitter = sp->us.jitter;
+}
+
 void
 session_local_results(struct session *sess, struct results *r)
 {
@@ -484,6 +524,8 @@ session_local_results(struct session *sess, struct results *r)
 		    ? (int64_t)(sp->retr_now - sp->retr_omit)
 		    : -1;
 		rs->end_time = session_stream_secs(sp);
+		if (sess->p.proto == PROTO_UDP)
+			session_udp_result(sp, rs);
 	}
 	r->nstreams = i;
 	if (!any_sender)
@@ -534,6 +576,28 @@ session_end_times(struct session *sess, double *t_snd, double *t_rcv)
 	*t_rcv = sp->sender ? peer : local;
 }
 
+/* Jitter and loss are the receiver's; packets the sender's if known. */
+static void
+session_fill_end_udp(const struct stream *sp, struct rpt_stream_end *e)
+{
+	const struct result_stream *pr = &sp->peer;
+
+	if (sp->sender) {
+		e->packets = sp->packets - sp->packets_omit;
+		if (sp->has_peer) {
+			e->jitter_s = pr->jitter;
+			e->lost = pr->errors - pr->omitted_errors;
+		}
+		return;
+	}
+	e->jitter_s = sp->us.jitter;
+	e->lost = sp->us.lost - sp->lost_omit;
+	e->out_of_order = sp->us.out_of_order - sp->ooo_omit;
+	e->packets = sp->has_peer
+	    ? (uint64_t)(pr->packets - pr->omitted_packets)
+	    : sp->us.max_seq - sp->maxseq_omit;
+}
+
 static void
 session_fill_end(
     struct session *sess, struct stream *sp, struct rpt_stream_end *e)
@@ -553,6 +617,8 @@ session_fill_end(
 		    sess->have_peer && sess->peer.sender_has_retransmits == 1;
 		e->retransmits = sp->has_peer ? sp->peer.retransmits : 0;
 	}
+	if (sess->p.proto == PROTO_UDP)
+		session_fill_end_udp(sp, e);
 	if (sp->sender && sp->rtt_n > 0) {
 		e->max_snd_cwnd = sp->max_cwnd;
 		e->max_snd_wnd = sp->max_wnd;
@@ -752,6 +818,11 @@ session_free(struct session *sess)
 		event_free(sess->ev_end);
 		event_free(sess->ev_rcvwatch);
 	}
+	if (sess->ev_udp != NULL)
+		event_free(sess->ev_udp);
+	if (sess->udp_fd != -1)
+		close(sess->udp_fd);
+	free(sess->rxbuf);
 	event_free(sess->ev_timeout);
 	event_free(sess->ev_free);
 	report_free(sess->rpt);

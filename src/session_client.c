@@ -29,6 +29,7 @@
 #define CLIENT_ACK_POLLS 10000 /* ... for at most 5 seconds */
 
 static void client_connect_next(struct session *sess);
+static void client_adopt_stream(struct session *sess, int fd);
 
 static int
 client_total_streams(const struct session *sess)
@@ -53,6 +54,9 @@ client_stream_opts(struct session *sess, int fd)
 
 	if (p->window != 0 && (rc = net_set_window(fd, p->window)) != 0)
 		return rc == -2 ? IE_SETBUF2 : IE_SETBUF;
+	if (p->proto == PROTO_UDP)
+		return p->tos != 0 && net_set_tos(fd, p->tos) == -1 ? IE_SETTOS
+								    : 0;
 	if (p->mss != 0 && net_set_mss(fd, p->mss) == -1)
 		return IE_SETMSS;
 	if (p->nodelay && net_set_nodelay(fd) == -1)
@@ -112,11 +116,29 @@ client_wait_acked(evutil_socket_t unused, short what, void *arg)
 	client_connect_next(sess);
 }
 
+/* The k-th data connection is up: make it a stream, then the next one. */
+static void
+client_adopt_stream(struct session *sess, int fd)
+{
+	struct stream *sp;
+	int k = sess->nstreams;
+
+	sess->connect_fd = -1;
+	sp = stream_new(sess, fd, k, client_stream_sends(sess, k));
+	TAILQ_INSERT_TAIL(&sess->streams, sp, entry);
+	sess->nstreams++;
+	report_on_stream(session_rpt(sess), &sp->conn);
+	if (sess->p.proto == PROTO_TCP && sess->p.bidir && !sess->p.roles) {
+		sess->ack_polls = 0;
+		client_wait_acked(-1, 0, sess);
+	} else
+		client_connect_next(sess);
+}
+
 static void
 client_stream_connected_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct session *sess = arg;
-	struct stream *sp;
 	int k = sess->nstreams;
 
 	event_free(sess->ev_connect);
@@ -138,16 +160,59 @@ client_stream_connected_cb(evutil_socket_t fd, short what, void *arg)
 		session_fail(sess, IE_SENDCOOKIE, errno);
 		return;
 	}
-	sess->connect_fd = -1;
-	sp = stream_new(sess, fd, k, client_stream_sends(sess, k));
-	TAILQ_INSERT_TAIL(&sess->streams, sp, entry);
-	sess->nstreams++;
-	report_on_stream(session_rpt(sess), &sp->conn);
-	if (sess->p.bidir && !sess->p.roles) {
-		sess->ack_polls = 0;
-		client_wait_acked(-1, 0, sess);
-	} else
-		client_connect_next(sess);
+	client_adopt_stream(sess, fd);
+}
+
+/* UDP "connect": 9876 on the wire, then the role flag when confirmed. */
+static int
+client_udp_hello(struct session *sess, int fd, int k)
+{
+	char buf[5] = { '9', '8', '7', '6', 0 };
+	size_t len = 4;
+	bool sends = client_stream_sends(sess, k);
+	int idx = sess->p.bidir && !sends ? k - sess->p.parallel : k;
+
+	if (sess->p.roles)
+		buf[len++] = (char)((sends ? PROTO_ROLE_CLIENT_SENDS : 0) |
+		    (idx & PROTO_ROLE_INDEX_MASK));
+	return send(fd, buf, len, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
+}
+
+/* The server's reply: 6789, or 3.11's 987654321 as a little-endian int. */
+static bool
+client_udp_is_reply(const unsigned char *b, ssize_t n)
+{
+	static const unsigned char legacy[4] = { 0xb1, 0x68, 0xde, 0x3a };
+
+	return n == 4 &&
+	    (memcmp(b, "6789", 4) == 0 || memcmp(b, legacy, 4) == 0);
+}
+
+static void
+client_udp_reply_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *sess = arg;
+	unsigned char buf[8];
+	ssize_t n;
+
+	if (what & EV_TIMEOUT) {
+		session_fail(sess, IE_STREAMREAD, ETIMEDOUT);
+		return;
+	}
+	n = recv(fd, buf, sizeof(buf), 0);
+	if (n == -1) {
+		/* EAGAIN, or an ICMP error from a port not yet open. */
+		if (errno == EAGAIN || osdep_udp_transient(errno))
+			return;
+		session_fail(sess, IE_STREAMREAD, errno);
+		return;
+	}
+	/* With -R, early data may precede the reply (as iperf3 allows). */
+	if (!client_udp_is_reply(buf, n))
+		return;
+	event_free(sess->ev_connect);
+	sess->ev_connect = NULL;
+	client_adopt_stream(sess, fd);
 }
 
 /* Data connections go strictly one after another, as iperf3's do. */
@@ -155,15 +220,18 @@ static void
 client_connect_next(struct session *sess)
 {
 	const struct settings *s = sess->set;
+	bool udp = sess->p.proto == PROTO_UDP;
 	struct timeval tv;
 	int k = sess->nstreams, fd, rc;
 
 	if (k == client_total_streams(sess)) {
 		session_set_state(sess, SS_C_WAIT_START);
+		/* TEST_START may be waiting in the control buffer. */
+		session_client_read_cb(sess->ctl, sess);
 		return;
 	}
 	fd = net_socket_bound(sess->peer_addr.ss.ss_family, s->bind_host,
-	    s->cport ? s->cport + k : 0, SOCK_STREAM);
+	    s->cport ? s->cport + k : 0, udp ? SOCK_DGRAM : SOCK_STREAM);
 	if (fd == -1) {
 		session_fail(sess, IE_STREAMCONNECT, errno);
 		return;
@@ -177,8 +245,13 @@ client_connect_next(struct session *sess)
 		session_fail(sess, IE_STREAMCONNECT, errno);
 		return;
 	}
-	sess->ev_connect = event_new(
-	    sess->base, fd, EV_WRITE, client_stream_connected_cb, sess);
+	if (udp && client_udp_hello(sess, fd, k) == -1) {
+		session_fail(sess, IE_STREAMWRITE, errno);
+		return;
+	}
+	sess->ev_connect =
+	    event_new(sess->base, fd, udp ? EV_READ | EV_PERSIST : EV_WRITE,
+		udp ? client_udp_reply_cb : client_stream_connected_cb, sess);
 	tv.tv_sec =
 	    s->connect_timeout_ms > 0 ? s->connect_timeout_ms / 1000 : 30;
 	tv.tv_usec = s->connect_timeout_ms > 0
@@ -190,9 +263,13 @@ client_connect_next(struct session *sess)
 static void
 client_send_params(struct session *sess)
 {
-	cJSON *j = proto_params_to_json(&sess->p, !sess->set->no_role_flag);
 	struct rpt_start *st = &sess->start;
+	cJSON *j;
 
+	/* iperf3's UDP default datagram: the control connection's MSS. */
+	if (sess->p.blksize == 0)
+		sess->p.blksize = st->ctrl_mss > 0 ? st->ctrl_mss : 1460;
+	j = proto_params_to_json(&sess->p, !sess->set->no_role_flag);
 	proto_put_json(bufferevent_get_output(sess->ctl), j);
 	cJSON_Delete(j);
 	clock_wall(&st->timesecs, &st->timemillisecs);
@@ -299,14 +376,7 @@ client_handle_state(struct session *sess, signed char st)
 	else if (st == CREATE_STREAMS && ss == SS_C_WAIT_CREATE) {
 		session_set_state(sess, SS_C_CREATING);
 		client_connect_next(sess);
-	} else if (st == TEST_START &&
-	    (ss == SS_C_WAIT_START ||
-		(ss == SS_C_CREATING &&
-		    sess->nstreams == client_total_streams(sess)))) {
-		if (sess->ev_connect != NULL) {
-			event_free(sess->ev_connect);
-			sess->ev_connect = NULL;
-		}
+	} else if (st == TEST_START && ss == SS_C_WAIT_START) {
 		session_arm_timeout(sess, 0);
 		session_test_start(sess);
 	} else if (st == TEST_RUNNING && ss == SS_RUNNING)
@@ -325,6 +395,24 @@ client_handle_state(struct session *sess, signed char st)
 		session_fail(sess, IE_MESSAGE, 0);
 }
 
+/*
+ * While the data connections are still being set up, TEST_START (and the
+ * TEST_RUNNING behind it) may already be here: a UDP reply or a cookie
+ * acknowledgement can be overtaken by the control connection. Leave them
+ * in the buffer until the last stream is up; errors go through at once.
+ */
+static bool
+client_must_wait(const struct session *sess, struct evbuffer *in)
+{
+	signed char st;
+
+	if (sess->state != SS_C_CREATING || sess->await_err_ints)
+		return false;
+	if (evbuffer_copyout(in, &st, 1) != 1)
+		return false;
+	return st == TEST_START || st == TEST_RUNNING;
+}
+
 void
 session_client_read_cb(struct bufferevent *bev, void *arg)
 {
@@ -333,6 +421,8 @@ session_client_read_cb(struct bufferevent *bev, void *arg)
 	signed char st;
 
 	while (sess->state != SS_DONE && evbuffer_get_length(in) > 0) {
+		if (client_must_wait(sess, in))
+			return;
 		if (sess->await_err_ints) {
 			if (client_take_server_error(sess, in) == 0)
 				return;
@@ -416,7 +506,7 @@ session_client_new(struct event_base *base, const struct settings *s,
 	int rc;
 
 	proto_params_from_settings(&sess->p, s);
-	if (sess->p.blksize == 0)
+	if (sess->p.blksize == 0 && s->proto == PROTO_TCP)
 		sess->p.blksize = EVPERF_DEFAULT_TCP_BLKSIZE;
 	proto_make_cookie(sess->cookie);
 	memcpy(sess->start.cookie, sess->cookie, COOKIE_SIZE);

@@ -3,7 +3,7 @@
  *
  * session_int.h: the session's insides, shared by session.c (lifecycle,
  * timers, statistics, ending), session_client.c and session_server.c (the
- * two control-channel state machines) and stream_tcp.c (the data path).
+ * two control-channel state machines) and stream*.c (the data path).
  * Nothing outside those files includes it.
  */
 #ifndef EVPERF_SESSION_INT_H
@@ -17,9 +17,11 @@
 #include "clock.h"
 #include "net.h"
 #include "osdep.h"
+#include "pacer.h"
 #include "proto.h"
 #include "report.h"
 #include "session.h"
+#include "udpstat.h"
 
 enum sess_state {
 	SS_INIT = 0,
@@ -66,6 +68,18 @@ struct stream {
 	uint64_t reorder;
 	struct tcp_sample ts_last;
 
+	/* UDP */
+	struct event *ev_pace; /* sender: next paced burst */
+	struct pacer pacer;
+	uint64_t seq; /* sender: last sequence number sent */
+	uint64_t packets; /* sender: datagrams sent since TEST_RUNNING */
+	uint64_t packets_iv, packets_omit;
+	struct udpstat us; /* receiver */
+	uint64_t maxseq_iv, maxseq_omit;
+	int64_t lost_iv, lost_omit;
+	uint64_t ooo_iv, ooo_omit;
+	uint64_t icmp_errors; /* transient send/receive errors */
+
 	struct rpt_conn conn;
 	bool has_peer;
 	struct result_stream peer;
@@ -101,6 +115,10 @@ struct session {
 	struct rpt_start start;
 	struct event *ev_end, *ev_omit, *ev_interval, *ev_timeout;
 	struct event *ev_rcvwatch, *ev_free;
+	int udp_fd; /* server: UDP "listener" for streams */
+	struct event *ev_udp;
+	char *rxbuf; /* UDP receive scratch, shared */
+	size_t rxbuf_len;
 	bool started, omitting, sampled, summarized;
 	struct cpu_sample cpu0, cpu1;
 	uint64_t sent_bytes, rcvd_bytes, sent_blocks;
@@ -142,11 +160,24 @@ void session_server_read_cb(struct bufferevent *bev, void *arg);
 void session_ctl_event_cb(struct bufferevent *bev, short what, void *arg);
 void session_client_end_test(struct session *sess);
 
-/* stream_tcp.c */
+/* stream.c */
 struct stream *stream_new(struct session *sess, int fd, int k, bool sender);
 void stream_start(struct stream *sp);
 void stream_stop(struct stream *sp);
 void stream_free(struct stream *sp);
+void stream_check_limits(struct session *sess);
+void stream_fill_random(char *buf, size_t len);
+
+/* stream_tcp.c */
+void stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg);
+void stream_tcp_read_cb(evutil_socket_t fd, short what, void *arg);
 void stream_tcp_sample(struct stream *sp);
+
+/* stream_udp.c */
+void stream_udp_init(struct stream *sp);
+void stream_udp_start(struct stream *sp);
+void stream_udp_write_cb(evutil_socket_t fd, short what, void *arg);
+void stream_udp_read_cb(evutil_socket_t fd, short what, void *arg);
+size_t stream_udp_header_len(const struct session *sess);
 
 #endif /* EVPERF_SESSION_INT_H */

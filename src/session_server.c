@@ -33,6 +33,64 @@ server_total_streams(const struct session *sess)
 	return sess->nrecv_wanted + sess->nsend_wanted;
 }
 
+static void server_udp_cb(evutil_socket_t fd, short what, void *arg);
+
+/*
+ * UDP streams "connect" on a socket bound to the test port (protocol
+ * reference 3.3): the first datagram from a client socket turns it into
+ * that stream's socket, and a fresh one is bound for the next stream.
+ */
+static int
+server_udp_listen(struct session *sess)
+{
+	const struct settings *s = sess->set;
+
+	sess->udp_fd = net_listen(s->bind_host, s->port, s->family, SOCK_DGRAM);
+	if (sess->udp_fd == -1)
+		return -1;
+	sess->ev_udp = event_new(sess->base, sess->udp_fd, EV_READ | EV_PERSIST,
+	    server_udp_cb, sess);
+	if (sess->ev_udp == NULL)
+		fatalx("%s: event_new failed", __func__);
+	return event_add(sess->ev_udp, NULL);
+}
+
+static void
+server_udp_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *sess = arg;
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof(from);
+	unsigned char buf[8];
+	ssize_t n;
+	int role;
+
+	n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
+	if (n < 0 || sess->state != SS_S_CREATING)
+		return; /* EAGAIN, a stray ICMP error, or too late */
+	/* The content is not checked (as iperf3); the role flag follows. */
+	role = session_uses_roles(sess) && n >= 5 ? buf[4] : -1;
+	if (connect(fd, (struct sockaddr *)&from, flen) == -1) {
+		session_fail(sess, IE_STREAMACCEPT, errno);
+		return;
+	}
+	event_free(sess->ev_udp);
+	sess->ev_udp = NULL;
+	sess->udp_fd = -1;
+	if (server_total_streams(sess) - sess->nstreams > 1 &&
+	    server_udp_listen(sess) == -1) {
+		close(fd);
+		session_fail(sess, IE_STREAMLISTEN, errno);
+		return;
+	}
+	if (send(fd, "6789", 4, MSG_NOSIGNAL) != 4) {
+		close(fd);
+		session_fail(sess, IE_STREAMWRITE, errno);
+		return;
+	}
+	session_add_stream(sess, fd, role);
+}
+
 /* A -w the kernel cannot grant fails before CREATE_STREAMS, as iperf3. */
 static int
 server_check_params(struct session *sess)
@@ -40,8 +98,6 @@ server_check_params(struct session *sess)
 	const struct test_params *p = &sess->p;
 	int fd, rc = 0;
 
-	if (p->proto != PROTO_TCP)
-		return IE_PROTOCOL;
 	if (p->window != 0) {
 		if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
 			return IE_SETBUF;
@@ -50,8 +106,11 @@ server_check_params(struct session *sess)
 		if (rc != 0)
 			return rc == -2 ? IE_SETBUF2 : IE_SETBUF;
 	}
-	if (p->mss != 0 && net_set_mss(sess->listen_fd, p->mss) == -1)
+	if (p->proto == PROTO_TCP && p->mss != 0 &&
+	    net_set_mss(sess->listen_fd, p->mss) == -1)
 		return IE_SETMSS;
+	if (p->proto == PROTO_UDP && server_udp_listen(sess) == -1)
+		return IE_STREAMLISTEN;
 	return 0;
 }
 
@@ -233,13 +292,13 @@ server_stream_opts(struct session *sess, int fd)
 
 	if (net_set_nonblock(fd) == -1)
 		return IE_NONBLOCKING;
-	if (p->nodelay && net_set_nodelay(fd) == -1)
+	if (p->proto == PROTO_TCP && p->nodelay && net_set_nodelay(fd) == -1)
 		return IE_SETNODELAY;
 	if (p->window != 0 && net_set_window(fd, p->window) != 0)
 		return IE_SETBUF;
 	if (p->tos != 0 && net_set_tos(fd, p->tos) == -1)
 		return IE_SETTOS;
-	if (p->congestion != NULL &&
+	if (p->proto == PROTO_TCP && p->congestion != NULL &&
 	    net_set_congestion(fd, p->congestion) == -1)
 		log_warnx("unable to set TCP_CONGESTION %s", p->congestion);
 	return 0;

@@ -1,9 +1,9 @@
 /*
  * SPDX-License-Identifier: BSD-3-Clause
  *
- * stream_tcp.c: one TCP data stream: a raw persistent event on its socket
- * (tcpbench style, no bufferevent, no copy), a block buffer, counters and
- * TCP_INFO sampling. A callback moves a bounded number of blocks so that
+ * stream_tcp.c: a TCP data stream's I/O: a raw persistent event on its
+ * socket (tcpbench style, no bufferevent, no extra copy), one block buffer,
+ * byte counters and TCP_INFO sampling. A callback moves a bounded number of blocks so that
  * every stream on the loop gets its turn, whatever its direction.
  * Errors go to the session; a stream never ends the test by itself.
  */
@@ -12,8 +12,6 @@
 #include <sys/socket.h>
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -27,40 +25,6 @@
 
 #define STREAM_ERR_RETRIABLE(e)                                                \
 	((e) == EAGAIN || (e) == EWOULDBLOCK || (e) == EINTR)
-
-static void
-stream_fill_random(char *buf, size_t len)
-{
-	ssize_t n = -1;
-	size_t got = 0;
-	int fd;
-
-	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) != -1) {
-		while (got < len && (n = read(fd, buf + got, len - got)) > 0)
-			got += (size_t)n;
-		close(fd);
-	}
-	for (; got < len; got++)
-		buf[got] = (char)random();
-}
-
-/* The client's -n/-k end condition, counted as sent or received. */
-static void
-stream_check_limits(struct session *sess)
-{
-	const struct test_params *p = &sess->p;
-	uint64_t blocks_rcvd;
-
-	if (!sess->client || sess->state != SS_RUNNING || sess->omitting)
-		return;
-	blocks_rcvd = sess->rcvd_bytes / (uint64_t)p->blksize;
-	if ((p->bytes != 0 &&
-		(sess->sent_bytes >= p->bytes ||
-		    sess->rcvd_bytes >= p->bytes)) ||
-	    (p->blocks != 0 &&
-		(sess->sent_blocks >= p->blocks || blocks_rcvd >= p->blocks)))
-		session_client_end_test(sess);
-}
 
 /*
  * A client sends exactly -n bytes (as iperf3 does): the last block is cut
@@ -80,8 +44,8 @@ stream_send_size(const struct stream *sp)
 	return left < sp->blksize ? (size_t)left : sp->blksize;
 }
 
-static void
-stream_write_cb(evutil_socket_t fd, short what, void *arg)
+void
+stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct stream *sp = arg;
 	struct session *sess = sp->sess;
@@ -110,8 +74,8 @@ stream_write_cb(evutil_socket_t fd, short what, void *arg)
 	stream_check_limits(sess);
 }
 
-static void
-stream_read_cb(evutil_socket_t fd, short what, void *arg)
+void
+stream_tcp_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct stream *sp = arg;
 	struct session *sess = sp->sess;
@@ -139,60 +103,6 @@ stream_read_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	stream_check_limits(sess);
-}
-
-struct stream *
-stream_new(struct session *sess, int fd, int k, bool sender)
-{
-	struct stream *sp = xcalloc(1, sizeof(*sp));
-
-	sp->sess = sess;
-	sp->fd = fd;
-	sp->k = k;
-	sp->id = proto_stream_id(k);
-	sp->sender = sender;
-	sp->blksize = (size_t)sess->p.blksize;
-	sp->buf = xmalloc(sp->blksize);
-	if (sender)
-		stream_fill_random(sp->buf, sp->blksize);
-	sp->tcpinfo = sess->p.proto == PROTO_TCP && osdep_has_retrans();
-	sp->min_rtt = UINT64_MAX;
-	sp->ev = event_new(sess->base, fd,
-	    (sender ? EV_WRITE : EV_READ) | EV_PERSIST,
-	    sender ? stream_write_cb : stream_read_cb, sp);
-	if (sp->ev == NULL)
-		fatalx("%s: event_new failed", __func__);
-	net_sock_names(fd, sp->conn.local_host, sizeof(sp->conn.local_host),
-	    &sp->conn.local_port, sp->conn.remote_host,
-	    sizeof(sp->conn.remote_host), &sp->conn.remote_port);
-	sp->conn.socket = fd;
-	return sp;
-}
-
-void
-stream_start(struct stream *sp)
-{
-	sp->counting = true;
-	if (!sp->eof)
-		event_add(sp->ev, NULL);
-}
-
-void
-stream_stop(struct stream *sp)
-{
-	event_del(sp->ev);
-}
-
-void
-stream_free(struct stream *sp)
-{
-	if (sp == NULL)
-		return;
-	event_free(sp->ev);
-	if (sp->fd != -1)
-		close(sp->fd);
-	free(sp->buf);
-	free(sp);
 }
 
 void

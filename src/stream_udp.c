@@ -1,0 +1,284 @@
+/*
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * stream_udp.c: a UDP data stream's I/O. Every datagram is exactly len
+ * bytes: BE32 seconds, BE32 microseconds (the sender's monotonic clock),
+ * a BE32 or BE64 sequence number starting at 1, then the stream's random
+ * payload (protocol reference 4.1). A sender is paced by timers, never by
+ * a busy loop, and hands the kernel a batch of datagrams per call (sendmmsg)
+ * whenever more than one is due; -b 0 sends batches whenever the socket is
+ * writable. A receiver takes batches (recvmmsg) and keeps iperf3's
+ * accounting (udpstat.c). ICMP errors on either side are transient
+ * (osdep_udp_transient): counted, never fatal.
+ */
+#include "compat.h"
+
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include "errors.h"
+#include "log.h"
+#include "osdep.h"
+#include "session_int.h"
+
+#define UDP_BATCH 64 /* datagrams per sendmmsg/recvmmsg */
+#define UDP_MIN_WAIT 0.00005 /* seconds: floor of a pacing sleep */
+#define UDP_RXBUF_MAX (4 << 20) /* shared receive scratch, bytes */
+#define UDP_RECV_ROUNDS 8 /* batches per wake-up at most */
+
+size_t
+stream_udp_header_len(const struct session *sess)
+{
+	return sess->p.udp_counters_64bit ? 16 : 12;
+}
+
+static void
+stream_udp_put_header(
+    const struct session *sess, unsigned char *h, double now, uint64_t seq)
+{
+	uint32_t sec = (uint32_t)now, usec, v;
+
+	usec = (uint32_t)((now - (double)(uint64_t)now) * 1e6);
+	v = htonl(sec);
+	memcpy(h, &v, 4);
+	v = htonl(usec);
+	memcpy(h + 4, &v, 4);
+	if (sess->p.udp_counters_64bit) {
+		v = htonl((uint32_t)(seq >> 32));
+		memcpy(h + 8, &v, 4);
+		v = htonl((uint32_t)seq);
+		memcpy(h + 12, &v, 4);
+	} else {
+		v = htonl((uint32_t)seq);
+		memcpy(h + 8, &v, 4);
+	}
+}
+
+/* Send up to n datagrams in one call; returns how many went, or -1. */
+static int
+stream_udp_send_batch(struct stream *sp, int n)
+{
+	struct session *sess = sp->sess;
+	struct iovec iov[UDP_BATCH][2];
+	unsigned char hdr[UDP_BATCH][16];
+	size_t hlen = stream_udp_header_len(sess);
+	double now = clock_now();
+	int i, sent;
+
+	for (i = 0; i < n; i++) {
+		stream_udp_put_header(sess, hdr[i], now, sp->seq + 1 + i);
+		iov[i][0].iov_base = hdr[i];
+		iov[i][0].iov_len = hlen;
+		iov[i][1].iov_base = sp->buf + hlen;
+		iov[i][1].iov_len = sp->blksize - hlen;
+	}
+	if ((sent = osdep_send_dgrams(sp->fd, iov, n)) < 0)
+		return -1;
+	sp->seq += (uint64_t)sent;
+	sp->packets += (uint64_t)sent;
+	sp->bytes += (uint64_t)sent * sp->blksize;
+	sess->sent_bytes += (uint64_t)sent * sp->blksize;
+	sess->sent_blocks += (uint64_t)sent;
+	pacer_sent(&sp->pacer, (size_t)sent * sp->blksize);
+	return sent;
+}
+
+/* The client stops at exactly -n bytes / -k datagrams, as iperf3. */
+static int
+stream_udp_cap(const struct stream *sp, int n)
+{
+	const struct session *sess = sp->sess;
+	uint64_t left;
+
+	if (!sess->client || sess->omitting)
+		return n;
+	if (sess->p.bytes != 0) {
+		if (sess->sent_bytes >= sess->p.bytes)
+			return 0;
+		left = (sess->p.bytes - sess->sent_bytes + sp->blksize - 1) /
+		    sp->blksize;
+		if (left < (uint64_t)n)
+			n = (int)left;
+	}
+	if (sess->p.blocks != 0) {
+		if (sess->sent_blocks >= sess->p.blocks)
+			return 0;
+		left = sess->p.blocks - sess->sent_blocks;
+		if (left < (uint64_t)n)
+			n = (int)left;
+	}
+	return n;
+}
+
+/* Returns false if the stream must stop (a hard error ended the test). */
+static bool
+stream_udp_send_due(struct stream *sp, int due)
+{
+	int n;
+
+	while (due > 0) {
+		if ((n = stream_udp_send_batch(sp, due)) == -1) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK ||
+			    errno == EINTR)
+				return true;
+			if (osdep_udp_transient(errno)) {
+				sp->icmp_errors++;
+				return true;
+			}
+			stream_stop(sp);
+			if (sp->counting)
+				session_fail(sp->sess, IE_STREAMWRITE, errno);
+			return false;
+		}
+		due -= n;
+		if (n == 0)
+			break;
+	}
+	return true;
+}
+
+static void
+stream_udp_pace_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct stream *sp = arg;
+	struct session *sess = sp->sess;
+	double now = clock_now(), wait;
+	struct timeval tv;
+	int due;
+
+	due = pacer_due(&sp->pacer, now, sp->blksize, UDP_BATCH);
+	due = stream_udp_cap(sp, due);
+	if (due > 0 && !stream_udp_send_due(sp, due))
+		return;
+	stream_check_limits(sess);
+	if (!sp->counting)
+		return;
+	wait = pacer_wait(&sp->pacer, clock_now(), sp->blksize);
+	if (wait < UDP_MIN_WAIT)
+		wait = UDP_MIN_WAIT;
+	tv.tv_sec = (time_t)wait;
+	tv.tv_usec = (suseconds_t)((wait - (double)tv.tv_sec) * 1e6);
+	evtimer_add(sp->ev_pace, &tv);
+}
+
+void
+stream_udp_write_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct stream *sp = arg;
+	int due = stream_udp_cap(sp, UDP_BATCH);
+
+	if (due > 0 && !stream_udp_send_due(sp, due))
+		return;
+	stream_check_limits(sp->sess);
+}
+
+static void
+stream_udp_account(
+    struct stream *sp, const unsigned char *d, size_t len, double now)
+{
+	struct session *sess = sp->sess;
+	uint32_t v[4];
+	uint64_t seq;
+
+	sp->bytes += len;
+	sess->rcvd_bytes += len;
+	if (len < stream_udp_header_len(sess))
+		return;
+	memcpy(v, d, sizeof(uint32_t) * (sess->p.udp_counters_64bit ? 4 : 3));
+	if (sess->p.udp_counters_64bit)
+		seq = (uint64_t)ntohl(v[2]) << 32 | ntohl(v[3]);
+	else
+		seq = ntohl(v[2]);
+	udpstat_datagram(
+	    &sp->us, seq, (double)ntohl(v[0]) + (double)ntohl(v[1]) / 1e6, now);
+}
+
+/* One batch; returns the number of datagrams, 0 when drained, -1 to stop. */
+static int
+stream_udp_recv_batch(struct stream *sp, int fd)
+{
+	struct session *sess = sp->sess;
+	struct iovec iov[UDP_BATCH];
+	size_t len[UDP_BATCH], slot = sp->blksize, nslots, i;
+	double now;
+	int n;
+
+	nslots = sess->rxbuf_len / slot;
+	if (nslots > UDP_BATCH)
+		nslots = UDP_BATCH;
+	for (i = 0; i < nslots; i++) {
+		iov[i].iov_base = sess->rxbuf + i * slot;
+		iov[i].iov_len = slot;
+	}
+	if ((n = osdep_recv_dgrams(fd, iov, len, (int)nslots)) == -1) {
+		if (osdep_udp_transient(errno)) {
+			sp->icmp_errors++;
+			return 0;
+		}
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
+		    !sp->counting)
+			return 0;
+		stream_stop(sp);
+		session_fail(sess, IE_STREAMREAD, errno);
+		return -1;
+	}
+	if (!sp->counting)
+		return n;
+	now = clock_now();
+	for (i = 0; i < (size_t)n; i++)
+		stream_udp_account(sp, iov[i].iov_base, len[i], now);
+	return n;
+}
+
+void
+stream_udp_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct stream *sp = arg;
+	int i, n;
+
+	/* Drain what is queued (bounded): fewer wake-ups, fewer drops. */
+	for (i = 0; i < UDP_RECV_ROUNDS; i++)
+		if ((n = stream_udp_recv_batch(sp, fd)) < UDP_BATCH / 2)
+			break;
+	if (n >= 0)
+		stream_check_limits(sp->sess);
+}
+
+void
+stream_udp_init(struct stream *sp)
+{
+	struct session *sess = sp->sess;
+	size_t want;
+
+	udpstat_init(&sp->us);
+	if (sp->sender) {
+		sp->ev_pace = evtimer_new(sess->base, stream_udp_pace_cb, sp);
+		if (sp->ev_pace == NULL)
+			fatalx("%s: evtimer_new failed", __func__);
+		return;
+	}
+	want = sp->blksize * UDP_BATCH;
+	if (want > UDP_RXBUF_MAX)
+		want =
+		    UDP_RXBUF_MAX < sp->blksize ? sp->blksize : UDP_RXBUF_MAX;
+	if (sess->rxbuf_len < want) {
+		sess->rxbuf = xrealloc(sess->rxbuf, want);
+		sess->rxbuf_len = want;
+	}
+}
+
+void
+stream_udp_start(struct stream *sp)
+{
+	if (!sp->sender || sp->sess->p.rate == 0) {
+		event_add(sp->ev, NULL);
+		return;
+	}
+	pacer_init(
+	    &sp->pacer, sp->sess->p.rate, sp->sess->p.burst, clock_now());
+	stream_udp_pace_cb(-1, 0, sp);
+}
