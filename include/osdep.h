@@ -51,4 +51,19 @@ int osdep_send_dgrams(int fd, struct iovec (*iov)[2], int n);
  */
 int osdep_recv_dgrams(int fd, struct iovec *iov, size_t *len, int n);
 
+/*
+ * UDP segmentation offload: ask the kernel to cut every send on fd into
+ * size-byte datagrams. Returns 0, or -1 where the kernel lacks it.
+ */
+int osdep_udp_gso(int fd, int size);
+
+/* UDP receive offload: coalesced receives on fd. 0, or -1 if absent. */
+int osdep_udp_gro(int fd);
+
+/*
+ * Receive one buffer from a GRO socket: *seg is the size of the datagrams
+ * it holds (0 = one datagram). Returns its length, or -1 with errno.
+ */
+ssize_t osdep_recv_gro(int fd, void *buf, size_t len, int *seg);
+
 #endif /* EVPERF_OSDEP_H */

@@ -75,6 +75,8 @@ struct test_params {
 	char *congestion;
 	bool get_server_output;
 	bool udp_counters_64bit;
+	bool gso, gro; /* UDP segmentation / receive offload */
+	int gso_dg_size, gso_bf_size, gro_bf_size;
 	bool roles; /* peer speaks evperf's role flag */
 };
 

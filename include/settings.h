@@ -65,12 +65,15 @@ struct settings {
 	const char *extra_data; /* --extra-data */
 
 	bool one_off; /* -1 */
-	bool json; /* -J */
+	bool json; /* -J (also set by --json-stream) */
+	bool json_stream; /* --json-stream: one line per event */
+	bool json_stream_full; /* --json-stream-full-output: and the document */
 	bool verbose; /* -V */
 	bool debug; /* -d */
 	bool get_server_output; /* --get-server-output */
 	bool forceflush; /* --forceflush */
 	bool udp_counters_64bit; /* --udp-counters-64bit */
+	bool gsro; /* --gsro: UDP GSO/GRO where the kernel has it */
 	bool daemon; /* -D */
 	const char *pidfile; /* -I / --pidfile */
 	const char *logfile; /* --logfile */

@@ -14,6 +14,7 @@
 #include <linux/sockios.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 
 #include <errno.h>
 #include <string.h>
@@ -106,4 +107,41 @@ osdep_recv_dgrams(int fd, struct iovec *iov, size_t *len, int n)
 	for (i = 0; i < got; i++)
 		len[i] = msgs[i].msg_len;
 	return got;
+}
+
+int
+osdep_udp_gso(int fd, int size)
+{
+	return setsockopt(fd, IPPROTO_UDP, UDP_SEGMENT, &size, sizeof(size));
+}
+
+int
+osdep_udp_gro(int fd)
+{
+	int on = 1;
+
+	return setsockopt(fd, IPPROTO_UDP, UDP_GRO, &on, sizeof(on));
+}
+
+ssize_t
+osdep_recv_gro(int fd, void *buf, size_t len, int *seg)
+{
+	char ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { buf, len };
+	struct msghdr msg;
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = ctl;
+	msg.msg_controllen = sizeof(ctl);
+	*seg = 0;
+	if ((n = recvmsg(fd, &msg, MSG_DONTWAIT)) == -1)
+		return -1;
+	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm))
+		if (cm->cmsg_level == IPPROTO_UDP && cm->cmsg_type == UDP_GRO)
+			memcpy(seg, CMSG_DATA(cm), sizeof(int));
+	return n;
 }

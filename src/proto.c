@@ -206,6 +206,19 @@ proto_params_from_settings(struct test_params *p, const struct settings *s)
 	p->congestion = s->congestion ? xstrdup(s->congestion) : NULL;
 	p->get_server_output = s->get_server_output;
 	p->udp_counters_64bit = s->udp_counters_64bit;
+	p->gso = p->gro = s->gsro;
+	p->gso_bf_size = p->gro_bf_size = EVPERF_MAX_UDP_BLOCKSIZE;
+}
+
+/* 3.21 sends the five GSO/GRO keys in every UDP test, used or not. */
+static void
+proto_params_gsro(cJSON *j, const struct test_params *p)
+{
+	cJSON_AddNumberToObject(j, "gso", p->gso);
+	cJSON_AddNumberToObject(j, "gso_dg_size", p->gso ? p->gso_dg_size : 0);
+	cJSON_AddNumberToObject(j, "gso_bf_size", p->gso_bf_size);
+	cJSON_AddNumberToObject(j, "gro", p->gro);
+	cJSON_AddNumberToObject(j, "gro_bf_size", p->gro_bf_size);
 }
 
 cJSON *
@@ -235,6 +248,8 @@ proto_params_to_json(const struct test_params *p, bool offer_roles)
 	cJSON_AddNumberToObject(j, "pacing_timer", 1000);
 	if (p->burst)
 		cJSON_AddNumberToObject(j, "burst", p->burst);
+	if (p->proto == PROTO_UDP)
+		proto_params_gsro(j, p);
 	if (p->tos)
 		cJSON_AddNumberToObject(j, "TOS", p->tos);
 	if (p->title)
@@ -289,6 +304,12 @@ proto_params_numbers(const cJSON *j, struct test_params *p)
 	PARAM("bandwidth", 0, INT64_MAX, rate, IE_RECVPARAMS);
 	PARAM("burst", 0, EVPERF_MAX_BURST, burst, IE_BURST);
 	PARAM("TOS", 0, 255, tos, IE_BADTOS);
+	PARAM("gso_dg_size", 0, EVPERF_MAX_UDP_BLOCKSIZE, gso_dg_size,
+	    IE_UDPBLOCKSIZE);
+	PARAM("gso_bf_size", 0, EVPERF_MAX_UDP_BLOCKSIZE, gso_bf_size,
+	    IE_UDPBLOCKSIZE);
+	PARAM("gro_bf_size", 0, EVPERF_MAX_UDP_BLOCKSIZE, gro_bf_size,
+	    IE_UDPBLOCKSIZE);
 #undef PARAM
 	return 0;
 }
@@ -319,6 +340,8 @@ proto_params_from_json(const cJSON *j, struct test_params *p)
 		return IE_REVERSEBIDIR;
 	p->get_server_output = proto_get_flag(j, "get_server_output");
 	p->udp_counters_64bit = proto_get_flag(j, "udp_counters_64bit");
+	p->gso = proto_get_flag(j, "gso");
+	p->gro = proto_get_flag(j, "gro");
 	p->roles = proto_get_flag(j, PROTO_ROLES_KEY);
 	p->title = proto_get_str(j, "title");
 	p->extra_data = proto_get_str(j, "extra_data");

@@ -422,6 +422,11 @@ session_test_start(struct session *sess)
 		sp->retr_omit = sp->retr_iv = sp->retr_now;
 	}
 	session_fill_test_start(sess);
+	/* Streams close before the results exchange: note the algorithm now. */
+	sp = TAILQ_FIRST(&sess->streams);
+	if (sess->p.proto == PROTO_TCP && sp != NULL)
+		net_get_congestion(
+		    sp->fd, sess->congestion, sizeof(sess->congestion));
 	report_on_test_start(session_rpt(sess), &sess->start);
 	session_arm_timers(sess, now);
 	session_set_state(sess, SS_RUNNING);
@@ -533,10 +538,7 @@ session_local_results(struct session *sess, struct results *r)
 	else
 		r->sender_has_retransmits =
 		    sess->p.proto == PROTO_TCP && osdep_has_retrans();
-	sp = TAILQ_FIRST(&sess->streams);
-	if (sess->p.proto == PROTO_TCP && sp != NULL && sp->fd != -1)
-		net_get_congestion(
-		    sp->fd, r->congestion, sizeof(r->congestion));
+	memcpy(r->congestion, sess->congestion, sizeof(r->congestion));
 }
 
 int

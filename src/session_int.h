@@ -79,6 +79,8 @@ struct stream {
 	int64_t lost_iv, lost_omit;
 	uint64_t ooo_iv, ooo_omit;
 	uint64_t icmp_errors; /* transient send/receive errors */
+	int gso_segs; /* sender: datagrams per GSO send, 0 = off */
+	bool gro; /* receiver: coalesced receives */
 
 	struct rpt_conn conn;
 	bool has_peer;
@@ -131,6 +133,7 @@ struct session {
 	int err, err_errno;
 	const char *err_msg; /* overrides the IE text */
 	char err_buf[256];
+	char congestion[32]; /* TCP algorithm of the data streams */
 	session_done_cb done_cb;
 	void *done_arg;
 };

@@ -58,6 +58,26 @@ stream_udp_put_header(
 	}
 }
 
+/*
+ * With GSO the datagrams lie back to back in the stream's buffer, each
+ * with its own header, and one send() hands them all to the kernel.
+ */
+static int
+stream_udp_send_gso(struct stream *sp, int n, double now)
+{
+	int i;
+
+	if (n > sp->gso_segs)
+		n = sp->gso_segs;
+	for (i = 0; i < n; i++)
+		stream_udp_put_header(sp->sess,
+		    (unsigned char *)sp->buf + (size_t)i * sp->blksize, now,
+		    sp->seq + 1 + (uint64_t)i);
+	if (send(sp->fd, sp->buf, (size_t)n * sp->blksize, MSG_DONTWAIT) == -1)
+		return -1;
+	return n;
+}
+
 /* Send up to n datagrams in one call; returns how many went, or -1. */
 static int
 stream_udp_send_batch(struct stream *sp, int n)
@@ -69,6 +89,10 @@ stream_udp_send_batch(struct stream *sp, int n)
 	double now = clock_now();
 	int i, sent;
 
+	if (sp->gso_segs > 1) {
+		sent = stream_udp_send_gso(sp, n, now);
+		goto done;
+	}
 	for (i = 0; i < n; i++) {
 		stream_udp_put_header(sess, hdr[i], now, sp->seq + 1 + i);
 		iov[i][0].iov_base = hdr[i];
@@ -76,7 +100,9 @@ stream_udp_send_batch(struct stream *sp, int n)
 		iov[i][1].iov_base = sp->buf + hlen;
 		iov[i][1].iov_len = sp->blksize - hlen;
 	}
-	if ((sent = osdep_send_dgrams(sp->fd, iov, n)) < 0)
+	sent = osdep_send_dgrams(sp->fd, iov, n);
+done:
+	if (sent < 0)
 		return -1;
 	sp->seq += (uint64_t)sent;
 	sp->packets += (uint64_t)sent;
@@ -197,6 +223,46 @@ stream_udp_account(
 	    &sp->us, seq, (double)ntohl(v[0]) + (double)ntohl(v[1]) / 1e6, now);
 }
 
+/* A receive failed: transient, drained, or the end of the test (-1). */
+static int
+stream_udp_recv_error(struct stream *sp)
+{
+	if (osdep_udp_transient(errno)) {
+		sp->icmp_errors++;
+		return 0;
+	}
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
+	    !sp->counting)
+		return 0;
+	stream_stop(sp);
+	session_fail(sp->sess, IE_STREAMREAD, errno);
+	return -1;
+}
+
+/* GRO: one buffer holds many datagrams of the size the kernel reports. */
+static int
+stream_udp_recv_gro(struct stream *sp, int fd)
+{
+	struct session *sess = sp->sess;
+	ssize_t n, off, one;
+	int seg, count = 0;
+	double now;
+
+	if ((n = osdep_recv_gro(fd, sess->rxbuf, sess->rxbuf_len, &seg)) == -1)
+		return stream_udp_recv_error(sp);
+	if (seg <= 0)
+		seg = (int)n;
+	now = clock_now();
+	for (off = 0; off < n; off += one, count++) {
+		one = n - off < seg ? n - off : seg;
+		if (sp->counting)
+			stream_udp_account(sp,
+			    (unsigned char *)sess->rxbuf + off, (size_t)one,
+			    now);
+	}
+	return count;
+}
+
 /* One batch; returns the number of datagrams, 0 when drained, -1 to stop. */
 static int
 stream_udp_recv_batch(struct stream *sp, int fd)
@@ -214,18 +280,10 @@ stream_udp_recv_batch(struct stream *sp, int fd)
 		iov[i].iov_base = sess->rxbuf + i * slot;
 		iov[i].iov_len = slot;
 	}
-	if ((n = osdep_recv_dgrams(fd, iov, len, (int)nslots)) == -1) {
-		if (osdep_udp_transient(errno)) {
-			sp->icmp_errors++;
-			return 0;
-		}
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
-		    !sp->counting)
-			return 0;
-		stream_stop(sp);
-		session_fail(sess, IE_STREAMREAD, errno);
-		return -1;
-	}
+	if (sp->gro)
+		return stream_udp_recv_gro(sp, fd);
+	if ((n = osdep_recv_dgrams(fd, iov, len, (int)nslots)) == -1)
+		return stream_udp_recv_error(sp);
 	if (!sp->counting)
 		return n;
 	now = clock_now();
@@ -248,6 +306,27 @@ stream_udp_read_cb(evutil_socket_t fd, short what, void *arg)
 		stream_check_limits(sp->sess);
 }
 
+/*
+ * GSO where the peer agreed and the kernel has it: the send buffer grows
+ * to hold a whole segment train (the kernel takes at most 64 segments).
+ * Without it, sends fall back to batches of single datagrams.
+ */
+static void
+stream_udp_init_gso(struct stream *sp)
+{
+	const struct test_params *p = &sp->sess->p;
+	int segs = p->gso_bf_size > 0 ? p->gso_bf_size / (int)sp->blksize : 0;
+
+	if (segs > UDP_BATCH)
+		segs = UDP_BATCH;
+	if (!p->gso || segs < 2 ||
+	    osdep_udp_gso(sp->fd, (int)sp->blksize) == -1)
+		return;
+	sp->gso_segs = segs;
+	sp->buf = xrealloc(sp->buf, (size_t)segs * sp->blksize);
+	stream_fill_random(sp->buf, (size_t)segs * sp->blksize);
+}
+
 void
 stream_udp_init(struct stream *sp)
 {
@@ -259,12 +338,16 @@ stream_udp_init(struct stream *sp)
 		sp->ev_pace = evtimer_new(sess->base, stream_udp_pace_cb, sp);
 		if (sp->ev_pace == NULL)
 			fatalx("%s: evtimer_new failed", __func__);
+		stream_udp_init_gso(sp);
 		return;
 	}
+	sp->gro = sess->p.gro && osdep_udp_gro(sp->fd) == 0;
 	want = sp->blksize * UDP_BATCH;
 	if (want > UDP_RXBUF_MAX)
 		want =
 		    UDP_RXBUF_MAX < sp->blksize ? sp->blksize : UDP_RXBUF_MAX;
+	if (sp->gro && want < 65536)
+		want = 65536;
 	if (sess->rxbuf_len < want) {
 		sess->rxbuf = xrealloc(sess->rxbuf, want);
 		sess->rxbuf_len = want;
