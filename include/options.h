@@ -22,6 +22,13 @@ int options_parse(struct settings *s, int argc, char **argv, char **cause);
 /* Set every field of *s to iperf3's default. */
 void options_defaults(struct settings *s);
 
+/*
+ * True if argv asks for JSON output (-J, --json, --json-stream, or a short
+ * option cluster with J), even if argv does not parse; *stream is set for
+ * --json-stream. Lets main report a bad command line as a JSON document.
+ */
+bool options_wants_json(int argc, char **argv, bool *stream);
+
 /* Print the long help text (-h) to fp. */
 void options_usage(FILE *fp);
 

@@ -3,7 +3,10 @@
  *
  * main.c: argv -> settings -> event base -> client or server -> exit code.
  * The only place that exits, opens the log file, daemonizes, writes the
- * pid file and turns signals into loop events.
+ * pid file and turns signals into loop events. A failure before a test
+ * exists (bad option, log file, pid file, listener) is reported like one
+ * inside a test: with -J or --json-stream as a JSON document (events) with
+ * "error" on stdout or the log file, else "iperf3: error - ..." on stderr.
  */
 #include "compat.h"
 
@@ -100,17 +103,52 @@ main_pidfile(const char *path)
 	return close(fd);
 }
 
+/* Report a failure outside a test through a reporter. */
 static void
-main_parse(struct app *app, int argc, char **argv)
+main_report(const struct settings *s, FILE *out, FILE *errf, const char *msg)
 {
-	char *cause = NULL;
+	struct reporter *r;
 
-	if (options_parse(&app->set, argc, argv, &cause) == -1) {
+	r = report_new(s, true, out, errf, false);
+	report_error(r, msg);
+	report_finish(r);
+	report_free(r);
+	fflush(out);
+}
+
+static void
+main_fail(const struct settings *s, FILE *out, FILE *errf, const char *msg)
+{
+	main_report(s, out, errf, msg);
+	exit(1);
+}
+
+/* A bad command line: as iperf3, or one JSON document if -J was asked. */
+static void
+main_bad_args(int argc, char **argv, char *cause)
+{
+	struct settings s;
+	bool stream;
+
+	if (!options_wants_json(argc, argv, &stream)) {
 		fprintf(stderr, "iperf3: %s\n", cause);
 		options_usage_hint(stderr);
 		free(cause);
 		exit(1);
 	}
+	options_defaults(&s);
+	s.json = true;
+	s.json_stream = stream;
+	main_fail(&s, stdout, stderr, cause);
+}
+
+static void
+main_parse(struct app *app, int argc, char **argv)
+{
+	char *cause = NULL;
+
+	if (options_parse(&app->set, argc, argv, &cause) == -1)
+		main_bad_args(argc, argv, cause);
 	if (app->set.show_help) {
 		options_usage(stdout);
 		exit(0);
@@ -121,6 +159,27 @@ main_parse(struct app *app, int argc, char **argv)
 	}
 }
 
+/* A startup failure with errno's text, reported on the current sinks. */
+static void
+main_report_errno(struct app *app, const char *what, const char *arg)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "%s%s: %s", what, arg, strerror(errno));
+	main_report(&app->set, app->out.out, app->out.err, msg);
+}
+
+static void
+main_fail_errno(struct app *app, const char *what, const char *arg)
+{
+	main_report_errno(app, what, arg);
+	exit(1);
+}
+
+/*
+ * The log file takes the report. With -J it takes only the document (or
+ * the stream lines): warnings stay on stderr so the file stays parseable.
+ */
 static void
 main_setup_output(struct app *app)
 {
@@ -129,18 +188,16 @@ main_setup_output(struct app *app)
 	app->out.out = stdout;
 	app->out.err = stderr;
 	if (app->set.logfile != NULL) {
-		if ((fp = fopen(app->set.logfile, "a+")) == NULL) {
-			fprintf(stderr,
-			    "iperf3: error - unable to open log "
-			    "file %s: %s\n",
-			    app->set.logfile, strerror(errno));
-			exit(1);
-		}
+		if ((fp = fopen(app->set.logfile, "a+")) == NULL)
+			main_fail_errno(
+			    app, "unable to open log file ", app->set.logfile);
 		setvbuf(fp, NULL, _IOLBF, 0);
-		app->out.out = app->out.err = fp;
+		app->out.out = fp;
+		if (!app->set.json)
+			app->out.err = fp;
 	}
 	if (app->set.daemon && daemon(1, 0) == -1)
-		err(1, "unable to become a daemon");
+		main_fail_errno(app, "unable to become a daemon", "");
 }
 
 /*
@@ -188,7 +245,8 @@ main(int argc, char **argv)
 	log_init(app.set.debug);
 	main_setup_output(&app);
 	if (app.set.pidfile != NULL && main_pidfile(app.set.pidfile) == -1)
-		err(1, "unable to write PID file %s", app.set.pidfile);
+		main_fail_errno(
+		    &app, "unable to write PID file ", app.set.pidfile);
 	if ((app.base = main_base()) == NULL)
 		errx(1, "unable to create the event loop");
 	main_signals(&app, sigevs);
@@ -197,10 +255,9 @@ main(int argc, char **argv)
 		    app.base, &app.set, &app.out, main_client_done, &app);
 	else if ((app.srv = server_new(app.base, &app.set, &app.out, &e)) ==
 	    NULL) {
-		fprintf(app.out.err,
-		    "iperf3: error - unable to start listener for "
-		    "connections: %s\n",
-		    strerror(e));
+		errno = e;
+		main_report_errno(
+		    &app, "unable to start listener for connections", "");
 		app.exit_code = 1;
 	}
 	if (app.sess != NULL || app.srv != NULL)

@@ -52,7 +52,10 @@ enum options_long {
 	OPT_FORCEFLUSH,
 	OPT_TIMESTAMPS,
 	OPT_UDP_COUNTERS_64BIT,
+	OPT_GSRO,
 	OPT_NO_ROLE_FLAG,
+	OPT_JSON_STREAM,
+	OPT_JSON_STREAM_FULL,
 };
 
 /* Parse state beyond struct settings, for the cross checks. */
@@ -156,6 +159,15 @@ options_parallel(struct options_ctx *ctx, const char *arg)
 	if (v < 1)
 		return OPTIONS_EBADARG;
 	ctx->s->parallel = (int)v;
+	return 0;
+}
+
+/* --json-stream implies -J (iperf3 3.17). */
+static int
+options_json_stream(struct options_ctx *ctx, const char *arg)
+{
+	ctx->s->json = true;
+	ctx->s->json_stream = true;
 	return 0;
 }
 
@@ -380,6 +392,10 @@ static const struct options_spec options_table[] = {
 	{ "one-off", no_argument, '1', OPTIONS_SERVER, FLAG(one_off) },
 	{ "verbose", no_argument, 'V', OPTIONS_BOTH, FLAG(verbose) },
 	{ "json", no_argument, 'J', OPTIONS_BOTH, FLAG(json) },
+	{ "json-stream", no_argument, OPT_JSON_STREAM, OPTIONS_BOTH,
+	    FN(options_json_stream) },
+	{ "json-stream-full-output", no_argument, OPT_JSON_STREAM_FULL,
+	    OPTIONS_BOTH, FLAG(json_stream_full) },
 	{ "version", no_argument, 'v', OPTIONS_BOTH, FN(options_version) },
 	{ "server", no_argument, 's', OPTIONS_BOTH, FN(options_server) },
 	{ "client", required_argument, 'c', OPTIONS_BOTH, FN(options_client) },
@@ -431,6 +447,7 @@ static const struct options_spec options_table[] = {
 	    OPTIONS_CLIENT, FLAG(get_server_output) },
 	{ "udp-counters-64bit", no_argument, OPT_UDP_COUNTERS_64BIT,
 	    OPTIONS_BOTH, FLAG(udp_counters_64bit) },
+	{ "gsro", no_argument, OPT_GSRO, OPTIONS_CLIENT, FLAG(gsro) },
 	{ "connect-timeout", required_argument, OPT_CONNECT_TIMEOUT,
 	    OPTIONS_CLIENT,
 	    INT(connect_timeout_ms, 0, INT_MAX, OPTIONS_EBADARG) },
@@ -463,6 +480,10 @@ static const char options_help_text[] =
     "address <host>\n"
     "  -V, --verbose             more detailed output\n"
     "  -J, --json                output in JSON format\n"
+    "  --json-stream             output in line-delimited JSON format\n"
+    "  --json-stream-full-output output in line-delimited JSON format and "
+    "full JSON\n"
+    "                            format at the end\n"
     "  --logfile f               send output to a log file\n"
     "  --forceflush              force flushing output at every interval\n"
     "  --timestamps<=format>     emit a timestamp at the start of each "
@@ -538,6 +559,9 @@ static const char options_help_text[] =
     "server JSON\n"
     "  --get-server-output       get results from server\n"
     "  --udp-counters-64bit      use 64-bit counters in UDP test packets\n"
+    "  --gsro                    UDP: segmentation and receive offload "
+    "(GSO/GRO)\n"
+    "                            on both ends where the kernel has them\n"
     "\n"
     "[KMG] indicates options that support a K/M/G suffix for kilo-, mega-, "
     "or giga-\n"
@@ -872,6 +896,28 @@ options_parse(struct settings *s, int argc, char **argv, char **cause)
 	return 0;
 }
 
+/* A short-option cluster whose letters before 'J' all take no argument. */
+static bool
+options_cluster_has_j(const char *word)
+{
+	const char *p;
+	size_t i;
+
+	if (word[0] != '-' || word[1] == '-' || word[1] == '\0')
+		return false;
+	for (p = word + 1; *p != '\0'; p++) {
+		if (*p == 'J')
+			return true;
+		for (i = 0; i < OPTIONS_N; i++)
+			if (options_table[i].val == *p &&
+			    options_table[i].has_arg == no_argument)
+				break;
+		if (i == OPTIONS_N)
+			return false;
+	}
+	return false;
+}
+
 /* Print the long help text (-h) to fp, in iperf3's layout. */
 void
 options_usage(FILE *fp)
@@ -886,4 +932,28 @@ options_usage_hint(FILE *fp)
 	fputs("Usage: evperf [-s|-c host] [options]\n"
 	      "Try `evperf --help' for more information.\n",
 	    fp);
+}
+
+/*
+ * True if argv asks for JSON output (-J, --json, --json-stream, or J in a
+ * cluster of argument-less short options such as -sJ), whether or not the
+ * rest of argv parses; *stream is set for --json-stream. main uses it to
+ * report a bad command line as a JSON document.
+ */
+bool
+options_wants_json(int argc, char **argv, bool *stream)
+{
+	bool json = false;
+	int i;
+
+	*stream = false;
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--json-stream") == 0)
+			*stream = json = true;
+		else if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else if (options_cluster_has_j(argv[i]))
+			json = true;
+	}
+	return json;
 }

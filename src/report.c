@@ -59,6 +59,10 @@ report_new(
 	r->out = out;
 	r->err = err;
 	r->capture = capture && !s->json;
+	r->stream = s->json && s->json_stream;
+	r->stream_full = r->stream && s->json_stream_full;
+	/* iperf3 drops streamed intervals unless a document will need them. */
+	r->keep_intervals = !r->stream || r->stream_full || capture;
 	if (client && s->title != NULL)
 		r->title = xstrdup(s->title);
 	if (client && s->extra_data != NULL)

@@ -23,6 +23,9 @@ struct reporter {
 	const struct settings *s;
 	bool client;
 	bool json;
+	bool stream; /* --json-stream: one line per event */
+	bool stream_full; /* --json-stream-full-output: and the document */
+	bool keep_intervals; /* the document (or the peer) needs intervals */
 	FILE *out, *err;
 
 	bool capture; /* keep every human line (--get-server-output) */

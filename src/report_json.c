@@ -5,8 +5,10 @@
  * types (3.21's key set, a superset of 3.12's; docs/json.md lists every
  * key). Integers are added as whole doubles, which cJSON prints without a
  * fraction; every division goes through report_div() so nan and inf never
- * appear. The document is printed once, by report_finish(). This file
- * never writes human text.
+ * appear. The document is printed once, by report_finish(). With
+ * --json-stream each step is also (or instead, see report_json_finish)
+ * written at once as one compact line {"event":...,"data":...}, iperf3
+ * 3.17's format. This file never writes human text.
  */
 #include "compat.h"
 
@@ -68,6 +70,26 @@ rj_move_last(cJSON *o, const char *key)
 	item = cJSON_DetachItemFromObjectCaseSensitive(o, key);
 	if (item != NULL)
 		cJSON_AddItemToObject(o, key, item);
+}
+
+/* One --json-stream line: {"event":name,"data":data}; data is not taken. */
+static void
+rj_event(struct reporter *r, const char *name, cJSON *data)
+{
+	cJSON *ev;
+	char *txt;
+
+	ev = cJSON_CreateObject();
+	cJSON_AddStringToObject(ev, "event", name);
+	cJSON_AddItemReferenceToObject(ev, "data", data);
+	txt = cJSON_PrintUnformatted(ev);
+	if (txt != NULL) {
+		fputs(txt, r->out);
+		fputc('\n', r->out);
+		fflush(r->out);
+	}
+	cJSON_free(txt);
+	cJSON_Delete(ev);
 }
 
 void
@@ -160,6 +182,9 @@ rj_test_start(cJSON *start, const struct rpt_start *st)
 	rj_num(o, "bidir", st->bidir ? 1 : 0);
 	rj_num(o, "fqrate", (double)st->fq_rate);
 	rj_num(o, "interval", st->interval);
+	/* 3.21: UDP GSO/GRO switches; evperf has neither, so always 0. */
+	rj_num(o, "gso", 0);
+	rj_num(o, "gro", 0);
 }
 
 /*
@@ -191,6 +216,8 @@ report_json_test_start(struct reporter *r, const struct rpt_start *st)
 	if (r->client || !tcp)
 		rj_bufs(r->jstart, st);
 	rj_test_start(r->jstart, st);
+	if (r->stream)
+		rj_event(r, "start", r->jstart);
 }
 
 static cJSON *
@@ -296,7 +323,12 @@ report_json_interval(struct reporter *r, const struct rpt_interval *iv)
 	cJSON_AddItemToObject(o, "sum", fwd);
 	if (rev != NULL)
 		cJSON_AddItemToObject(o, "sum_bidir_reverse", rev);
-	cJSON_AddItemToArray(r->jintervals, o);
+	if (r->stream)
+		rj_event(r, "interval", o);
+	if (r->keep_intervals)
+		cJSON_AddItemToArray(r->jintervals, o);
+	else
+		cJSON_Delete(o);
 }
 
 static cJSON *
@@ -532,12 +564,38 @@ report_json_document(const struct reporter *r, bool peer_output)
 	return doc;
 }
 
+/* The closing --json-stream events, in iperf3's order. */
+static void
+rj_stream_finish(struct reporter *r)
+{
+	cJSON *s;
+
+	if (r->errmsg != NULL) {
+		s = cJSON_CreateString(r->errmsg);
+		rj_event(r, "error", s);
+		cJSON_Delete(s);
+	}
+	if (r->server_json != NULL)
+		rj_event(r, "server_output_json", r->server_json);
+	if (r->server_text != NULL) {
+		s = cJSON_CreateString(r->server_text);
+		rj_event(r, "server_output_text", s);
+		cJSON_Delete(s);
+	}
+	rj_event(r, "end", r->jend);
+}
+
 void
 report_json_finish(struct reporter *r)
 {
 	cJSON *doc;
 	char *txt;
 
+	if (r->stream) {
+		rj_stream_finish(r);
+		if (!r->stream_full)
+			return;
+	}
 	doc = report_json_document(r, true);
 	txt = cJSON_Print(doc);
 	if (txt != NULL) {

@@ -505,6 +505,54 @@ START_TEST(test_bad)
 END_TEST
 
 /* Abbreviations that are unique, and aliases of one option, still work. */
+START_TEST(test_json_stream)
+{
+	struct settings s;
+	struct cmdline cl;
+
+	parse_ok(&s, &cl, "-c h --json-stream");
+	ck_assert(s.json && s.json_stream && !s.json_stream_full);
+	parse_ok(&s, &cl, "-c h --json-stream --json-stream-full-output");
+	ck_assert(s.json && s.json_stream && s.json_stream_full);
+	/* Alone, --json-stream-full-output does nothing (iperf3 3.20). */
+	parse_ok(&s, &cl, "-s --json-stream-full-output");
+	ck_assert(!s.json && !s.json_stream);
+	parse_ok(&s, &cl, "-c h --json");
+	ck_assert(s.json && !s.json_stream);
+}
+END_TEST
+
+/* options_wants_json() sees -J even where the command line is bad. */
+START_TEST(test_wants_json)
+{
+	static const struct {
+		const char *line;
+		bool json, stream;
+	} t[] = {
+		{ "-c h -J --foo", true, false },
+		{ "--foo --json", true, false },
+		{ "-sJ -P 3", true, false },
+		{ "-1sVJ", true, false },
+		{ "-c h --json-stream -P x", true, true },
+		{ "-c h --foo", false, false },
+		{ "-T J -c h", false, false },
+		{ "-PJ", false, false },
+		{ "-c h -- -J", false, false },
+	};
+	struct cmdline cl;
+	size_t i;
+	bool stream;
+
+	for (i = 0; i < nitems(t); i++) {
+		cmdline_split(&cl, t[i].line);
+		ck_assert_msg(
+		    options_wants_json(cl.argc, cl.argv, &stream) == t[i].json,
+		    "%s", t[i].line);
+		ck_assert_msg(stream == t[i].stream, "%s", t[i].line);
+	}
+}
+END_TEST
+
 START_TEST(test_abbrev)
 {
 	struct settings s;
@@ -568,6 +616,8 @@ options_suite(void)
 	tcase_add_test(tc, test_tos);
 	tcase_add_test(tc, test_server);
 	tcase_add_test(tc, test_help_version);
+	tcase_add_test(tc, test_json_stream);
+	tcase_add_test(tc, test_wants_json);
 	tcase_add_test(tc, test_abbrev);
 	tcase_add_test(tc, test_usage);
 	suite_add_tcase(s, tc);

@@ -566,7 +566,7 @@ static const char *const client_start_keys[] = { "connected", "version",
 	"sndbuf_actual", "rcvbuf_actual", "test_start" };
 static const char *const test_start_keys[] = { "protocol", "num_streams",
 	"blksize", "omit", "duration", "bytes", "blocks", "reverse", "tos",
-	"target_bitrate", "bidir", "fqrate", "interval" };
+	"target_bitrate", "bidir", "fqrate", "interval", "gso", "gro" };
 static const char *const iv_tcp_snd_keys[] = { "socket", "start", "end",
 	"seconds", "bytes", "bits_per_second", "retransmits", "snd_cwnd",
 	"snd_wnd", "rtt", "rttvar", "pmtu", "reorder", "omitted", "sender" };
@@ -811,6 +811,90 @@ START_TEST(test_json_error_only)
 }
 END_TEST
 
+/* Check one --json-stream line: compact, {"event": name, "data": ...}. */
+static const char *
+stream_line(char **p, const char *name)
+{
+	char *line = *p, *nl = strchr(line, '\n');
+	cJSON *o;
+
+	ck_assert_ptr_nonnull(nl);
+	*nl = '\0';
+	*p = nl + 1;
+	ck_assert_msg(strchr(line, '\t') == NULL, "not compact: %s", line);
+	o = cJSON_Parse(line);
+	ck_assert_ptr_nonnull(o);
+	ck_assert_ptr_eq(o->child, cJSON_GetObjectItem(o, "event"));
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "event")->valuestring, name);
+	ck_assert_ptr_eq(o->child->next, cJSON_GetObjectItem(o, "data"));
+	cJSON_Delete(o);
+	return line;
+}
+
+/* --json-stream: start, one line per interval, end; no document. */
+START_TEST(test_json_stream)
+{
+	struct cap c;
+	char *p;
+
+	cap_init(&c, true);
+	c.s.json_stream = true;
+	run_tcp_client_p2(&c);
+	ck_assert_uint_eq(c.elen, 0);
+	p = c.obuf;
+	ck_assert_ptr_nonnull(
+	    strstr(stream_line(&p, "start"), "\"test_start\""));
+	ck_assert_ptr_nonnull(strstr(stream_line(&p, "interval"), "\"sum\":"));
+	stream_line(&p, "interval");
+	ck_assert_ptr_nonnull(strstr(stream_line(&p, "end"), "\"sum_sent\":"));
+	ck_assert_str_eq(p, "");
+	cap_free(&c);
+}
+END_TEST
+
+/* --json-stream-full-output: the lines, then the whole document. */
+START_TEST(test_json_stream_full)
+{
+	struct cap c;
+	cJSON *doc;
+	char *p;
+
+	cap_init(&c, true);
+	c.s.json_stream = c.s.json_stream_full = true;
+	run_tcp_client_p2(&c);
+	p = c.obuf;
+	stream_line(&p, "start");
+	stream_line(&p, "interval");
+	stream_line(&p, "interval");
+	stream_line(&p, "end");
+	doc = cJSON_Parse(p);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_int_eq(cJSON_GetArraySize(jget(doc, "intervals")), 2);
+	cJSON_Delete(doc);
+	cap_free(&c);
+}
+END_TEST
+
+/* A failed --json-stream test: the error event, then end with {}. */
+START_TEST(test_json_stream_error)
+{
+	struct reporter *r;
+	struct cap c;
+
+	cap_init(&c, true);
+	c.s.json_stream = true;
+	r = report_new(&c.s, true, c.out, c.err, false);
+	report_error(r, "the server is busy running a test. try again later");
+	report_finish(r);
+	report_free(r);
+	cap_done(&c);
+	ck_assert_str_eq(c.obuf,
+	    "{\"event\":\"error\",\"data\":\"the server is busy running a "
+	    "test. try again later\"}\n{\"event\":\"end\",\"data\":{}}\n");
+	cap_free(&c);
+}
+END_TEST
+
 Suite *
 report_suite(void)
 {
@@ -835,6 +919,9 @@ report_suite(void)
 	tcase_add_test(tc, test_json_udp_server);
 	tcase_add_test(tc, test_json_tcp_server_bidir);
 	tcase_add_test(tc, test_json_error_only);
+	tcase_add_test(tc, test_json_stream);
+	tcase_add_test(tc, test_json_stream_full);
+	tcase_add_test(tc, test_json_stream_error);
 	suite_add_tcase(s, tc);
 	return s;
 }
