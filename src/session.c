@@ -88,6 +88,14 @@ session_arm_timeout(struct session *sess, double secs)
 }
 
 static void
+session_grace_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *sess = arg;
+
+	session_fail(sess, sess->stream_err, sess->stream_errno);
+}
+
+static void
 session_free_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct session *sess = arg;
@@ -112,8 +120,10 @@ session_alloc(struct event_base *base, const struct settings *s,
 	sess->done_arg = arg;
 	TAILQ_INIT(&sess->streams);
 	sess->ev_timeout = evtimer_new(base, session_timeout_cb, sess);
+	sess->ev_grace = evtimer_new(base, session_grace_cb, sess);
 	sess->ev_free = event_new(base, -1, 0, session_free_cb, sess);
-	if (sess->ev_timeout == NULL || sess->ev_free == NULL)
+	if (sess->ev_timeout == NULL || sess->ev_grace == NULL ||
+	    sess->ev_free == NULL)
 		fatalx("%s: event_new failed", __func__);
 	sess->start.client = client;
 	return sess;
@@ -372,7 +382,7 @@ session_arm_timers(struct session *sess, double now)
 		tv = session_tv(end);
 		evtimer_add(sess->ev_end, &tv);
 	}
-	if (!sess->client && session_receives(sess)) {
+	if (session_receives(sess)) {
 		sess->watch_t = now;
 		tv = session_tv(sess->set->rcv_timeout_ms / 4000.0);
 		event_add(sess->ev_rcvwatch, &tv);
@@ -703,6 +713,24 @@ session_wire_code(const struct session *sess, int code)
 	return sess->state <= SS_S_CREATING ? IE_RECVPARAMS : IE_RECVRESULTS;
 }
 
+/*
+ * A data stream failed (reset, broken pipe). That is usually the peer
+ * going away, and the control connection is about to say why (the peer's
+ * SERVER_TERMINATE, CLIENT_TERMINATE, SERVER_ERROR or EOF): give it a
+ * moment to, and fail with the stream's error only if it does not.
+ */
+void
+session_stream_error(struct session *sess, int code, int err)
+{
+	struct timeval tv = { 1, 0 };
+
+	if (sess->state == SS_DONE || sess->stream_err != 0)
+		return;
+	sess->stream_err = code;
+	sess->stream_errno = err;
+	evtimer_add(sess->ev_grace, &tv);
+}
+
 void
 session_fail(struct session *sess, int code, int err)
 {
@@ -731,6 +759,7 @@ session_conclude(struct session *sess)
 	if (sess->state == SS_DONE)
 		return;
 	evtimer_del(sess->ev_timeout);
+	evtimer_del(sess->ev_grace);
 	if (sess->ev_connect != NULL)
 		event_del(sess->ev_connect);
 	session_final_sample(sess);
@@ -826,6 +855,7 @@ session_free(struct session *sess)
 		close(sess->udp_fd);
 	free(sess->rxbuf);
 	event_free(sess->ev_timeout);
+	event_free(sess->ev_grace);
 	event_free(sess->ev_free);
 	report_free(sess->rpt);
 	proto_results_free(&sess->peer);

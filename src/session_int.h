@@ -132,6 +132,8 @@ struct session {
 	struct results peer;
 
 	int err, err_errno;
+	int stream_err, stream_errno; /* pending, see session_stream_error */
+	struct event *ev_grace;
 	const char *err_msg; /* overrides the IE text */
 	char err_buf[256];
 	char congestion[32]; /* TCP algorithm of the data streams */
@@ -146,6 +148,7 @@ struct reporter *session_rpt(struct session *sess);
 void session_set_state(struct session *sess, enum sess_state st);
 void session_arm_timeout(struct session *sess, double secs);
 void session_fail(struct session *sess, int code, int err);
+void session_stream_error(struct session *sess, int code, int err);
 void session_conclude(struct session *sess);
 void session_test_start(struct session *sess);
 void session_test_running(struct session *sess);

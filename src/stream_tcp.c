@@ -62,7 +62,8 @@ stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg)
 				break;
 			stream_stop(sp);
 			if (sp->counting)
-				session_fail(sess, IE_STREAMWRITE, errno);
+				session_stream_error(
+				    sess, IE_STREAMWRITE, errno);
 			return;
 		}
 		sp->bytes += (uint64_t)n;
@@ -99,7 +100,7 @@ stream_tcp_read_cb(evutil_socket_t fd, short what, void *arg)
 		sp->eof = true;
 		stream_stop(sp);
 		if (n == -1 && sp->counting && sess->state == SS_RUNNING)
-			session_fail(sess, IE_STREAMREAD, errno);
+			session_stream_error(sess, IE_STREAMREAD, errno);
 		return;
 	}
 	stream_check_limits(sess);

@@ -157,7 +157,8 @@ stream_udp_send_due(struct stream *sp, int due)
 			}
 			stream_stop(sp);
 			if (sp->counting)
-				session_fail(sp->sess, IE_STREAMWRITE, errno);
+				session_stream_error(
+				    sp->sess, IE_STREAMWRITE, errno);
 			return false;
 		}
 		due -= n;
@@ -235,7 +236,7 @@ stream_udp_recv_error(struct stream *sp)
 	    !sp->counting)
 		return 0;
 	stream_stop(sp);
-	session_fail(sp->sess, IE_STREAMREAD, errno);
+	session_stream_error(sp->sess, IE_STREAMREAD, errno);
 	return -1;
 }
 
