@@ -176,6 +176,8 @@ void stream_check_limits(struct session *sess);
 void stream_fill_random(char *buf, size_t len);
 
 /* stream_tcp.c */
+void stream_tcp_init(struct stream *sp);
+void stream_tcp_start(struct stream *sp);
 void stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg);
 void stream_tcp_read_cb(evutil_socket_t fd, short what, void *arg);
 void stream_tcp_sample(struct stream *sp);

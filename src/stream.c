@@ -85,6 +85,8 @@ stream_new(struct session *sess, int fd, int k, bool sender)
 		fatalx("%s: event_new failed", __func__);
 	if (sess->p.proto == PROTO_UDP)
 		stream_udp_init(sp);
+	else
+		stream_tcp_init(sp);
 	net_sock_names(fd, sp->conn.local_host, sizeof(sp->conn.local_host),
 	    &sp->conn.local_port, sp->conn.remote_host,
 	    sizeof(sp->conn.remote_host), &sp->conn.remote_port);
@@ -101,7 +103,7 @@ stream_start(struct stream *sp)
 	if (sp->sess->p.proto == PROTO_UDP)
 		stream_udp_start(sp);
 	else
-		event_add(sp->ev, NULL);
+		stream_tcp_start(sp);
 }
 
 void

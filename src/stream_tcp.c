@@ -44,6 +44,58 @@ stream_send_size(const struct stream *sp)
 	return left < sp->blksize ? (size_t)left : sp->blksize;
 }
 
+/*
+ * -b on TCP: when the pacer says the next block is not due, stop waiting
+ * for writability and sleep until it is (iperf3 paces TCP the same way,
+ * by the average rate since the stream started).
+ */
+static bool
+stream_tcp_paced(struct stream *sp)
+{
+	double now, wait;
+	struct timeval tv;
+
+	if (sp->ev_pace == NULL)
+		return false;
+	now = clock_now();
+	if (pacer_due(&sp->pacer, now, sp->blksize, 1) > 0)
+		return false;
+	wait = pacer_wait(&sp->pacer, now, sp->blksize);
+	tv.tv_sec = (time_t)wait;
+	tv.tv_usec = (suseconds_t)((wait - (double)tv.tv_sec) * 1e6);
+	event_del(sp->ev);
+	evtimer_add(sp->ev_pace, &tv);
+	return true;
+}
+
+static void
+stream_tcp_pace_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct stream *sp = arg;
+
+	if (sp->counting)
+		event_add(sp->ev, NULL);
+}
+
+/* A TCP sender with -b gets a pacer and its timer. */
+void
+stream_tcp_init(struct stream *sp)
+{
+	if (!sp->sender || sp->sess->p.rate == 0)
+		return;
+	sp->ev_pace = evtimer_new(sp->sess->base, stream_tcp_pace_cb, sp);
+	if (sp->ev_pace == NULL)
+		fatalx("%s: evtimer_new failed", __func__);
+}
+
+void
+stream_tcp_start(struct stream *sp)
+{
+	if (sp->ev_pace != NULL)
+		pacer_init(&sp->pacer, sp->sess->p.rate, 0, clock_now());
+	event_add(sp->ev, NULL);
+}
+
 void
 stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -54,7 +106,7 @@ stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg)
 	int i;
 
 	for (i = 0; i < STREAM_BURST; i++) {
-		if ((len = stream_send_size(sp)) == 0)
+		if ((len = stream_send_size(sp)) == 0 || stream_tcp_paced(sp))
 			break;
 		n = send(fd, sp->buf, len, MSG_NOSIGNAL);
 		if (n == -1) {
@@ -69,6 +121,8 @@ stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg)
 		sp->bytes += (uint64_t)n;
 		sess->sent_bytes += (uint64_t)n;
 		sess->sent_blocks++;
+		if (sp->ev_pace != NULL)
+			pacer_sent(&sp->pacer, (size_t)n);
 		if ((size_t)n < len)
 			break;
 	}
