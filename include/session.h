@@ -59,6 +59,9 @@ int session_add_stream(struct session *sess, int fd, int role);
 /* SIGINT/SIGTERM/SIGHUP arrived: end the test as iperf3 does. */
 void session_interrupt(struct session *sess);
 
+/* True once the test has ended (its owner may free it at any time). */
+bool session_is_done(const struct session *sess);
+
 /* 0 if the test succeeded, else its IE code. */
 int session_error(const struct session *sess);
 

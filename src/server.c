@@ -178,6 +178,18 @@ server_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 		close(fd);
 		return;
 	}
+	/*
+	 * The last test has ended but its deferred clean-up has not run yet:
+	 * run it now, so a client that connects right after the previous one
+	 * finished is served, not told "busy".
+	 */
+	if (srv->sess != NULL && session_is_done(srv->sess)) {
+		server_session_done(srv->sess, srv);
+		if (srv->stopping || srv->set->one_off) {
+			close(fd);
+			return;
+		}
+	}
 	if (srv->sess == NULL) {
 		evtimer_del(srv->ev_idle);
 		srv->sess = session_server_new(srv->base, srv->set, &srv->out,

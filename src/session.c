@@ -783,6 +783,12 @@ session_conclude(struct session *sess)
 	event_active(sess->ev_free, 0, 0);
 }
 
+bool
+session_is_done(const struct session *sess)
+{
+	return sess->state == SS_DONE;
+}
+
 int
 session_error(const struct session *sess)
 {
