@@ -123,6 +123,8 @@ struct rpt_stream_end {
 	double jitter_s; /* receiver's jitter, seconds */
 	int64_t lost; /* after omit */
 	uint64_t packets; /* sender count if known, else receiver's */
+	uint64_t packets_rcvd; /* receiver's count (highest sequence seen
+				   after omit); 0 while unknown */
 	uint64_t out_of_order;
 };
 

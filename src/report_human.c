@@ -156,7 +156,7 @@ static const char *const rh_proto[] = { "TCP", "UDP" };
 
 /* Numbers of one summary direction, summed over its streams. */
 struct rh_total {
-	uint64_t sent, received, packets;
+	uint64_t sent, received, packets, packets_rcvd;
 	int64_t retrans, lost;
 	double jitter;
 	bool has_retrans;
@@ -471,8 +471,8 @@ rh_end_udp(struct reporter *r, const struct rpt_end *end,
 	} else
 		report_printf(r, rh_fmt[RH_UDP], sp->socket, tag, 0.0, tr, xfer,
 		    rate, sp->jitter_s * 1000.0, (long long)sp->lost,
-		    (unsigned long long)sp->packets,
-		    rh_pct(sp->lost, sp->packets), rh_receiver);
+		    (unsigned long long)sp->packets_rcvd,
+		    rh_pct(sp->lost, sp->packets_rcvd), rh_receiver);
 }
 
 static void
@@ -485,6 +485,7 @@ rh_total(const struct rpt_stream_end *sp, size_t n, struct rh_total *t)
 		t->sent += sp[i].bytes_sent;
 		t->received += sp[i].bytes_received;
 		t->packets += sp[i].packets;
+		t->packets_rcvd += sp[i].packets_rcvd;
 		t->lost += sp[i].lost;
 		t->retrans += sp[i].retransmits;
 		t->jitter += sp[i].jitter_s;
@@ -520,8 +521,8 @@ rh_sum_receiver(
 	if (rh_udp(r))
 		report_printf(r, rh_fmt[RH_SUM_UDP], tag, 0.0, tr, xfer, rate,
 		    report_div(t->jitter * 1000.0, (double)t->n),
-		    (long long)t->lost, (unsigned long long)t->packets,
-		    rh_pct(t->lost, t->packets), rh_receiver);
+		    (long long)t->lost, (unsigned long long)t->packets_rcvd,
+		    rh_pct(t->lost, t->packets_rcvd), rh_receiver);
 	else
 		report_printf(r, rh_fmt[RH_SUM_BW], tag, 0.0, tr, xfer, rate,
 		    rh_receiver);

@@ -40,7 +40,7 @@ static const char *const rj_server_tail[] = {
 
 /* One direction of the summary, summed over its streams. */
 struct rj_total {
-	uint64_t sent, received, packets;
+	uint64_t sent, received, packets, packets_rcvd;
 	int64_t retrans, lost;
 	double jitter;
 	bool has_retrans;
@@ -396,6 +396,7 @@ rj_total(const struct rpt_stream_end *sp, size_t n, struct rj_total *t)
 		t->sent += sp[i].bytes_sent;
 		t->received += sp[i].bytes_received;
 		t->packets += sp[i].packets;
+		t->packets_rcvd += sp[i].packets_rcvd;
 		t->lost += sp[i].lost;
 		t->retrans += sp[i].retransmits;
 		t->jitter += sp[i].jitter_s;
@@ -457,7 +458,7 @@ rj_end_sums_udp(cJSON *jend, bool rev, const struct rj_total *t,
 	double tr = end->streams[0].rcv_seconds;
 	double jit = report_div(t->jitter * 1000.0, (double)t->n);
 	uint64_t spk = (sender || end->peer_known) ? t->packets : 0;
-	uint64_t rpk = (!sender || end->peer_known) ? t->packets : 0;
+	uint64_t rpk = t->packets_rcvd;
 	cJSON *o;
 
 	o = rj_sum(tr, t->sent, ts);

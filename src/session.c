@@ -599,10 +599,13 @@ session_fill_end_udp(const struct stream *sp, struct rpt_stream_end *e)
 		if (sp->has_peer) {
 			e->jitter_s = pr->jitter;
 			e->lost = pr->errors - pr->omitted_errors;
+			e->packets_rcvd =
+			    (uint64_t)(pr->packets - pr->omitted_packets);
 		}
 		return;
 	}
 	e->jitter_s = sp->us.jitter;
+	e->packets_rcvd = sp->us.max_seq - sp->maxseq_omit;
 	e->lost = sp->us.lost - sp->lost_omit;
 	e->out_of_order = sp->us.out_of_order - sp->ooo_omit;
 	e->packets = sp->has_peer

@@ -26,9 +26,11 @@
 #include "session_int.h"
 
 #define UDP_BATCH 64 /* datagrams per sendmmsg/recvmmsg */
-#define UDP_MIN_WAIT 0.00005 /* seconds: floor of a pacing sleep */
+#define UDP_MIN_WAIT 0.001 /* seconds: floor of a pacing sleep */
 #define UDP_RXBUF_MAX (4 << 20) /* shared receive scratch, bytes */
 #define UDP_RECV_ROUNDS 8 /* batches per wake-up at most */
+#define UDP_PACE_MAX 256 /* datagrams per pacing wake-up at most */
+#define UDP_PACE_TRAIN 32 /* datagrams per wake-up at high rates */
 
 size_t
 stream_udp_header_len(const struct session *sess)
@@ -89,6 +91,8 @@ stream_udp_send_batch(struct stream *sp, int n)
 	double now = clock_now();
 	int i, sent;
 
+	if (n > UDP_BATCH)
+		n = UDP_BATCH;
 	if (sp->gso_segs > 1) {
 		sent = stream_udp_send_gso(sp, n, now);
 		goto done;
@@ -168,6 +172,22 @@ stream_udp_send_due(struct stream *sp, int due)
 	return true;
 }
 
+/*
+ * How long a paced sender sleeps at least. Each wake-up costs a timer
+ * interrupt and a context switch, so sleep about 1 ms (iperf3's pacing
+ * timer) and send what fell due meanwhile in one go; but at high rates
+ * wake often enough that one train stays short (UDP_PACE_TRAIN datagrams),
+ * since a receiver's socket buffer must absorb a whole train on loopback.
+ */
+static double
+stream_udp_min_wait(const struct stream *sp)
+{
+	double train =
+	    UDP_PACE_TRAIN * (double)sp->blksize / sp->pacer.bytes_per_sec;
+
+	return train < UDP_MIN_WAIT ? train : UDP_MIN_WAIT;
+}
+
 static void
 stream_udp_pace_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -177,7 +197,7 @@ stream_udp_pace_cb(evutil_socket_t fd, short what, void *arg)
 	struct timeval tv;
 	int due;
 
-	due = pacer_due(&sp->pacer, now, sp->blksize, UDP_BATCH);
+	due = pacer_due(&sp->pacer, now, sp->blksize, UDP_PACE_MAX);
 	due = stream_udp_cap(sp, due);
 	if (due > 0 && !stream_udp_send_due(sp, due))
 		return;
@@ -185,8 +205,8 @@ stream_udp_pace_cb(evutil_socket_t fd, short what, void *arg)
 	if (!sp->counting)
 		return;
 	wait = pacer_wait(&sp->pacer, clock_now(), sp->blksize);
-	if (wait < UDP_MIN_WAIT)
-		wait = UDP_MIN_WAIT;
+	if (wait < stream_udp_min_wait(sp))
+		wait = stream_udp_min_wait(sp);
 	tv.tv_sec = (time_t)wait;
 	tv.tv_usec = (suseconds_t)((wait - (double)tv.tv_sec) * 1e6);
 	evtimer_add(sp->ev_pace, &tv);

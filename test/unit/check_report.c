@@ -397,6 +397,7 @@ START_TEST(test_human_udp_client)
 	report_interval(r, &in);
 	se[0] = end_tcp(5, true, 77 * 32768.0, 77 * 32768.0, 2.0001, 2.0002);
 	se[0].packets = 77;
+	se[0].packets_rcvd = 77;
 	se[0].jitter_s = 0.00001336;
 	memset(&end, 0, sizeof(end));
 	end.nstreams = 1;
@@ -684,6 +685,7 @@ START_TEST(test_json_udp_server)
 	report_interval(r, &in);
 	se[0] = end_tcp(5, false, 0, 38 * 32768.0, 1.0, 1.0);
 	se[0].packets = 40;
+	se[0].packets_rcvd = 40;
 	se[0].lost = 2;
 	se[0].jitter_s = 0.00002;
 	memset(&end, 0, sizeof(end));
