@@ -8,8 +8,12 @@
 # 8 / 1e9 over client + server user+sys seconds) and both peak RSS figures;
 # per test the medians and the median of the paired per-round ratios
 # evperf/iperf3. --bidir instead prints the reverse/forward throughput ratio
-# of --bidir runs at -P 1 and -P 4 for both tools. A failed run is reported
-# and skipped. Every process is started under timeout and killed by PID.
+# of --bidir runs at -P 1 and -P 4 for both tools. --udp runs -u -b 0 with
+# -l 64 and -l 1448 and prints sent and received packets per second, loss
+# and CPU, with medians and paired ratios; --pacing runs -u at -b 10M, 100M
+# and 1G (-t 10) and prints the achieved sending rate over the target, for
+# evperf and, for reference, iperf3. A failed run is reported and skipped.
+# Every process is started under timeout and killed by PID.
 set -euo pipefail
 
 usage() {
@@ -18,10 +22,17 @@ usage: bench/bench.sh [options]
   --evperf PATH    evperf binary (default: build/evperf of this repository)
   --iperf3 PATH    stock iperf3 (default: iperf3 from PATH)
   --rounds N       rounds per test (default 3)
-  --time S         seconds per run, client -t (default 5)
+  --time S         seconds per run, client -t (default 5; --pacing: 10)
   --streams LIST   comma-separated -P values (default 1,8,128;
                    --bidir: 1,4)
   --bidir          print --bidir reverse/forward throughput ratios instead
+  --udp            UDP at -b 0: packets per second with --lens (default
+                   64,1448)
+  --lens LIST      comma-separated -l values for --udp
+  --pacing         UDP pacing: achieved/target rate at --rates (default
+                   10M,100M,1G; -t defaults to 10)
+  --rates LIST     comma-separated -b values for --pacing
+  --len N          -l for --pacing (default: each tool's own default)
   --keep           keep the raw logs (their directory is printed)
   -h, --help       this text
 EOF
@@ -31,9 +42,14 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 EVPERF=$ROOT/build/evperf
 IPERF3=iperf3
 ROUNDS=3
-SECS=5
+SECS=
 STREAMS=
 BIDIR=0
+UDP=0
+PACING=0
+LENS=64,1448
+RATES=10M,100M,1G
+PLEN=
 KEEP=0
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -43,18 +59,35 @@ while [ $# -gt 0 ]; do
 	--time) SECS=$2; shift 2 ;;
 	--streams) STREAMS=$2; shift 2 ;;
 	--bidir) BIDIR=1; shift ;;
+	--udp) UDP=1; shift ;;
+	--lens) LENS=$2; shift 2 ;;
+	--pacing) PACING=1; shift ;;
+	--rates) RATES=$2; shift 2 ;;
+	--len) PLEN=$2; shift 2 ;;
 	--keep) KEEP=1; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
 done
+if ((BIDIR + UDP + PACING > 1)); then
+	echo "bench: --bidir, --udp and --pacing exclude each other" >&2
+	exit 2
+fi
+if [ -z "$SECS" ]; then
+	if ((PACING)); then SECS=10; else SECS=5; fi
+fi
 if [ -z "$STREAMS" ]; then
 	if ((BIDIR)); then STREAMS=1,4; else STREAMS=1,8,128; fi
 fi
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "bad --rounds" >&2; exit 2; }
 [[ $SECS =~ ^[1-9][0-9]*$ ]] || { echo "bad --time" >&2; exit 2; }
 [[ $STREAMS =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || { echo "bad --streams" >&2; exit 2; }
+[[ $LENS =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || { echo "bad --lens" >&2; exit 2; }
+[[ $RATES =~ ^[1-9][0-9]*[kKmMgG]?(,[1-9][0-9]*[kKmMgG]?)*$ ]] || { echo "bad --rates" >&2; exit 2; }
+[[ -z $PLEN || $PLEN =~ ^[1-9][0-9]*$ ]] || { echo "bad --len" >&2; exit 2; }
 IFS=, read -r -a PLIST <<<"$STREAMS"
+IFS=, read -r -a LLIST <<<"$LENS"
+IFS=, read -r -a RLIST <<<"$RATES"
 
 for tool in EVPERF IPERF3; do
 	if ! path=$(command -v "${!tool}"); then
@@ -272,12 +305,148 @@ bench_bidir() {
 	done
 }
 
+# med_ratio KEY COL: for the rows of $RESULTS whose 2nd column is KEY,
+# print the evperf median, the iperf3 median and the median of the
+# per-round evperf/iperf3 ratios of column COL.
+med_ratio() {
+	local key=$1 col=$2 e i r
+	e=$(awk -F'\t' -v k="$key" -v c="$col" '$1 == "evperf" && $2 == k { print $c }' "$RESULTS" | median)
+	i=$(awk -F'\t' -v k="$key" -v c="$col" '$1 == "iperf3" && $2 == k { print $c }' "$RESULTS" | median)
+	r=$(awk -F'\t' -v k="$key" -v c="$col" '
+		$2 == k { v[$1 "," $3] = $c }
+		END {
+			for (x in v) {
+				split(x, a, ",")
+				if (a[1] == "evperf" && (("iperf3," a[2]) in v) && v["iperf3," a[2]] > 0)
+					print v[x] / v["iperf3," a[2]]
+			}
+		}' "$RESULTS" | median)
+	echo "$e $i $r"
+}
+
+# bench_udp: -u -b 0 at each -l; packets per second both ways. A datagram
+# is always exactly -l bytes, so bytes / -l counts the datagrams that were
+# really sent (iperf3 3.12 also counts a sequence number for a failed
+# send) and those that really arrived (the receiver's "packets" is the
+# highest sequence number seen, which includes the lost ones).
+bench_udp() {
+	local l r tool bin tag spps rpps loss cpu sg
+	printf '%-7s %-6s %5s %10s %10s %8s %9s %7s\n' tool test round \
+		'sent kpps' 'recv kpps' 'loss %' 'sent Gb/s' 'CPU s'
+	for l in "${LLIST[@]}"; do
+		for ((r = 1; r <= ROUNDS; r++)); do
+			for tool in evperf iperf3; do
+				if [ $tool = evperf ]; then bin=$EVPERF; else bin=$IPERF3; fi
+				tag=$tool.udp.l$l.r$r
+				if ! run_one "$tool" "$bin" "$tag" -u -b 0 -l "$l"; then
+					printf '%-7s %-6s %5s %10s\n' "$tool" "l$l" "$r" FAILED
+					continue
+				fi
+				read -r spps rpps loss sg < <(jq -r --argjson l "$l" '.end |
+					[.sum_sent.bytes / $l / .sum_sent.seconds / 1e3,
+					 .sum_received.bytes / $l / .sum_received.seconds / 1e3,
+					 .sum_received.lost_percent,
+					 .sum_sent.bits_per_second / 1e9] | @tsv' "$WORK/$tag.json")
+				cpu=$(awk -v a="$(cpu_s "$WORK/$tag.cli.time")" \
+					-v b="$(cpu_s "$WORK/$tag.srv.time")" 'BEGIN { print a + b }')
+				printf '%-7s %-6s %5s %10.1f %10.1f %8.2f %9.3f %7s\n' "$tool" \
+					"l$l" "$r" "$spps" "$rpps" "$loss" "$sg" "$cpu"
+				printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "l$l" "$r" \
+					"$spps" "$rpps" "$loss" "$cpu" >>"$RESULTS"
+			done
+		done
+	done
+
+	echo
+	echo "medians over $ROUNDS round(s); ratio = median of the per-round evperf/iperf3 ratios"
+	printf '%-6s %12s %12s %7s %12s %12s %7s %8s %8s\n' test 'ev sent kpps' \
+		'i3 sent kpps' ratio 'ev recv kpps' 'i3 recv kpps' ratio 'ev loss%' 'i3 loss%'
+	for l in "${LLIST[@]}"; do
+		local s4 s5 s6
+		read -r -a s4 <<<"$(med_ratio "l$l" 4)"
+		read -r -a s5 <<<"$(med_ratio "l$l" 5)"
+		read -r -a s6 <<<"$(med_ratio "l$l" 6)"
+		printf '%-6s %12s %12s %7s %12s %12s %7s %8s %8s\n' "l$l" \
+			"${s4[0]}" "${s4[1]}" "${s4[2]}" "${s5[0]}" "${s5[1]}" "${s5[2]}" \
+			"${s6[0]}" "${s6[1]}"
+	done
+}
+
+# rate_bps R: a -b value (decimal suffixes, as iperf3 parses them) in bit/s.
+rate_bps() {
+	awk -v v="$1" 'BEGIN {
+		m = 1; s = substr(v, length(v))
+		if (s ~ /[kK]/) m = 1e3; else if (s ~ /[mM]/) m = 1e6
+		else if (s ~ /[gG]/) m = 1e9
+		if (m > 1) v = substr(v, 1, length(v) - 1)
+		printf "%.0f", v * m
+	}'
+}
+
+# bench_pacing: -u -b RATE; achieved sending rate (end.sum_sent.
+# bits_per_second) over the target, the lowest and highest 1 s interval
+# (sum.bits_per_second of intervals[]) over the target, and the loss.
+bench_pacing() {
+	local rate r tool bin tag tgt ach lo hi loss cpu largs=()
+	[ -n "$PLEN" ] && largs=(-l "$PLEN")
+	printf '%-7s %-6s %5s %11s %9s %8s %8s %8s %7s\n' tool rate round \
+		'sent Mb/s' 'sent/tgt' 'min int' 'max int' 'loss %' 'CPU s'
+	for rate in "${RLIST[@]}"; do
+		tgt=$(rate_bps "$rate")
+		for ((r = 1; r <= ROUNDS; r++)); do
+			for tool in evperf iperf3; do
+				if [ $tool = evperf ]; then bin=$EVPERF; else bin=$IPERF3; fi
+				tag=$tool.pace.$rate.r$r
+				if ! run_one "$tool" "$bin" "$tag" -u -b "$rate" "${largs[@]}"; then
+					printf '%-7s %-6s %5s %11s\n' "$tool" "$rate" "$r" FAILED
+					continue
+				fi
+				read -r ach lo hi loss < <(jq -r --argjson t "$tgt" '
+					[.end.sum_sent.bits_per_second,
+					 ([.intervals[].sum | select(.omitted | not) | .bits_per_second] | min / $t),
+					 ([.intervals[].sum | select(.omitted | not) | .bits_per_second] | max / $t),
+					 .end.sum_received.lost_percent] | @tsv' "$WORK/$tag.json")
+				cpu=$(awk -v a="$(cpu_s "$WORK/$tag.cli.time")" \
+					-v b="$(cpu_s "$WORK/$tag.srv.time")" 'BEGIN { print a + b }')
+				printf '%-7s %-6s %5s %11.2f %9.4f %8.3f %8.3f %8.2f %7s\n' "$tool" \
+					"$rate" "$r" "$(awk -v a="$ach" 'BEGIN { print a / 1e6 }')" \
+					"$(awk -v a="$ach" -v t="$tgt" 'BEGIN { print a / t }')" \
+					"$lo" "$hi" "$loss" "$cpu"
+				printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$rate" "$r" \
+					"$(awk -v a="$ach" -v t="$tgt" 'BEGIN { print a / t }')" \
+					"$loss" "$cpu" >>"$RESULTS"
+			done
+		done
+	done
+
+	echo
+	echo "medians over $ROUNDS round(s) of achieved/target (end.sum_sent.bits_per_second / -b)"
+	printf '%-6s %10s %10s %10s %10s\n' rate evperf iperf3 'ev loss%' 'i3 loss%'
+	for rate in "${RLIST[@]}"; do
+		local a b
+		read -r -a a <<<"$(med_ratio "$rate" 4)"
+		read -r -a b <<<"$(med_ratio "$rate" 5)"
+		printf '%-6s %10s %10s %10s %10s\n' "$rate" "${a[0]}" "${a[1]}" \
+			"${b[0]}" "${b[1]}"
+	done
+}
+
 echo "evperf: $EVPERF"
 echo "iperf3: $IPERF3 ($("$IPERF3" --version 2>/dev/null | head -n 1))"
-echo "rounds $ROUNDS, -t $SECS, streams $STREAMS, loopback 127.0.0.1"
+if ((UDP)); then
+	echo "rounds $ROUNDS, -t $SECS, UDP -b 0, -l $LENS, loopback 127.0.0.1"
+elif ((PACING)); then
+	echo "rounds $ROUNDS, -t $SECS, UDP -b $RATES${PLEN:+, -l $PLEN}, loopback 127.0.0.1"
+else
+	echo "rounds $ROUNDS, -t $SECS, streams $STREAMS, loopback 127.0.0.1"
+fi
 echo
 if ((BIDIR)); then
 	bench_bidir
+elif ((UDP)); then
+	bench_udp
+elif ((PACING)); then
+	bench_pacing
 else
 	bench_tcp
 fi

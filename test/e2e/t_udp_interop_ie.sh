@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# UDP interop, stock iperf3 client -> evperf server: the matrix of
+# t_udp_interop_ee.sh (UDP, -R, -P 4, --bidir, -n, -k and
+# --udp-counters-64bit forward and -R, all -J against a one-off -J server),
+# run by sourcing that script with UDP_PAIRING=ie.
+set -euo pipefail
+UDP_PAIRING=ie
+# shellcheck source=t_udp_interop_ee.sh
+. "$(dirname "$0")/t_udp_interop_ee.sh"
