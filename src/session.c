@@ -389,7 +389,7 @@ session_arm_timers(struct session *sess, double now)
 	}
 }
 
-static void
+void
 session_fill_test_start(struct session *sess)
 {
 	const struct test_params *p = &sess->p;

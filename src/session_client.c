@@ -273,6 +273,7 @@ client_send_params(struct session *sess)
 	proto_put_json(bufferevent_get_output(sess->ctl), j);
 	cJSON_Delete(j);
 	clock_wall(&st->timesecs, &st->timemillisecs);
+	session_fill_test_start(sess);
 	report_on_connect(session_rpt(sess), st);
 	session_set_state(sess, SS_C_WAIT_CREATE);
 }

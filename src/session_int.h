@@ -150,6 +150,7 @@ void session_arm_timeout(struct session *sess, double secs);
 void session_fail(struct session *sess, int code, int err);
 void session_stream_error(struct session *sess, int code, int err);
 void session_conclude(struct session *sess);
+void session_fill_test_start(struct session *sess);
 void session_test_start(struct session *sess);
 void session_test_running(struct session *sess);
 void session_stop_streams(struct session *sess, bool close_fds);

@@ -150,6 +150,7 @@ server_take_params(struct session *sess, struct evbuffer *in)
 	session_set_state(sess, SS_S_CREATING);
 	session_arm_timeout(sess, SERVER_STREAMS_TIMEOUT);
 	clock_wall(&sess->start.timesecs, &sess->start.timemillisecs);
+	session_fill_test_start(sess);
 	report_on_connect(session_rpt(sess), &sess->start);
 }
 
