@@ -54,7 +54,6 @@ struct stream {
 	struct event *ev;
 	char *buf;
 	size_t blksize;
-	size_t rcvlen; /* TCP receiver: bytes asked per recv() */
 
 	uint64_t bytes; /* moved since TEST_RUNNING */
 	uint64_t bytes_omit; /* value of bytes when -O ended */

@@ -73,10 +73,8 @@ stream_new(struct session *sess, int fd, int k, bool sender)
 	if (sender) {
 		sp->buf = xmalloc(sp->blksize);
 		stream_fill_random(sp->buf, sp->blksize);
-	} else if (sess->p.proto == PROTO_TCP) {
-		sp->rcvlen = sp->blksize < 262144 ? 262144 : sp->blksize;
-		sp->buf = xmalloc(sp->rcvlen);
-	}
+	} else if (sess->p.proto == PROTO_TCP)
+		sp->buf = xmalloc(sp->blksize);
 	sp->tcpinfo = sess->p.proto == PROTO_TCP && osdep_has_retrans();
 	sp->min_rtt = UINT64_MAX;
 	sp->ev = event_new(sess->base, fd,

@@ -138,13 +138,13 @@ stream_tcp_read_cb(evutil_socket_t fd, short what, void *arg)
 	int i;
 
 	for (i = 0; i < STREAM_BURST; i++) {
-		n = recv(fd, sp->buf, sp->rcvlen, 0);
+		n = recv(fd, sp->buf, sp->blksize, 0);
 		if (n > 0) {
 			if (sp->counting) {
 				sp->bytes += (uint64_t)n;
 				sess->rcvd_bytes += (uint64_t)n;
 			}
-			if ((size_t)n < sp->rcvlen)
+			if ((size_t)n < sp->blksize)
 				break;
 			continue;
 		}
