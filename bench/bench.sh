@@ -33,6 +33,7 @@ usage: bench/bench.sh [options]
                    10M,100M,1G; -t defaults to 10)
   --rates LIST     comma-separated -b values for --pacing
   --len N          -l for --pacing (default: each tool's own default)
+  --evperf-args S  extra client options for evperf only (e.g. "--gsro")
   --keep           keep the raw logs (their directory is printed)
   -h, --help       this text
 EOF
@@ -41,6 +42,7 @@ EOF
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 EVPERF=$ROOT/build/evperf
 IPERF3=iperf3
+EVARGS=()
 ROUNDS=3
 SECS=
 STREAMS=
@@ -65,6 +67,7 @@ while [ $# -gt 0 ]; do
 	--rates) RATES=$2; shift 2 ;;
 	--len) PLEN=$2; shift 2 ;;
 	--keep) KEEP=1; shift ;;
+	--evperf-args) read -r -a EVARGS <<<"$2"; shift 2 ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -180,7 +183,7 @@ rss_mb() {
 # the client JSON in $WORK/TAG.json and the time -v files next to it.
 # Returns non-zero if anything failed.
 run_one() {
-	local bin=$2 tag=$3 port spid crc=0 i
+	local tool=$1 bin=$2 tag=$3 port spid crc=0 i
 	shift 3
 	port=$(free_port)
 	timeout -k 5 $((SECS + 60)) "$GTIME" -v -o "$WORK/$tag.srv.time" \
@@ -191,6 +194,9 @@ run_one() {
 	if ! wait_port "$port" "$spid"; then
 		echo "  server did not start (see $tag.srv.out)" >&2
 		return 1
+	fi
+	if [ "$tool" = evperf ] && [ "${#EVARGS[@]}" -gt 0 ]; then
+		set -- "$@" "${EVARGS[@]}"
 	fi
 	timeout -k 5 $((SECS + 60)) "$GTIME" -v -o "$WORK/$tag.cli.time" \
 		"$bin" -c 127.0.0.1 -p "$port" -t "$SECS" -J "$@" \
