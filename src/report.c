@@ -392,3 +392,22 @@ report_div(double x, double y)
 		return 0;
 	return q;
 }
+
+void
+report_total_ends(
+    const struct rpt_stream_end *sp, size_t n, struct report_total *t)
+{
+	size_t i;
+
+	*t = (struct report_total){ .n = n };
+	for (i = 0; i < n; i++) {
+		t->sent += sp[i].bytes_sent;
+		t->received += sp[i].bytes_received;
+		t->packets += sp[i].packets;
+		t->packets_rcvd += sp[i].packets_rcvd;
+		t->lost += sp[i].lost;
+		t->retrans += sp[i].retransmits;
+		t->jitter += sp[i].jitter_s;
+		t->has_retrans |= sp[i].has_retrans;
+	}
+}

@@ -154,15 +154,6 @@ static const char *const rh_proto[] = { "TCP", "UDP" };
 
 #define RH_UNIT_LEN 32
 
-/* Numbers of one summary direction, summed over its streams. */
-struct rh_total {
-	uint64_t sent, received, packets, packets_rcvd;
-	int64_t retrans, lost;
-	double jitter;
-	bool has_retrans;
-	size_t n;
-};
-
 static bool
 rh_bidir(const struct reporter *r)
 {
@@ -349,7 +340,7 @@ rh_iv_sum(struct reporter *r, const struct rpt_stream_iv *sp, size_t n,
     const struct rpt_stream_iv *first)
 {
 	char xfer[RH_UNIT_LEN], rate[RH_UNIT_LEN];
-	struct rh_total t = { 0 };
+	struct report_total t = { 0 };
 	const char *tag = rh_tagof(r, sp[0].sender);
 	const char *om = first->omitted ? rh_omitted : "";
 	size_t i;
@@ -476,26 +467,8 @@ rh_end_udp(struct reporter *r, const struct rpt_end *end,
 }
 
 static void
-rh_total(const struct rpt_stream_end *sp, size_t n, struct rh_total *t)
-{
-	size_t i;
-
-	*t = (struct rh_total){ .n = n };
-	for (i = 0; i < n; i++) {
-		t->sent += sp[i].bytes_sent;
-		t->received += sp[i].bytes_received;
-		t->packets += sp[i].packets;
-		t->packets_rcvd += sp[i].packets_rcvd;
-		t->lost += sp[i].lost;
-		t->retrans += sp[i].retransmits;
-		t->jitter += sp[i].jitter_s;
-		t->has_retrans |= sp[i].has_retrans;
-	}
-}
-
-static void
-rh_sum_sender(
-    struct reporter *r, const struct rh_total *t, double ts, const char *tag)
+rh_sum_sender(struct reporter *r, const struct report_total *t, double ts,
+    const char *tag)
 {
 	char xfer[RH_UNIT_LEN], rate[RH_UNIT_LEN];
 
@@ -512,8 +485,8 @@ rh_sum_sender(
 }
 
 static void
-rh_sum_receiver(
-    struct reporter *r, const struct rh_total *t, double tr, const char *tag)
+rh_sum_receiver(struct reporter *r, const struct report_total *t, double tr,
+    const char *tag)
 {
 	char xfer[RH_UNIT_LEN], rate[RH_UNIT_LEN];
 
@@ -533,9 +506,9 @@ rh_end_sum(struct reporter *r, const struct rpt_end *end,
     const struct rpt_stream_end *sp, size_t n)
 {
 	const char *tag = rh_tagof(r, sp[0].sender);
-	struct rh_total t;
+	struct report_total t;
 
-	rh_total(sp, n, &t);
+	report_total_ends(sp, n, &t);
 	if (!rh_known(end, true, sp[0].sender)) {
 		if (r->s->verbose)
 			report_printf(r, rh_fmt[RH_SUM_SND_NA], rh_sum);

@@ -85,4 +85,17 @@ void report_json_summary(struct reporter *r, const struct rpt_end *end);
 cJSON *report_json_document(const struct reporter *r, bool peer_output);
 void report_json_finish(struct reporter *r);
 
+/* One direction of a summary (or an interval), summed over its streams. */
+struct report_total {
+	uint64_t sent, received, packets, packets_rcvd;
+	int64_t retrans, lost;
+	double jitter;
+	bool has_retrans;
+	size_t n;
+};
+
+/* Sum n stream ends into *t. */
+void report_total_ends(
+    const struct rpt_stream_end *sp, size_t n, struct report_total *t);
+
 #endif /* EVPERF_REPORT_INT_H */

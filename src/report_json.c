@@ -38,15 +38,6 @@ static const char *const rj_server_tail[] = {
 	"cookie",
 };
 
-/* One direction of the summary, summed over its streams. */
-struct rj_total {
-	uint64_t sent, received, packets, packets_rcvd;
-	int64_t retrans, lost;
-	double jitter;
-	bool has_retrans;
-	size_t n;
-};
-
 static void
 rj_num(cJSON *o, const char *key, double v)
 {
@@ -262,7 +253,7 @@ rj_iv_sum(const struct reporter *r, const struct rpt_interval *iv, size_t from,
 {
 	const struct rpt_stream_iv *first = &iv->streams[0], *sp;
 	double secs = first->end - first->start;
-	struct rj_total t = { .n = to - from };
+	struct report_total t = { .n = to - from };
 	bool sender = to > from ? iv->streams[from].sender : first->sender;
 	cJSON *o;
 	size_t i;
@@ -386,24 +377,6 @@ rj_end_stream(const struct reporter *r, const struct rpt_end *end,
 	return o;
 }
 
-static void
-rj_total(const struct rpt_stream_end *sp, size_t n, struct rj_total *t)
-{
-	size_t i;
-
-	*t = (struct rj_total){ .n = n };
-	for (i = 0; i < n; i++) {
-		t->sent += sp[i].bytes_sent;
-		t->received += sp[i].bytes_received;
-		t->packets += sp[i].packets;
-		t->packets_rcvd += sp[i].packets_rcvd;
-		t->lost += sp[i].lost;
-		t->retrans += sp[i].retransmits;
-		t->jitter += sp[i].jitter_s;
-		t->has_retrans |= sp[i].has_retrans;
-	}
-}
-
 static cJSON *
 rj_sum(double end, uint64_t bytes, double bps_secs)
 {
@@ -431,7 +404,7 @@ rj_sum_udp(
 }
 
 static void
-rj_end_sums_tcp(cJSON *jend, bool rev, const struct rj_total *t, double ts,
+rj_end_sums_tcp(cJSON *jend, bool rev, const struct report_total *t, double ts,
     double tr, bool sender)
 {
 	cJSON *o;
@@ -451,7 +424,7 @@ rj_end_sums_tcp(cJSON *jend, bool rev, const struct rj_total *t, double ts,
  * iperf3 does. Packet counts the peer has not told us yet are 0 there.
  */
 static void
-rj_end_sums_udp(cJSON *jend, bool rev, const struct rj_total *t,
+rj_end_sums_udp(cJSON *jend, bool rev, const struct report_total *t,
     const struct rpt_end *end, bool sender)
 {
 	double ts = end->streams[0].snd_seconds;
@@ -476,13 +449,13 @@ static void
 rj_end_dir(struct reporter *r, const struct rpt_end *end, size_t from,
     size_t to, bool rev)
 {
-	struct rj_total t;
+	struct report_total t;
 	bool sender;
 
 	if (from >= to)
 		return;
 	sender = end->streams[from].sender;
-	rj_total(&end->streams[from], to - from, &t);
+	report_total_ends(&end->streams[from], to - from, &t);
 	if (r->st.proto == PROTO_UDP)
 		rj_end_sums_udp(r->jend, rev, &t, end, sender);
 	else
