@@ -56,6 +56,9 @@ int net_get_mss(int fd);
  */
 int net_set_window(int fd, int window);
 
+/* Ask for a receive buffer of len bytes (best effort). */
+void net_set_rcvbuf(int fd, int len);
+
 /* Read back SO_SNDBUF and SO_RCVBUF. */
 void net_get_bufs(int fd, int *snd, int *rcv);
 

@@ -199,6 +199,12 @@ net_set_window(int fd, int window)
 }
 
 void
+net_set_rcvbuf(int fd, int len)
+{
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &len, sizeof(len));
+}
+
+void
 net_get_bufs(int fd, int *snd, int *rcv)
 {
 	socklen_t len = sizeof(int);

@@ -29,6 +29,7 @@
 #define UDP_MIN_WAIT 0.001 /* seconds: floor of a pacing sleep */
 #define UDP_RXBUF_MAX (4 << 20) /* shared receive scratch, bytes */
 #define UDP_RECV_ROUNDS 8 /* batches per wake-up at most */
+#define UDP_GRO_RCVBUF (8 << 20) /* receive buffer asked for with GRO */
 #define UDP_PACE_MAX 256 /* datagrams per pacing wake-up at most */
 #define UDP_PACE_TRAIN 32 /* datagrams per wake-up at high rates */
 
@@ -363,6 +364,13 @@ stream_udp_init(struct stream *sp)
 		return;
 	}
 	sp->gro = sess->p.gro && osdep_udp_gro(sp->fd) == 0;
+	/*
+	 * A coalesced receive holds up to 64 KiB, so the default receive
+	 * buffer queues only a few of them; without -w, ask for more (the
+	 * kernel caps it at net.core.rmem_max).
+	 */
+	if (sp->gro && sess->p.window == 0)
+		net_set_rcvbuf(sp->fd, UDP_GRO_RCVBUF);
 	want = sp->blksize * UDP_BATCH;
 	if (want > UDP_RXBUF_MAX)
 		want =
