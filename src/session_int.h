@@ -123,7 +123,7 @@ struct session {
 	size_t rxbuf_len;
 	bool started, omitting, sampled, summarized;
 	struct cpu_sample cpu0, cpu1;
-	uint64_t sent_bytes, rcvd_bytes, sent_blocks;
+	uint64_t sent_bytes, rcvd_bytes;
 	uint64_t watch_bytes;
 	double watch_t;
 
@@ -172,6 +172,7 @@ struct stream *stream_new(struct session *sess, int fd, int k, bool sender);
 void stream_start(struct stream *sp);
 void stream_stop(struct stream *sp);
 void stream_free(struct stream *sp);
+uint64_t stream_byte_limit(const struct session *sess);
 void stream_check_limits(struct session *sess);
 void stream_fill_random(char *buf, size_t len);
 

@@ -33,21 +33,30 @@ stream_fill_random(char *buf, size_t len)
 		buf[got] = (char)random();
 }
 
+/*
+ * The client's -n or -k limit in bytes (-k blocks are -l bytes each), or
+ * 0 when the test is timed.
+ */
+uint64_t
+stream_byte_limit(const struct session *sess)
+{
+	const struct test_params *p = &sess->p;
+
+	if (!sess->client || sess->omitting)
+		return 0;
+	if (p->bytes != 0)
+		return p->bytes;
+	return p->blocks * (uint64_t)p->blksize;
+}
+
 /* The client's -n/-k end condition, counted as sent or received. */
 void
 stream_check_limits(struct session *sess)
 {
-	const struct test_params *p = &sess->p;
-	uint64_t blocks_rcvd;
+	uint64_t limit = stream_byte_limit(sess);
 
-	if (!sess->client || sess->state != SS_RUNNING || sess->omitting)
-		return;
-	blocks_rcvd = sess->rcvd_bytes / (uint64_t)p->blksize;
-	if ((p->bytes != 0 &&
-		(sess->sent_bytes >= p->bytes ||
-		    sess->rcvd_bytes >= p->bytes)) ||
-	    (p->blocks != 0 &&
-		(sess->sent_blocks >= p->blocks || blocks_rcvd >= p->blocks)))
+	if (limit != 0 && sess->state == SS_RUNNING &&
+	    (sess->sent_bytes >= limit || sess->rcvd_bytes >= limit))
 		session_client_end_test(sess);
 }
 

@@ -27,20 +27,20 @@
 	((e) == EAGAIN || (e) == EWOULDBLOCK || (e) == EINTR)
 
 /*
- * A client sends exactly -n bytes (as iperf3 does): the last block is cut
- * to what is left; past the limit it sends nothing more.
+ * A client sends exactly -n bytes, or -k blocks of -l bytes (as iperf3
+ * does): the last write is cut to what is left; then nothing more.
  */
 static size_t
 stream_send_size(const struct stream *sp)
 {
 	const struct session *sess = sp->sess;
-	uint64_t left;
+	uint64_t limit = stream_byte_limit(sess), left;
 
-	if (!sess->client || sess->p.bytes == 0 || sess->omitting)
+	if (limit == 0)
 		return sp->blksize;
-	if (sess->sent_bytes >= sess->p.bytes)
+	if (sess->sent_bytes >= limit)
 		return 0;
-	left = sess->p.bytes - sess->sent_bytes;
+	left = limit - sess->sent_bytes;
 	return left < sp->blksize ? (size_t)left : sp->blksize;
 }
 
@@ -120,7 +120,6 @@ stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg)
 		}
 		sp->bytes += (uint64_t)n;
 		sess->sent_bytes += (uint64_t)n;
-		sess->sent_blocks++;
 		if (sp->ev_pace != NULL)
 			pacer_sent(&sp->pacer, (size_t)n);
 		if ((size_t)n < len)

@@ -113,7 +113,6 @@ done:
 	sp->packets += (uint64_t)sent;
 	sp->bytes += (uint64_t)sent * sp->blksize;
 	sess->sent_bytes += (uint64_t)sent * sp->blksize;
-	sess->sent_blocks += (uint64_t)sent;
 	pacer_sent(&sp->pacer, (size_t)sent * sp->blksize);
 	return sent;
 }
@@ -123,26 +122,14 @@ static int
 stream_udp_cap(const struct stream *sp, int n)
 {
 	const struct session *sess = sp->sess;
-	uint64_t left;
+	uint64_t limit = stream_byte_limit(sess), left;
 
-	if (!sess->client || sess->omitting)
+	if (limit == 0)
 		return n;
-	if (sess->p.bytes != 0) {
-		if (sess->sent_bytes >= sess->p.bytes)
-			return 0;
-		left = (sess->p.bytes - sess->sent_bytes + sp->blksize - 1) /
-		    sp->blksize;
-		if (left < (uint64_t)n)
-			n = (int)left;
-	}
-	if (sess->p.blocks != 0) {
-		if (sess->sent_blocks >= sess->p.blocks)
-			return 0;
-		left = sess->p.blocks - sess->sent_blocks;
-		if (left < (uint64_t)n)
-			n = (int)left;
-	}
-	return n;
+	if (sess->sent_bytes >= limit)
+		return 0;
+	left = (limit - sess->sent_bytes + sp->blksize - 1) / sp->blksize;
+	return left < (uint64_t)n ? (int)left : n;
 }
 
 /* Returns false if the stream must stop (a hard error ended the test). */
