@@ -234,6 +234,18 @@ session_fill_iv(
 	sp->t_iv = now;
 }
 
+/* TCP receivers may hold bytes below their wake-up threshold: count them. */
+static void
+session_drain(struct session *sess)
+{
+	struct stream *sp;
+
+	if (sess->p.proto != PROTO_TCP)
+		return;
+	TAILQ_FOREACH(sp, &sess->streams, entry)
+	stream_tcp_drain(sp);
+}
+
 /*
  * Report one interval ending now. A final interval shorter than 10 % of
  * -i in which nothing moved is dropped, as iperf3 drops it.
@@ -250,6 +262,7 @@ session_sample_interval(struct session *sess, double now, bool final)
 
 	if (sess->nstreams == 0)
 		return;
+	session_drain(sess);
 	TAILQ_FOREACH(sp, &sess->streams, entry)
 	moved += sp->bytes - sp->bytes_iv;
 	sp = TAILQ_FIRST(&sess->streams);
@@ -338,6 +351,7 @@ session_rcvwatch_cb(evutil_socket_t fd, short what, void *arg)
 	struct session *sess = arg;
 	double now = clock_now();
 
+	session_drain(sess);
 	if (sess->rcvd_bytes != sess->watch_bytes) {
 		sess->watch_bytes = sess->rcvd_bytes;
 		sess->watch_t = now;

@@ -182,6 +182,7 @@ void stream_tcp_start(struct stream *sp);
 void stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg);
 void stream_tcp_read_cb(evutil_socket_t fd, short what, void *arg);
 void stream_tcp_sample(struct stream *sp);
+void stream_tcp_drain(struct stream *sp);
 
 /* stream_udp.c */
 void stream_udp_init(struct stream *sp);
