@@ -331,6 +331,15 @@ def sections(lines):
             lines[end:])
 
 
+def same_start(a, b):
+    """Periods that begin together belong to one block. iperf3 3.12 can
+    end each stream's last short interval at its own time ("2.00-2.00"
+    then "2.00-2.01" on a --bidir server); that is still one block."""
+    if a is None or b is None:
+        return False
+    return a == b or a.split("-")[0] == b.split("-")[0]
+
+
 def blocks(region):
     out = []
     sep = False
@@ -342,7 +351,7 @@ def blocks(region):
             out.append((sep, [ln], "stray"))
             sep = False
             continue
-        if out and not sep and out[-1][2] == ln.period:
+        if out and not sep and same_start(out[-1][2], ln.period):
             out[-1][1].append(ln)
         else:
             out.append((sep, [ln], ln.period))
