@@ -157,6 +157,8 @@ void session_final_sample(struct session *sess);
 void session_local_results(struct session *sess, struct results *r);
 int session_apply_peer(struct session *sess, struct results *r);
 void session_summary(struct session *sess, bool peer_known);
+void session_sample_interval(struct session *sess, double now, bool final);
+void session_drain(struct session *sess);
 void session_ctl_flush(struct session *sess);
 void session_send_state(struct session *sess, signed char st);
 const char *session_state_name(enum sess_state st);

@@ -1,0 +1,132 @@
+/*
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * options_usage.c: the -h text (iperf3's layout, evperf's options) and the
+ * short usage hint printed after a bad command line. Data only; the option
+ * table itself is in options.c.
+ */
+#include "compat.h"
+
+#include <stdio.h>
+
+#include "options.h"
+
+/* The -h text: iperf3's layout, evperf's name, the options evperf has. */
+static const char options_help_text[] =
+    "Usage: evperf [-s|-c host] [options]\n"
+    "       evperf [-h|--help] [-v|--version]\n"
+    "\n"
+    "Server or Client:\n"
+    "  -p, --port      #         server port to listen on/connect to\n"
+    "  -f, --format   [kmgtKMGT] format to report: Kbits, Mbits, Gbits, "
+    "Tbits\n"
+    "  -i, --interval  #         seconds between periodic throughput "
+    "reports\n"
+    "  -I, --pidfile file        write PID file\n"
+    "  -B, --bind      <host>    bind to the interface associated with the "
+    "address <host>\n"
+    "  -V, --verbose             more detailed output\n"
+    "  -J, --json                output in JSON format\n"
+    "  --json-stream             output in line-delimited JSON format\n"
+    "  --json-stream-full-output output in line-delimited JSON format and "
+    "full JSON\n"
+    "                            format at the end\n"
+    "  --logfile f               send output to a log file\n"
+    "  --forceflush              force flushing output at every interval\n"
+    "  --timestamps<=format>     emit a timestamp at the start of each "
+    "output line\n"
+    "                            (optional \"=\" and format string as per "
+    "strftime(3))\n"
+    "  --rcv-timeout #           idle timeout for receiving data (default "
+    "120000 ms)\n"
+    "  -d, --debug               emit debugging output\n"
+    "  -v, --version             show version information and quit\n"
+    "  -h, --help                show this message and quit\n"
+    "Server specific:\n"
+    "  -s, --server              run in server mode\n"
+    "  -D, --daemon              run the server as a daemon\n"
+    "  -1, --one-off             handle one client connection then exit\n"
+    "  --idle-timeout #          restart idle server after # seconds in "
+    "case it\n"
+    "                            got stuck (default - no timeout)\n"
+    "Client specific:\n"
+    "  -c, --client    <host>    run in client mode, connecting to <host>\n"
+    "  -u, --udp                 use UDP rather than TCP\n"
+    "  --connect-timeout #       timeout for control connection setup "
+    "(ms)\n"
+    "  -b, --bitrate #[KMG][/#]  target bitrate in bits/sec (0 for "
+    "unlimited)\n"
+    "                            (default 1 Mbit/sec for UDP, unlimited "
+    "for TCP)\n"
+    "                            (optional slash and packet count for "
+    "burst mode)\n"
+    "  -t, --time      #         time in seconds to transmit for (default "
+    "10 secs)\n"
+    "  -n, --bytes     #[KMG]    number of bytes to transmit (instead of "
+    "-t)\n"
+    "  -k, --blockcount #[KMG]   number of blocks (packets) to transmit "
+    "(instead of -t or -n)\n"
+    "  -l, --length    #[KMG]    length of buffer to read or write\n"
+    "                            (default 128 KB for TCP, dynamic or 1460 "
+    "for UDP)\n"
+    "  --cport         <port>    bind to a specific client port (TCP and "
+    "UDP, default: ephemeral port)\n"
+    "  -P, --parallel  #         number of parallel client streams to "
+    "run\n"
+    "  -R, --reverse             run in reverse mode (server sends, client "
+    "receives)\n"
+    "  --bidir                   run in bidirectional mode.\n"
+    "                            Client and server send and receive "
+    "data.\n"
+    "  -w, --window    #[KMG]    set send/receive socket buffer sizes\n"
+    "                            (indirectly sets TCP window size)\n"
+    "  -C, --congestion <algo>   set TCP congestion control algorithm "
+    "(Linux and FreeBSD only)\n"
+    "  -M, --set-mss   #         set TCP maximum segment size (MTU - 40 "
+    "bytes)\n"
+    "  -N, --no-delay            set TCP no delay, disabling Nagle's "
+    "Algorithm\n"
+    "  -4, --version4            only use IPv4\n"
+    "  -6, --version6            only use IPv6\n"
+    "  -S, --tos N               set the IP type of service, 0-255.\n"
+    "                            The usual prefixes for octal and hex can "
+    "be used,\n"
+    "                            i.e. 52, 064 and 0x34 all specify the "
+    "same value.\n"
+    "  --dscp N or --dscp val    set the IP dscp value, either 0-63 or "
+    "symbolic.\n"
+    "                            Numeric values can be specified in "
+    "decimal,\n"
+    "                            octal and hex (see --tos above).\n"
+    "  -O, --omit N              perform pre-test for N seconds and omit "
+    "the pre-test statistics\n"
+    "  -T, --title str           prefix every output line with this "
+    "string\n"
+    "  --extra-data str          data string to include in client and "
+    "server JSON\n"
+    "  --get-server-output       get results from server\n"
+    "  --udp-counters-64bit      use 64-bit counters in UDP test packets\n"
+    "  --gsro                    UDP: segmentation and receive offload "
+    "(GSO/GRO)\n"
+    "                            on both ends where the kernel has them\n"
+    "\n"
+    "[KMG] indicates options that support a K/M/G suffix for kilo-, mega-, "
+    "or giga-\n"
+    "\n"
+    "evperf speaks the iperf3 protocol; see evperf(1).\n";
+
+/* Print the long help text (-h) to fp, in iperf3's layout. */
+void
+options_usage(FILE *fp)
+{
+	fputs(options_help_text, fp);
+}
+
+/* Print the short "Usage: ... Try `evperf --help'" hint to fp. */
+void
+options_usage_hint(FILE *fp)
+{
+	fputs("Usage: evperf [-s|-c host] [options]\n"
+	      "Try `evperf --help' for more information.\n",
+	    fp);
+}
