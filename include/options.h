@@ -29,6 +29,9 @@ void options_defaults(struct settings *s);
  */
 bool options_wants_json(int argc, char **argv, bool *stream);
 
+/* Print the version lines (-v) to fp. */
+void options_print_version(FILE *fp);
+
 /* Print the long help text (-h) to fp. */
 void options_usage(FILE *fp);
 

@@ -172,6 +172,13 @@ const char *report_captured_text(const struct reporter *r);
 /* Print the final JSON document (-J), or the closing human lines. */
 void report_finish(struct reporter *r);
 
+/*
+ * A failure before any test exists (bad option, log or pid file, listener):
+ * "iperf3: error - msg" on errf, or with -J one document with "error".
+ */
+void report_startup_error(
+    const struct settings *s, FILE *out, FILE *errf, const char *msg);
+
 /* Server banner (human mode only; nothing with -J). */
 void report_server_banner(
     const struct settings *s, FILE *out, int port, int testno);

@@ -10,11 +10,8 @@
  */
 #include "compat.h"
 
-#include <sys/utsname.h>
-
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +20,9 @@
 
 #include <event2/event.h>
 
-#include <cjson/cJSON.h>
-
 #include "log.h"
 #include "options.h"
+#include "pidfile.h"
 #include "report.h"
 #include "server.h"
 #include "session.h"
@@ -63,63 +59,9 @@ main_signal_cb(evutil_socket_t sig, short what, void *arg)
 }
 
 static void
-main_version(void)
-{
-	struct utsname u;
-
-	printf("iperf 3.21 (evperf %s; libevent %s, cJSON %s)\n",
-	    EVPERF_VERSION, event_get_version(), cJSON_Version());
-	if (uname(&u) == 0)
-		printf("%s %s %s %s %s\n", u.sysname, u.nodename, u.release,
-		    u.version, u.machine);
-}
-
-/* Refuse a pid file that names a live process; write ours, no newline. */
-static int
-main_pidfile(const char *path)
-{
-	char buf[32];
-	ssize_t n;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY)) != -1) {
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n > 0) {
-			buf[n] = '\0';
-			if (atoi(buf) > 0 && kill(atoi(buf), 0) == 0) {
-				errno = EEXIST;
-				return -1;
-			}
-		}
-	}
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
-		return -1;
-	n = snprintf(buf, sizeof(buf), "%d", (int)getpid());
-	if (write(fd, buf, (size_t)n) != n) {
-		close(fd);
-		return -1;
-	}
-	return close(fd);
-}
-
-/* Report a failure outside a test through a reporter. */
-static void
-main_report(const struct settings *s, FILE *out, FILE *errf, const char *msg)
-{
-	struct reporter *r;
-
-	r = report_new(s, true, out, errf, false);
-	report_error(r, msg);
-	report_finish(r);
-	report_free(r);
-	fflush(out);
-}
-
-static void
 main_fail(const struct settings *s, FILE *out, FILE *errf, const char *msg)
 {
-	main_report(s, out, errf, msg);
+	report_startup_error(s, out, errf, msg);
 	exit(1);
 }
 
@@ -154,7 +96,7 @@ main_parse(struct app *app, int argc, char **argv)
 		exit(0);
 	}
 	if (app->set.show_version) {
-		main_version();
+		options_print_version(stdout);
 		exit(0);
 	}
 }
@@ -166,7 +108,7 @@ main_report_errno(struct app *app, const char *what, const char *arg)
 	char msg[512];
 
 	snprintf(msg, sizeof(msg), "%s%s: %s", what, arg, strerror(errno));
-	main_report(&app->set, app->out.out, app->out.err, msg);
+	report_startup_error(&app->set, app->out.out, app->out.err, msg);
 }
 
 static void
@@ -244,7 +186,7 @@ main(int argc, char **argv)
 	main_parse(&app, argc, argv);
 	log_init(app.set.debug);
 	main_setup_output(&app);
-	if (app.set.pidfile != NULL && main_pidfile(app.set.pidfile) == -1)
+	if (app.set.pidfile != NULL && pidfile_write(app.set.pidfile) == -1)
 		main_fail_errno(
 		    &app, "unable to write PID file ", app.set.pidfile);
 	if ((app.base = main_base()) == NULL)

@@ -2,12 +2,18 @@
  * SPDX-License-Identifier: BSD-3-Clause
  *
  * options_usage.c: the -h text (iperf3's layout, evperf's options) and the
- * short usage hint printed after a bad command line. Data only; the option
+ * short usage hint printed after a bad command line, and the -v text. Data only; the option
  * table itself is in options.c.
  */
 #include "compat.h"
 
+#include <sys/utsname.h>
+
 #include <stdio.h>
+
+#include <event2/event.h>
+
+#include <cjson/cJSON.h>
 
 #include "options.h"
 
@@ -129,4 +135,17 @@ options_usage_hint(FILE *fp)
 	fputs("Usage: evperf [-s|-c host] [options]\n"
 	      "Try `evperf --help' for more information.\n",
 	    fp);
+}
+
+/* Print the -v text to fp. */
+void
+options_print_version(FILE *fp)
+{
+	struct utsname u;
+
+	fprintf(fp, "iperf 3.21 (evperf %s; libevent %s, cJSON %s)\n",
+	    EVPERF_VERSION, event_get_version(), cJSON_Version());
+	if (uname(&u) == 0)
+		fprintf(fp, "%s %s %s %s %s\n", u.sysname, u.nodename,
+		    u.release, u.version, u.machine);
 }

@@ -411,3 +411,16 @@ report_total_ends(
 		t->has_retrans |= sp[i].has_retrans;
 	}
 }
+
+void
+report_startup_error(
+    const struct settings *s, FILE *out, FILE *errf, const char *msg)
+{
+	struct reporter *r;
+
+	r = report_new(s, true, out, errf, false);
+	report_error(r, msg);
+	report_finish(r);
+	report_free(r);
+	fflush(out);
+}
