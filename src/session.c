@@ -138,6 +138,22 @@ session_rpt(struct session *sess)
 	return sess->rpt;
 }
 
+/* -w, -N and -S on a data socket: the options both ends set alike. */
+int
+session_stream_opts(struct session *sess, int fd)
+{
+	const struct test_params *p = &sess->p;
+	int rc;
+
+	if (p->window != 0 && (rc = net_set_window(fd, p->window)) != 0)
+		return rc == -2 ? IE_SETBUF2 : IE_SETBUF;
+	if (p->proto == PROTO_TCP && p->nodelay && net_set_nodelay(fd) == -1)
+		return IE_SETNODELAY;
+	if (p->tos != 0 && net_set_tos(fd, p->tos) == -1)
+		return IE_SETTOS;
+	return 0;
+}
+
 void
 session_send_state(struct session *sess, signed char st)
 {

@@ -46,26 +46,6 @@ client_stream_sends(const struct session *sess, int k)
 	return !sess->p.reverse;
 }
 
-static int
-client_stream_opts(struct session *sess, int fd)
-{
-	const struct test_params *p = &sess->p;
-	int rc;
-
-	if (p->window != 0 && (rc = net_set_window(fd, p->window)) != 0)
-		return rc == -2 ? IE_SETBUF2 : IE_SETBUF;
-	if (p->proto == PROTO_UDP)
-		return p->tos != 0 && net_set_tos(fd, p->tos) == -1 ? IE_SETTOS
-								    : 0;
-	if (p->mss != 0 && net_set_mss(fd, p->mss) == -1)
-		return IE_SETMSS;
-	if (p->nodelay && net_set_nodelay(fd) == -1)
-		return IE_SETNODELAY;
-	if (p->tos != 0 && net_set_tos(fd, p->tos) == -1)
-		return IE_SETTOS;
-	return 0;
-}
-
 /*
  * The cookie, and after the server confirmed the role flag, the flag: the
  * direction of this connection and its index within that direction.
@@ -237,8 +217,13 @@ client_connect_next(struct session *sess)
 		return;
 	}
 	sess->connect_fd = fd;
-	if ((rc = client_stream_opts(sess, fd)) != 0) {
+	if ((rc = session_stream_opts(sess, fd)) != 0) {
 		session_fail(sess, rc, errno);
+		return;
+	}
+	/* The server sets -M on its listener; the client on each socket. */
+	if (!udp && sess->p.mss != 0 && net_set_mss(fd, sess->p.mss) == -1) {
+		session_fail(sess, IE_SETMSS, errno);
 		return;
 	}
 	if (net_connect_fd(fd, &sess->peer_addr) == -1) {

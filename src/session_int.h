@@ -161,6 +161,7 @@ void session_sample_interval(struct session *sess, double now, bool final);
 void session_drain(struct session *sess);
 void session_ctl_flush(struct session *sess);
 void session_send_state(struct session *sess, signed char st);
+int session_stream_opts(struct session *sess, int fd);
 const char *session_state_name(enum sess_state st);
 
 /* session_client.c / session_server.c: control read and event handlers */
@@ -191,6 +192,5 @@ void stream_udp_init(struct stream *sp);
 void stream_udp_start(struct stream *sp);
 void stream_udp_write_cb(evutil_socket_t fd, short what, void *arg);
 void stream_udp_read_cb(evutil_socket_t fd, short what, void *arg);
-size_t stream_udp_header_len(const struct session *sess);
 
 #endif /* EVPERF_SESSION_INT_H */

@@ -286,22 +286,24 @@ server_all_streams(struct session *sess)
 	session_test_running(sess);
 }
 
+/* The listener set -M; the rest is per connection, as on the client. */
 static int
 server_stream_opts(struct session *sess, int fd)
 {
 	const struct test_params *p = &sess->p;
+	int rc;
 
 	if (net_set_nonblock(fd) == -1)
 		return IE_NONBLOCKING;
-	if (p->proto == PROTO_TCP && p->nodelay && net_set_nodelay(fd) == -1)
-		return IE_SETNODELAY;
-	if (p->window != 0 && net_set_window(fd, p->window) != 0)
-		return IE_SETBUF;
-	if (p->tos != 0 && net_set_tos(fd, p->tos) == -1)
-		return IE_SETTOS;
+	if ((rc = session_stream_opts(sess, fd)) != 0)
+		return rc;
+	/* An unknown algorithm is a warning, as in iperf3. */
 	if (p->proto == PROTO_TCP && p->congestion != NULL &&
-	    net_set_congestion(fd, p->congestion) == -1)
-		log_warnx("unable to set TCP_CONGESTION %s", p->congestion);
+	    net_set_congestion(fd, p->congestion) == -1) {
+		snprintf(sess->err_buf, sizeof(sess->err_buf),
+		    "unable to set TCP_CONGESTION %s", p->congestion);
+		report_warning(session_rpt(sess), sess->err_buf);
+	}
 	return 0;
 }
 

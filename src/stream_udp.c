@@ -33,7 +33,7 @@
 #define UDP_PACE_MAX 256 /* datagrams per pacing wake-up at most */
 #define UDP_PACE_TRAIN 32 /* datagrams per wake-up at high rates */
 
-size_t
+static size_t
 stream_udp_header_len(const struct session *sess)
 {
 	return sess->p.udp_counters_64bit ? 16 : 12;
