@@ -1,0 +1,318 @@
+/*
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * options_arg.c: the per-option value handlers that options.c's table
+ * names. Each checks one option's argument as it is read (as iperf3's
+ * iperf_parse_arguments() does, so the first bad option wins) and stores
+ * it in struct settings, returning 0, an iperf3 IE code or
+ * OPTIONS_EBADARG. Handlers see only their own option: the cross checks
+ * that need the whole command line, and every message, live elsewhere
+ * (options.c, options_err.c). Nothing here prints or exits.
+ */
+#include "compat.h"
+
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "errors.h"
+#include "log.h"
+#include "options_int.h"
+#include "units.h"
+
+/* Strict base-10 integer in [min, max]; -1 on garbage or out of range. */
+int
+options_arg_int(const char *arg, long min, long max, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || errno != 0 || v < min || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* -c HOST: the client role, unless -s came first (iperf3 IESERVCLIENT). */
+int
+options_arg_client(struct options_ctx *ctx, const char *arg)
+{
+	if (ctx->s->role == ROLE_SERVER)
+		return IE_SERVCLIENT;
+	ctx->s->role = ROLE_CLIENT;
+	ctx->s->host = arg;
+	return 0;
+}
+
+/* -s: the server role, unless -c came first. */
+int
+options_arg_server(struct options_ctx *ctx, const char *arg)
+{
+	if (ctx->s->role == ROLE_CLIENT)
+		return IE_SERVCLIENT;
+	ctx->s->role = ROLE_SERVER;
+	return 0;
+}
+
+/* -n: bytes to send, with binary K/M/G/T suffixes. */
+int
+options_arg_bytes(struct options_ctx *ctx, const char *arg)
+{
+	return units_parse_size(arg, &ctx->s->bytes) ? OPTIONS_EBADARG : 0;
+}
+
+/* -k: blocks to send, with binary K/M/G/T suffixes. */
+int
+options_arg_blocks(struct options_ctx *ctx, const char *arg)
+{
+	return units_parse_size(arg, &ctx->s->blocks) ? OPTIONS_EBADARG : 0;
+}
+
+/* -P: above 128 is iperf3's IENUMSTREAMS; below 1 gets its own cause. */
+int
+options_arg_parallel(struct options_ctx *ctx, const char *arg)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || errno != 0)
+		return OPTIONS_EBADARG;
+	if (v > EVPERF_MAX_STREAMS)
+		return IE_NUMSTREAMS;
+	if (v < 1)
+		return OPTIONS_EBADARG;
+	ctx->s->parallel = (int)v;
+	return 0;
+}
+
+/* --json-stream implies -J (iperf3 3.17). */
+int
+options_arg_json_stream(struct options_ctx *ctx, const char *arg)
+{
+	ctx->s->json = true;
+	ctx->s->json_stream = true;
+	return 0;
+}
+
+/* -R: the server sends; excludes --bidir (iperf3 IEREVERSEBIDIR). */
+int
+options_arg_reverse(struct options_ctx *ctx, const char *arg)
+{
+	if (ctx->s->bidir)
+		return IE_REVERSEBIDIR;
+	ctx->s->reverse = true;
+	return 0;
+}
+
+/* --bidir: both ends send; excludes -R. */
+int
+options_arg_bidir(struct options_ctx *ctx, const char *arg)
+{
+	if (ctx->s->reverse)
+		return IE_REVERSEBIDIR;
+	ctx->s->bidir = true;
+	return 0;
+}
+
+/* -u: UDP instead of TCP. */
+int
+options_arg_udp(struct options_ctx *ctx, const char *arg)
+{
+	ctx->s->proto = PROTO_UDP;
+	return 0;
+}
+
+/* -b RATE[/BURST]: decimal suffixes; burst 1..1000 (iperf3 IEBURST). */
+int
+options_arg_rate(struct options_ctx *ctx, const char *arg)
+{
+	const char *slash;
+	char *rate;
+	int rc;
+
+	if ((slash = strchr(arg, '/')) != NULL) {
+		if (options_arg_int(
+			slash + 1, 1, EVPERF_MAX_BURST, &ctx->s->burst) == -1)
+			return IE_BURST;
+	}
+	rate = xstrdup(arg);
+	if (slash != NULL)
+		rate[slash - arg] = '\0';
+	rc = units_parse_rate(rate, &ctx->s->rate) ? OPTIONS_EBADARG : 0;
+	free(rate);
+	return rc;
+}
+
+/* -l: block size, at most EVPERF_MAX_BLOCKSIZE (iperf3 IEBLOCKSIZE). */
+int
+options_arg_length(struct options_ctx *ctx, const char *arg)
+{
+	uint64_t v;
+
+	if (units_parse_size(arg, &v) == -1)
+		return OPTIONS_EBADARG;
+	if (v > EVPERF_MAX_BLOCKSIZE)
+		return IE_BLOCKSIZE;
+	ctx->s->blksize = (int)v;
+	return 0;
+}
+
+/* -w: socket buffer size, at most EVPERF_MAX_TCP_BUFFER (IEBUFSIZE). */
+int
+options_arg_window(struct options_ctx *ctx, const char *arg)
+{
+	uint64_t v;
+
+	if (units_parse_size(arg, &v) == -1)
+		return OPTIONS_EBADARG;
+	if (v > EVPERF_MAX_TCP_BUFFER)
+		return IE_BUFSIZE;
+	ctx->s->window = (int)v;
+	return 0;
+}
+
+/* -i: 0 disables interval reports, otherwise 0.1 to 60 seconds. */
+int
+options_arg_interval(struct options_ctx *ctx, const char *arg)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (*arg == '\0' || *end != '\0' || errno != 0)
+		return IE_INTERVAL;
+	if (v != 0 && (v < 0.1 || v > 60))
+		return IE_INTERVAL;
+	ctx->s->interval = v;
+	return 0;
+}
+
+/* -f takes the first letter, as iperf3 does ("-f mbits" is 'm'). */
+int
+options_arg_format(struct options_ctx *ctx, const char *arg)
+{
+	if (*arg == '\0' || *arg == 'a' || !units_valid_format(*arg))
+		return IE_BADFORMAT;
+	ctx->s->format = *arg;
+	return 0;
+}
+
+/* -4: IPv4 only. */
+int
+options_arg_inet4(struct options_ctx *ctx, const char *arg)
+{
+	ctx->s->family = AF_INET;
+	return 0;
+}
+
+/* -6: IPv6 only. */
+int
+options_arg_inet6(struct options_ctx *ctx, const char *arg)
+{
+	ctx->s->family = AF_INET6;
+	return 0;
+}
+
+/* -S: decimal, 0x hex or 0 octal, 0..255 (strtol base 0, as iperf3). */
+int
+options_arg_tos(struct options_ctx *ctx, const char *arg)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 0);
+	if (*arg == '\0' || *end != '\0' || errno != 0 || v < 0 || v > 255)
+		return IE_BADTOS;
+	ctx->s->tos = (int)v;
+	return 0;
+}
+
+/*
+ * --dscp names, as iperf3's dscp.c accepts them: RFC 2474 class selectors,
+ * RFC 2597 assured forwarding, RFC 3246 expedited forwarding and the old
+ * RFC 1349 TOS bits. Values are the whole TOS byte.
+ */
+static const struct {
+	const char *name;
+	int tos;
+} options_arg_dscp_names[] = {
+	/* clang-format off */
+	{ "af11", 0x28 }, { "af12", 0x30 }, { "af13", 0x38 },
+	{ "af21", 0x48 }, { "af22", 0x50 }, { "af23", 0x58 },
+	{ "af31", 0x68 }, { "af32", 0x70 }, { "af33", 0x78 },
+	{ "af41", 0x88 }, { "af42", 0x90 }, { "af43", 0x98 },
+	{ "cs0", 0x00 }, { "cs1", 0x20 }, { "cs2", 0x40 }, { "cs3", 0x60 },
+	{ "cs4", 0x80 }, { "cs5", 0xa0 }, { "cs6", 0xc0 }, { "cs7", 0xe0 },
+	{ "ef", 0xb8 }, { "lowdelay", 0x10 }, { "throughput", 0x08 },
+	{ "reliability", 0x04 },
+	/* clang-format on */
+};
+
+/* --dscp: a name above, or a number 0..63 shifted into the TOS byte. */
+int
+options_arg_dscp(struct options_ctx *ctx, const char *arg)
+{
+	char *end;
+	long v;
+	size_t i;
+
+	for (i = 0; i < nitems(options_arg_dscp_names); i++) {
+		if (strcasecmp(arg, options_arg_dscp_names[i].name) == 0) {
+			ctx->s->tos = options_arg_dscp_names[i].tos;
+			return 0;
+		}
+	}
+	errno = 0;
+	v = strtol(arg, &end, 0);
+	if (*arg == '\0' || *end != '\0' || errno != 0 || v < 0 || v > 63)
+		return IE_BADTOS;
+	ctx->s->tos = (int)v << 2;
+	return 0;
+}
+
+/* -d / --debug[=LEVEL]: iperf3 3.12 takes a level 1-4; we only log more. */
+int
+options_arg_debug(struct options_ctx *ctx, const char *arg)
+{
+	int level;
+
+	if (arg != NULL && options_arg_int(arg, 1, 4, &level) == -1)
+		return OPTIONS_EBADARG;
+	ctx->s->debug = true;
+	return 0;
+}
+
+/* -v: show the version and stop parsing. */
+int
+options_arg_version(struct options_ctx *ctx, const char *arg)
+{
+	ctx->s->show_version = true;
+	ctx->stop = true;
+	return 0;
+}
+
+/* -h: show the help and stop parsing. */
+int
+options_arg_help(struct options_ctx *ctx, const char *arg)
+{
+	ctx->s->show_help = true;
+	ctx->stop = true;
+	return 0;
+}
+
+/* --timestamps[=FMT]: strftime(3) format, iperf3's default "%c ". */
+int
+options_arg_timestamps(struct options_ctx *ctx, const char *arg)
+{
+	ctx->s->timestamp_fmt = arg != NULL ? arg : "%c ";
+	return 0;
+}
