@@ -53,6 +53,12 @@ enum proto_state {
 #define PROTO_ROLE_CLIENT_SENDS 0x80
 #define PROTO_ROLE_INDEX_MASK 0x7f
 
+/* The role flag of the idx-th connection of its direction. */
+unsigned char proto_role_encode(bool client_sends, int idx);
+
+/* A role flag's direction (*client_sends) and index, which it returns. */
+int proto_role_decode(unsigned char role, bool *client_sends);
+
 /* What both ends agree a test is: the parameter message as a struct. */
 struct test_params {
 	enum proto_kind proto;

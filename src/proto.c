@@ -12,12 +12,12 @@
 
 #include <arpa/inet.h>
 
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#include <event2/util.h>
 
 #include "errors.h"
 #include "log.h"
@@ -29,21 +29,42 @@ void
 proto_make_cookie(char cookie[COOKIE_SIZE])
 {
 	unsigned char rnd[COOKIE_SIZE];
-	size_t got = 0;
-	ssize_t n;
-	int fd, i;
+	int i;
 
-	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) != -1) {
-		while (got < sizeof(rnd) &&
-		    (n = read(fd, rnd + got, sizeof(rnd) - got)) > 0)
-			got += (size_t)n;
-		close(fd);
-	}
-	for (; got < sizeof(rnd); got++)
-		rnd[got] = (unsigned char)random();
+	evutil_secure_rng_get_bytes(rnd, sizeof(rnd));
 	for (i = 0; i < COOKIE_SIZE - 1; i++)
 		cookie[i] = proto_cookie_chars[rnd[i] % 32];
 	cookie[COOKIE_SIZE - 1] = '\0';
+}
+
+unsigned char
+proto_role_encode(bool client_sends, int idx)
+{
+	return (unsigned char)((client_sends ? PROTO_ROLE_CLIENT_SENDS : 0) |
+	    (idx & PROTO_ROLE_INDEX_MASK));
+}
+
+int
+proto_role_decode(unsigned char role, bool *client_sends)
+{
+	*client_sends = (role & PROTO_ROLE_CLIENT_SENDS) != 0;
+	return role & PROTO_ROLE_INDEX_MASK;
+}
+
+/* evbuffer_add, or fatalx: it fails only when memory runs out. */
+static void
+proto_add(struct evbuffer *out, const void *data, size_t len)
+{
+	if (evbuffer_add(out, data, len) == -1)
+		fatalx("%s: evbuffer_add failed", __func__);
+}
+
+/* Take exactly len bytes the caller knows are there. */
+static void
+proto_remove(struct evbuffer *in, void *data, size_t len)
+{
+	if (evbuffer_remove(in, data, len) != (int)len)
+		fatalx("%s: evbuffer_remove failed", __func__);
 }
 
 int
@@ -51,14 +72,14 @@ proto_take_state(struct evbuffer *in, signed char *st)
 {
 	if (evbuffer_get_length(in) < 1)
 		return 0;
-	evbuffer_remove(in, st, 1);
+	proto_remove(in, st, 1);
 	return 1;
 }
 
 void
 proto_put_state(struct evbuffer *out, signed char st)
 {
-	evbuffer_add(out, &st, 1);
+	proto_add(out, &st, 1);
 }
 
 int
@@ -68,7 +89,7 @@ proto_take_int(struct evbuffer *in, int32_t *v)
 
 	if (evbuffer_get_length(in) < sizeof(n))
 		return 0;
-	evbuffer_remove(in, &n, sizeof(n));
+	proto_remove(in, &n, sizeof(n));
 	*v = (int32_t)ntohl(n);
 	return 1;
 }
@@ -78,7 +99,7 @@ proto_put_int(struct evbuffer *out, int32_t v)
 {
 	uint32_t n = htonl((uint32_t)v);
 
-	evbuffer_add(out, &n, sizeof(n));
+	proto_add(out, &n, sizeof(n));
 }
 
 int
@@ -96,9 +117,9 @@ proto_take_json(struct evbuffer *in, size_t cap, cJSON **json)
 		return -1;
 	if (evbuffer_get_length(in) < sizeof(n) + len)
 		return 0;
-	evbuffer_drain(in, sizeof(n));
+	proto_remove(in, &n, sizeof(n));
 	text = xmalloc(len + 1);
-	evbuffer_remove(in, text, len);
+	proto_remove(in, text, len);
 	text[len] = '\0';
 	*json = cJSON_ParseWithLength(text, len);
 	free(text);
@@ -120,7 +141,7 @@ proto_put_json(struct evbuffer *out, const cJSON *json)
 		fatalx("%s: cJSON_PrintUnformatted failed", __func__);
 	len = strlen(text);
 	proto_put_int(out, (int32_t)len);
-	evbuffer_add(out, text, len);
+	proto_add(out, text, len);
 	cJSON_free(text);
 }
 
@@ -466,8 +487,10 @@ proto_results_from_json(cJSON *j, struct results *r)
 	if (cJSON_IsString(it) && it->valuestring != NULL)
 		snprintf(r->congestion, sizeof(r->congestion), "%s",
 		    it->valuestring);
-	if (proto_results_streams(cJSON_GetObjectItem(j, "streams"), r) == -1)
+	if (proto_results_streams(cJSON_GetObjectItem(j, "streams"), r) == -1) {
+		proto_results_free(r);
 		return IE_RECVRESULTS;
+	}
 	it = cJSON_GetObjectItem(j, "server_output_json");
 	if (cJSON_IsObject(it))
 		r->server_output_json =

@@ -1,0 +1,69 @@
+/*
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * xev.c: checked wrappers of the libevent calls the core makes (see
+ * xev.h). Owns no state.
+ */
+#include "compat.h"
+
+#include "log.h"
+#include "xev.h"
+
+struct timeval
+xev_tv(double secs)
+{
+	struct timeval tv;
+
+	if (secs < 0)
+		secs = 0;
+	tv.tv_sec = (time_t)secs;
+	tv.tv_usec = (suseconds_t)((secs - (double)tv.tv_sec) * 1e6);
+	return tv;
+}
+
+struct event *
+xev_new(struct event_base *base, evutil_socket_t fd, short what,
+    event_callback_fn cb, void *arg)
+{
+	struct event *ev;
+
+	if ((ev = event_new(base, fd, what, cb, arg)) == NULL)
+		fatalx("event_new failed (fd %d)", (int)fd);
+	return ev;
+}
+
+struct event *
+xev_timer(struct event_base *base, event_callback_fn cb, void *arg)
+{
+	return xev_new(base, -1, 0, cb, arg);
+}
+
+void
+xev_add(struct event *ev, double secs)
+{
+	struct timeval tv = xev_tv(secs);
+
+	if (event_add(ev, secs < 0 ? NULL : &tv) == -1)
+		fatalx("event_add failed (fd %d)", (int)event_get_fd(ev));
+}
+
+void
+xev_del(struct event *ev)
+{
+	if (ev != NULL && event_del(ev) == -1)
+		fatalx("event_del failed (fd %d)", (int)event_get_fd(ev));
+}
+
+void
+xev_loopexit(struct event_base *base)
+{
+	if (event_base_loopexit(base, NULL) == -1)
+		fatalx("event_base_loopexit failed");
+}
+
+void
+xev_free(struct event *ev)
+{
+	if (ev != NULL)
+		event_free(ev);
+}
