@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: BSD-3-Clause
  *
  * net.h: resolve, listen, connect and socket options. Every function
- * returns -1 with an IE code (and errno preserved) on failure; none prints.
+ * returns -1 on failure with errno set by the call that failed (the
+ * caller picks the IE code; net_set_window also has -2); none prints.
  */
 #ifndef EVPERF_NET_H
 #define EVPERF_NET_H

@@ -13,6 +13,7 @@
 
 #include <event2/event.h>
 
+#include "proto.h"
 #include "settings.h"
 
 struct session;
@@ -32,12 +33,27 @@ struct session *session_client_new(struct event_base *base,
     void *arg);
 
 /*
- * A server test on an accepted control connection. listen_fd is the
- * listening socket, on which TCP_MAXSEG is set while streams connect.
+ * What a server test asks of the listener it came from (server.c), with
+ * the owner's argument: prepare it for this test's data connections once
+ * the parameters are in (-M on the listening socket, the UDP socket on
+ * the port), returning 0 or an IE code; and put it back once the last
+ * data connection has arrived or the test has ended.
  */
+struct session_listener {
+	int (*prepare)(struct session *sess, void *arg);
+	void (*restore)(struct session *sess, void *arg);
+};
+
+/* A server test on an accepted control connection. */
 struct session *session_server_new(struct event_base *base,
     const struct settings *s, const struct session_out *o, int ctl_fd,
-    int listen_fd, session_done_cb cb, void *arg);
+    const struct session_listener *ln, session_done_cb cb, void *arg);
+
+/* The test's parameters (valid once the server has read them). */
+const struct test_params *session_params(const struct session *sess);
+
+/* Server: data connections the test still waits for. */
+int session_streams_missing(const struct session *sess);
 
 /* Server: is the test waiting for data connections now? */
 bool session_wants_streams(const struct session *sess);
@@ -55,6 +71,9 @@ bool session_uses_roles(const struct session *sess);
  * closed).
  */
 int session_add_stream(struct session *sess, int fd, int role);
+
+/* End the test with an IE code (the listener failed on its behalf). */
+void session_abort(struct session *sess, int code, int err);
 
 /* SIGINT/SIGTERM/SIGHUP arrived: end the test as iperf3 does. */
 void session_interrupt(struct session *sess);

@@ -26,6 +26,7 @@
 #include "report.h"
 #include "server.h"
 #include "session.h"
+#include "xev.h"
 
 struct app {
 	struct event_base *base;
@@ -42,7 +43,7 @@ main_client_done(struct session *sess, void *arg)
 	struct app *app = arg;
 
 	app->exit_code = session_error(sess) != 0;
-	event_base_loopexit(app->base, NULL);
+	xev_loopexit(app->base);
 }
 
 static void
@@ -55,7 +56,7 @@ main_signal_cb(evutil_socket_t sig, short what, void *arg)
 	else if (app->srv != NULL)
 		server_interrupt(app->srv);
 	else
-		event_base_loopexit(app->base, NULL);
+		xev_loopexit(app->base);
 }
 
 static void
@@ -154,8 +155,9 @@ main_base(void)
 
 	if ((cfg = event_config_new()) == NULL)
 		return NULL;
-	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
-	base = event_base_new_with_config(cfg);
+	base = event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER) == 0
+	    ? event_base_new_with_config(cfg)
+	    : NULL;
 	event_config_free(cfg);
 	return base;
 }
@@ -202,8 +204,9 @@ main(int argc, char **argv)
 		    &app, "unable to start listener for connections", "");
 		app.exit_code = 1;
 	}
-	if (app.sess != NULL || app.srv != NULL)
-		event_base_dispatch(app.base);
+	if ((app.sess != NULL || app.srv != NULL) &&
+	    event_base_dispatch(app.base) == -1)
+		errx(1, "the event loop failed");
 	if (app.srv != NULL)
 		app.exit_code = server_exit_code(app.srv);
 	session_free(app.sess);

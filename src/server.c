@@ -5,8 +5,11 @@
  * connection becomes a test's control connection (a session); while that
  * test waits for data connections, newcomers are read for the cookie (and
  * the role flag, when the client speaks it) without blocking, each with a
- * timeout; anything else gets ACCESS_DENIED. When a test ends the server
- * frees it and serves the next client, or exits with -1.
+ * timeout; anything else gets ACCESS_DENIED. While a test sets up its
+ * data connections the listener carries that test's -M, and for UDP a
+ * datagram socket on the same port turns each client's first datagram
+ * into a connected stream socket (protocol reference 3.3). When a test
+ * ends the server frees it and serves the next client, or exits with -1.
  */
 #include "compat.h"
 
@@ -26,6 +29,7 @@
 #include "proto.h"
 #include "report.h"
 #include "server.h"
+#include "xev.h"
 
 #define PENDING_TIMEOUT 10 /* seconds to send a data connection's cookie */
 
@@ -50,6 +54,9 @@ struct server {
 	bool stopping;
 	struct event *ev_idle;
 	TAILQ_HEAD(, pending) pending;
+	int udp_fd; /* UDP streams "connect" here; -1 = none */
+	struct event *ev_udp;
+	bool mss_set; /* the listener carries a test's -M */
 };
 
 static void
@@ -117,18 +124,116 @@ static void
 server_add_pending(struct server *srv, int fd)
 {
 	struct pending *pc = xcalloc(1, sizeof(*pc));
-	struct timeval tv = { PENDING_TIMEOUT, 0 };
 
 	pc->srv = srv;
 	pc->fd = fd;
 	pc->want = COOKIE_SIZE + (session_uses_roles(srv->sess) ? 1 : 0);
 	pc->ev =
-	    event_new(srv->base, fd, EV_READ | EV_PERSIST, pending_read_cb, pc);
-	if (pc->ev == NULL)
-		fatalx("%s: event_new failed", __func__);
+	    xev_new(srv->base, fd, EV_READ | EV_PERSIST, pending_read_cb, pc);
 	TAILQ_INSERT_TAIL(&srv->pending, pc, entry);
-	event_add(pc->ev, &tv);
+	xev_add(pc->ev, PENDING_TIMEOUT);
 }
+
+static void
+server_udp_close(struct server *srv)
+{
+	xev_free(srv->ev_udp);
+	srv->ev_udp = NULL;
+	if (srv->udp_fd != -1)
+		close(srv->udp_fd);
+	srv->udp_fd = -1;
+}
+
+static void server_udp_cb(evutil_socket_t fd, short what, void *arg);
+
+static int
+server_udp_listen(struct server *srv)
+{
+	const struct settings *s = srv->set;
+
+	srv->udp_fd = net_listen(s->bind_host, s->port, s->family, SOCK_DGRAM);
+	if (srv->udp_fd == -1)
+		return -1;
+	srv->ev_udp = xev_new(
+	    srv->base, srv->udp_fd, EV_READ | EV_PERSIST, server_udp_cb, srv);
+	xev_add(srv->ev_udp, -1);
+	return 0;
+}
+
+/*
+ * A client's first datagram on the port: connect the socket to it (so it
+ * becomes that stream's socket), bind a fresh one if more streams are to
+ * come, answer 6789 and hand the socket to the test. The content is not
+ * checked (as iperf3); the role flag follows "9876" when in use.
+ */
+static void
+server_udp_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *srv = arg;
+	struct session *sess = srv->sess;
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof(from);
+	unsigned char buf[8];
+	ssize_t n;
+	int role;
+
+	n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
+	if (n < 0 || sess == NULL || !session_wants_streams(sess))
+		return; /* EAGAIN, a stray ICMP error, or too late */
+	role = session_uses_roles(sess) && n >= 5 ? buf[4] : -1;
+	if (connect(fd, (struct sockaddr *)&from, flen) == -1) {
+		session_abort(sess, IE_STREAMACCEPT, errno);
+		return;
+	}
+	xev_free(srv->ev_udp);
+	srv->ev_udp = NULL;
+	srv->udp_fd = -1;
+	if (session_streams_missing(sess) > 1 && server_udp_listen(srv) == -1) {
+		close(fd);
+		session_abort(sess, IE_STREAMLISTEN, errno);
+		return;
+	}
+	if (send(fd, "6789", 4, MSG_NOSIGNAL) != 4) {
+		close(fd);
+		session_abort(sess, IE_STREAMWRITE, errno);
+		return;
+	}
+	session_add_stream(sess, fd, role);
+}
+
+/* A test's parameters are in: -M on the listener, the UDP socket. */
+static int
+server_listener_prepare(struct session *sess, void *arg)
+{
+	struct server *srv = arg;
+	const struct test_params *p = session_params(sess);
+
+	if (p->proto == PROTO_TCP && p->mss != 0) {
+		if (net_set_mss(srv->listen_fd, p->mss) == -1)
+			return IE_SETMSS;
+		srv->mss_set = true;
+	}
+	if (p->proto == PROTO_UDP && server_udp_listen(srv) == -1)
+		return IE_STREAMLISTEN;
+	return 0;
+}
+
+/* All data connections are in, or the test ended: undo the above. */
+static void
+server_listener_restore(struct session *sess, void *arg)
+{
+	struct server *srv = arg;
+
+	if (srv->mss_set)
+		(void)net_set_mss(srv->listen_fd, 0);
+	srv->mss_set = false;
+	server_udp_close(srv);
+}
+
+static const struct session_listener server_listener = {
+	.prepare = server_listener_prepare,
+	.restore = server_listener_restore,
+};
 
 static void
 server_banner(struct server *srv)
@@ -141,10 +246,8 @@ server_banner(struct server *srv)
 static void
 server_arm_idle(struct server *srv)
 {
-	struct timeval tv = { srv->set->idle_timeout, 0 };
-
 	if (srv->set->idle_timeout > 0)
-		evtimer_add(srv->ev_idle, &tv);
+		xev_add(srv->ev_idle, srv->set->idle_timeout);
 }
 
 static void
@@ -157,7 +260,7 @@ server_session_done(struct session *sess, void *arg)
 	srv->sess = NULL;
 	server_pending_all_free(srv);
 	if (srv->stopping || srv->set->one_off) {
-		event_base_loopexit(srv->base, NULL);
+		xev_loopexit(srv->base);
 		return;
 	}
 	server_banner(srv);
@@ -191,9 +294,9 @@ server_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 		}
 	}
 	if (srv->sess == NULL) {
-		evtimer_del(srv->ev_idle);
+		xev_del(srv->ev_idle);
 		srv->sess = session_server_new(srv->base, srv->set, &srv->out,
-		    fd, srv->listen_fd, server_session_done, srv);
+		    fd, &server_listener, server_session_done, srv);
 	} else if (session_wants_streams(srv->sess))
 		server_add_pending(srv, fd);
 	else
@@ -213,7 +316,7 @@ server_idle_cb(evutil_socket_t fd, short what, void *arg)
 	struct server *srv = arg;
 
 	if (srv->set->one_off) {
-		event_base_loopexit(srv->base, NULL);
+		xev_loopexit(srv->base);
 		return;
 	}
 	server_arm_idle(srv);
@@ -236,11 +339,12 @@ server_new(struct event_base *base, const struct settings *s,
 		free(srv);
 		return NULL;
 	}
+	srv->udp_fd = -1;
 	srv->lev = evconnlistener_new(base, server_accept_cb, srv,
 	    LEV_OPT_CLOSE_ON_FREE, 0, srv->listen_fd);
-	srv->ev_idle = evtimer_new(base, server_idle_cb, srv);
-	if (srv->lev == NULL || srv->ev_idle == NULL)
-		fatalx("%s: libevent setup failed", __func__);
+	if (srv->lev == NULL)
+		fatalx("%s: evconnlistener_new failed", __func__);
+	srv->ev_idle = xev_timer(base, server_idle_cb, srv);
 	evconnlistener_set_error_cb(srv->lev, server_accept_error_cb);
 	server_banner(srv);
 	server_arm_idle(srv);
@@ -263,7 +367,7 @@ server_interrupt(struct server *srv)
 	report_finish(r);
 	report_free(r);
 	srv->exit_code = 1;
-	event_base_loopexit(srv->base, NULL);
+	xev_loopexit(srv->base);
 }
 
 int
@@ -279,7 +383,8 @@ server_free(struct server *srv)
 		return;
 	server_pending_all_free(srv);
 	session_free(srv->sess);
+	server_udp_close(srv);
 	evconnlistener_free(srv->lev);
-	event_free(srv->ev_idle);
+	xev_free(srv->ev_idle);
 	free(srv);
 }

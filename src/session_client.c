@@ -1,11 +1,12 @@
 /*
  * SPDX-License-Identifier: BSD-3-Clause
  *
- * session_client.c: the client's control-channel state machine. It
- * connects, sends the cookie and parameters, opens the data connections
- * one after another when the server asks, decides when the test ends
- * (timer, -n, -k), exchanges results and reports. One small handler per
- * state byte; every transition goes through session_set_state().
+ * session_client.c: the client role. It connects, sends the cookie and
+ * parameters, opens the data connections one after another when the
+ * server asks, decides when the test ends (timer, -n, -k), exchanges
+ * results and reports. One small handler per state byte; every
+ * transition goes through session_set_state(). Its own state (the data
+ * connect in progress, a SERVER_ERROR being read) is struct client.
  */
 #include "compat.h"
 
@@ -22,14 +23,35 @@
 
 #include "errors.h"
 #include "log.h"
+#include "net.h"
+#include "osdep.h"
 #include "session_int.h"
+#include "xev.h"
 
 #define CLIENT_CTL_TIMEOUT 60.0 /* seconds the server may be silent */
-#define CLIENT_ACK_POLL_US 500 /* cookie acknowledgement poll period */
+#define CLIENT_ACK_POLL 0.0005 /* cookie acknowledgement poll, seconds */
 #define CLIENT_ACK_POLLS 10000 /* ... for at most 5 seconds */
+#define CLIENT_CONNECT_TIMEOUT 30.0 /* a data connection, without -W */
+
+struct client {
+	struct net_addr peer_addr; /* where data connections go */
+	int connect_fd; /* data connection in progress, -1 if none */
+	struct event *ev_connect; /* its connect (TCP) or reply (UDP) */
+	struct event *ev_ack; /* the cookie acknowledgement poll */
+	int ack_polls;
+	bool await_err_ints; /* SERVER_ERROR body pending */
+	bool srv_err_have_code;
+	int32_t srv_err_code;
+};
 
 static void client_connect_next(struct session *sess);
-static void client_adopt_stream(struct session *sess, int fd);
+static void client_read(struct session *sess, struct evbuffer *in);
+
+static struct client *
+client_of(const struct session *sess)
+{
+	return sess->rs;
+}
 
 static int
 client_total_streams(const struct session *sess)
@@ -46,22 +68,26 @@ client_stream_sends(const struct session *sess, int k)
 	return !sess->p.reverse;
 }
 
-/*
- * The cookie, and after the server confirmed the role flag, the flag: the
- * direction of this connection and its index within that direction.
- */
+/* The role flag of stream k: its direction and index within it. */
+static unsigned char
+client_role_byte(const struct session *sess, int k)
+{
+	bool sends = client_stream_sends(sess, k);
+
+	return proto_role_encode(
+	    sends, sess->p.bidir && !sends ? k - sess->p.parallel : k);
+}
+
+/* The cookie, and after the server confirmed the role flag, the flag. */
 static int
 client_send_cookie(struct session *sess, int fd, int k)
 {
 	char buf[COOKIE_SIZE + 1];
 	size_t len = COOKIE_SIZE;
-	bool sends = client_stream_sends(sess, k);
-	int idx = sess->p.bidir && !sends ? k - sess->p.parallel : k;
 
 	memcpy(buf, sess->cookie, COOKIE_SIZE);
 	if (sess->p.roles)
-		buf[len++] = (char)((sends ? PROTO_ROLE_CLIENT_SENDS : 0) |
-		    (idx & PROTO_ROLE_INDEX_MASK));
+		buf[len++] = (char)client_role_byte(sess, k);
 	/* A fresh socket's buffer always takes these few bytes at once. */
 	if (send(fd, buf, len, MSG_NOSIGNAL) != (ssize_t)len)
 		return -1;
@@ -76,21 +102,15 @@ client_send_cookie(struct session *sess, int fd, int k)
  * any later one; so wait for that before opening the next (bounded).
  */
 static void
-client_wait_acked(evutil_socket_t unused, short what, void *arg)
+client_ack_cb(evutil_socket_t unused, short what, void *arg)
 {
 	struct session *sess = arg;
-	struct stream *sp = TAILQ_LAST(&sess->streams, stream_list);
-	struct timeval tv = { 0, CLIENT_ACK_POLL_US };
+	struct client *c = client_of(sess);
+	struct stream *sp = sess->streams[sess->nstreams - 1];
 
-	if (sess->ev_connect != NULL) {
-		event_free(sess->ev_connect);
-		sess->ev_connect = NULL;
-	}
-	if (osdep_unacked_bytes(sp->fd) > 0 &&
-	    ++sess->ack_polls < CLIENT_ACK_POLLS) {
-		sess->ev_connect =
-		    evtimer_new(sess->base, client_wait_acked, sess);
-		evtimer_add(sess->ev_connect, &tv);
+	if (osdep_unacked_bytes(stream_fd(sp)) > 0 &&
+	    ++c->ack_polls < CLIENT_ACK_POLLS) {
+		xev_add(c->ev_ack, CLIENT_ACK_POLL);
 		return;
 	}
 	client_connect_next(sess);
@@ -100,17 +120,16 @@ client_wait_acked(evutil_socket_t unused, short what, void *arg)
 static void
 client_adopt_stream(struct session *sess, int fd)
 {
-	struct stream *sp;
+	struct client *c = client_of(sess);
 	int k = sess->nstreams;
 
-	sess->connect_fd = -1;
-	sp = stream_new(sess, fd, k, client_stream_sends(sess, k));
-	TAILQ_INSERT_TAIL(&sess->streams, sp, entry);
-	sess->nstreams++;
-	report_on_stream(session_rpt(sess), &sp->conn);
+	c->connect_fd = -1;
+	xev_free(c->ev_connect);
+	c->ev_connect = NULL;
+	session_stream_new(sess, fd, k, client_stream_sends(sess, k), -1);
 	if (sess->p.proto == PROTO_TCP && sess->p.bidir && !sess->p.roles) {
-		sess->ack_polls = 0;
-		client_wait_acked(-1, 0, sess);
+		c->ack_polls = 0;
+		client_ack_cb(-1, 0, sess);
 	} else
 		client_connect_next(sess);
 }
@@ -119,10 +138,7 @@ static void
 client_stream_connected_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct session *sess = arg;
-	int k = sess->nstreams;
 
-	event_free(sess->ev_connect);
-	sess->ev_connect = NULL;
 	if (what & EV_TIMEOUT) {
 		session_fail(sess, IE_STREAMCONNECT, ETIMEDOUT);
 		return;
@@ -136,7 +152,7 @@ client_stream_connected_cb(evutil_socket_t fd, short what, void *arg)
 		session_fail(sess, IE_SETCONGESTION, errno);
 		return;
 	}
-	if (client_send_cookie(sess, fd, k) == -1) {
+	if (client_send_cookie(sess, fd, sess->nstreams) == -1) {
 		session_fail(sess, IE_SENDCOOKIE, errno);
 		return;
 	}
@@ -149,12 +165,9 @@ client_udp_hello(struct session *sess, int fd, int k)
 {
 	char buf[5] = { '9', '8', '7', '6', 0 };
 	size_t len = 4;
-	bool sends = client_stream_sends(sess, k);
-	int idx = sess->p.bidir && !sends ? k - sess->p.parallel : k;
 
 	if (sess->p.roles)
-		buf[len++] = (char)((sends ? PROTO_ROLE_CLIENT_SENDS : 0) |
-		    (idx & PROTO_ROLE_INDEX_MASK));
+		buf[len++] = (char)client_role_byte(sess, k);
 	return send(fd, buf, len, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
 }
 
@@ -188,11 +201,34 @@ client_udp_reply_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	/* With -R, early data may precede the reply (as iperf3 allows). */
-	if (!client_udp_is_reply(buf, n))
-		return;
-	event_free(sess->ev_connect);
-	sess->ev_connect = NULL;
-	client_adopt_stream(sess, fd);
+	if (client_udp_is_reply(buf, n))
+		client_adopt_stream(sess, fd);
+}
+
+/* A socket for data connection k, with the options set, connecting. */
+static int
+client_open_stream(struct session *sess, int k)
+{
+	const struct settings *s = sess->set;
+	struct client *c = client_of(sess);
+	bool udp = sess->p.proto == PROTO_UDP;
+	int fd, rc;
+
+	fd = net_socket_bound(c->peer_addr.ss.ss_family, s->bind_host,
+	    s->cport ? s->cport + k : 0, udp ? SOCK_DGRAM : SOCK_STREAM);
+	if (fd == -1)
+		return IE_STREAMCONNECT;
+	c->connect_fd = fd;
+	if ((rc = session_stream_opts(sess, fd)) != 0)
+		return rc;
+	/* The server sets -M on its listener; the client on each socket. */
+	if (!udp && sess->p.mss != 0 && net_set_mss(fd, sess->p.mss) == -1)
+		return IE_SETMSS;
+	if (net_connect_fd(fd, &c->peer_addr) == -1)
+		return IE_STREAMCONNECT;
+	if (udp && client_udp_hello(sess, fd, k) == -1)
+		return IE_STREAMWRITE;
+	return 0;
 }
 
 /* Data connections go strictly one after another, as iperf3's do. */
@@ -200,71 +236,47 @@ static void
 client_connect_next(struct session *sess)
 {
 	const struct settings *s = sess->set;
+	struct client *c = client_of(sess);
 	bool udp = sess->p.proto == PROTO_UDP;
-	struct timeval tv;
-	int k = sess->nstreams, fd, rc;
+	int k = sess->nstreams, rc;
 
 	if (k == client_total_streams(sess)) {
 		session_set_state(sess, SS_C_WAIT_START);
 		/* TEST_START may be waiting in the control buffer. */
-		session_client_read_cb(sess->ctl, sess);
+		client_read(sess, bufferevent_get_input(sess->ctl));
 		return;
 	}
-	fd = net_socket_bound(sess->peer_addr.ss.ss_family, s->bind_host,
-	    s->cport ? s->cport + k : 0, udp ? SOCK_DGRAM : SOCK_STREAM);
-	if (fd == -1) {
-		session_fail(sess, IE_STREAMCONNECT, errno);
-		return;
-	}
-	sess->connect_fd = fd;
-	if ((rc = session_stream_opts(sess, fd)) != 0) {
+	if ((rc = client_open_stream(sess, k)) != 0) {
 		session_fail(sess, rc, errno);
 		return;
 	}
-	/* The server sets -M on its listener; the client on each socket. */
-	if (!udp && sess->p.mss != 0 && net_set_mss(fd, sess->p.mss) == -1) {
-		session_fail(sess, IE_SETMSS, errno);
-		return;
-	}
-	if (net_connect_fd(fd, &sess->peer_addr) == -1) {
-		session_fail(sess, IE_STREAMCONNECT, errno);
-		return;
-	}
-	if (udp && client_udp_hello(sess, fd, k) == -1) {
-		session_fail(sess, IE_STREAMWRITE, errno);
-		return;
-	}
-	sess->ev_connect =
-	    event_new(sess->base, fd, udp ? EV_READ | EV_PERSIST : EV_WRITE,
-		udp ? client_udp_reply_cb : client_stream_connected_cb, sess);
-	tv.tv_sec =
-	    s->connect_timeout_ms > 0 ? s->connect_timeout_ms / 1000 : 30;
-	tv.tv_usec = s->connect_timeout_ms > 0
-	    ? (s->connect_timeout_ms % 1000) * 1000
-	    : 0;
-	event_add(sess->ev_connect, &tv);
+	c->ev_connect = xev_new(sess->base, c->connect_fd,
+	    udp ? EV_READ | EV_PERSIST : EV_WRITE,
+	    udp ? client_udp_reply_cb : client_stream_connected_cb, sess);
+	xev_add(c->ev_connect,
+	    s->connect_timeout_ms > 0 ? s->connect_timeout_ms / 1000.0
+				      : CLIENT_CONNECT_TIMEOUT);
 }
 
 static void
 client_send_params(struct session *sess)
 {
 	struct rpt_start *st = &sess->start;
-	cJSON *j;
 
 	/* iperf3's UDP default datagram: the control connection's MSS. */
 	if (sess->p.blksize == 0)
 		sess->p.blksize = st->ctrl_mss > 0 ? st->ctrl_mss : 1460;
-	j = proto_params_to_json(&sess->p, !sess->set->no_role_flag);
-	proto_put_json(bufferevent_get_output(sess->ctl), j);
-	cJSON_Delete(j);
+	session_put_json(
+	    sess, proto_params_to_json(&sess->p, !sess->set->no_role_flag));
 	clock_wall(&st->timesecs, &st->timemillisecs);
 	session_fill_test_start(sess);
 	report_on_connect(session_rpt(sess), st);
 	session_set_state(sess, SS_C_WAIT_CREATE);
 }
 
-void
-session_client_end_test(struct session *sess)
+/* The test's end (timer, -n, -k): TEST_END, then await the exchange. */
+static void
+client_end_test(struct session *sess)
 {
 	if (sess->state != SS_RUNNING)
 		return;
@@ -279,12 +291,9 @@ static void
 client_send_results(struct session *sess)
 {
 	struct results r;
-	cJSON *j;
 
 	session_local_results(sess, &r);
-	j = proto_results_to_json(&r);
-	proto_put_json(bufferevent_get_output(sess->ctl), j);
-	cJSON_Delete(j);
+	session_put_json(sess, proto_results_to_json(&r));
 	proto_results_free(&r);
 	session_set_state(sess, SS_C_WAIT_RESULTS);
 }
@@ -334,18 +343,27 @@ client_display(struct session *sess)
 static int
 client_take_server_error(struct session *sess, struct evbuffer *in)
 {
+	struct client *c = client_of(sess);
 	int32_t v;
 
-	if (!sess->srv_err_have_code) {
+	if (!c->srv_err_have_code) {
 		if (!proto_take_int(in, &v))
 			return 0;
-		sess->srv_err_code = v;
-		sess->srv_err_have_code = true;
+		c->srv_err_code = v;
+		c->srv_err_have_code = true;
 	}
 	if (!proto_take_int(in, &v))
 		return 0;
-	session_fail(sess, sess->srv_err_code, v);
+	session_fail(sess, c->srv_err_code, v);
 	return -1;
+}
+
+static void
+client_create_streams(struct session *sess)
+{
+	session_env_init(sess);
+	session_set_state(sess, SS_C_CREATING);
+	client_connect_next(sess);
 }
 
 /* One state byte from the server. */
@@ -359,10 +377,9 @@ client_handle_state(struct session *sess, signed char st)
 	else if (st == EVPERF_ROLES_ACK && ss == SS_C_WAIT_CREATE &&
 	    !sess->set->no_role_flag)
 		sess->p.roles = true;
-	else if (st == CREATE_STREAMS && ss == SS_C_WAIT_CREATE) {
-		session_set_state(sess, SS_C_CREATING);
-		client_connect_next(sess);
-	} else if (st == TEST_START && ss == SS_C_WAIT_START) {
+	else if (st == CREATE_STREAMS && ss == SS_C_WAIT_CREATE)
+		client_create_streams(sess);
+	else if (st == TEST_START && ss == SS_C_WAIT_START) {
 		session_arm_timeout(sess, 0);
 		session_test_start(sess);
 	} else if (st == TEST_RUNNING && ss == SS_RUNNING)
@@ -376,7 +393,7 @@ client_handle_state(struct session *sess, signed char st)
 	else if (st == SERVER_TERMINATE)
 		session_fail(sess, IE_SERVERTERM, 0);
 	else if (st == SERVER_ERROR)
-		sess->await_err_ints = true;
+		client_of(sess)->await_err_ints = true;
 	else
 		session_fail(sess, IE_MESSAGE, 0);
 }
@@ -392,24 +409,22 @@ client_must_wait(const struct session *sess, struct evbuffer *in)
 {
 	signed char st;
 
-	if (sess->state != SS_C_CREATING || sess->await_err_ints)
+	if (sess->state != SS_C_CREATING || client_of(sess)->await_err_ints)
 		return false;
 	if (evbuffer_copyout(in, &st, 1) != 1)
 		return false;
 	return st == TEST_START || st == TEST_RUNNING;
 }
 
-void
-session_client_read_cb(struct bufferevent *bev, void *arg)
+static void
+client_read(struct session *sess, struct evbuffer *in)
 {
-	struct session *sess = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
 	signed char st;
 
 	while (sess->state != SS_DONE && evbuffer_get_length(in) > 0) {
 		if (client_must_wait(sess, in))
 			return;
-		if (sess->await_err_ints) {
+		if (client_of(sess)->await_err_ints) {
 			if (client_take_server_error(sess, in) == 0)
 				return;
 		} else if (sess->state == SS_C_WAIT_RESULTS) {
@@ -420,41 +435,90 @@ session_client_read_cb(struct bufferevent *bev, void *arg)
 	}
 }
 
+/* The control connection is up: cookie first, then wait to be asked. */
 static void
-client_event_cb(struct bufferevent *bev, short what, void *arg)
+client_ctl_connected(struct session *sess)
 {
-	struct session *sess = arg;
-	int fd = bufferevent_getfd(bev);
+	int fd = bufferevent_getfd(sess->ctl);
+
+	session_arm_timeout(sess, 0);
+	net_set_nodelay(fd);
+	sess->start.ctrl_mss = net_get_mss(fd);
+	sess->start.tcp_mss_default = sess->start.ctrl_mss;
+	if (bufferevent_write(sess->ctl, sess->cookie, COOKIE_SIZE) == -1) {
+		session_fail(sess, IE_SENDCOOKIE, errno);
+		return;
+	}
+	session_set_state(sess, SS_C_WAIT_PARAMREQ);
+}
+
+static void
+client_event(struct session *sess, short what)
+{
+	struct client *c = client_of(sess);
 
 	if (sess->state == SS_C_CONNECTING) {
-		if (!(what & BEV_EVENT_CONNECTED)) {
+		if (!(what & BEV_EVENT_CONNECTED))
 			session_fail(sess, IE_CONNECT, EVUTIL_SOCKET_ERROR());
-			return;
-		}
-		session_arm_timeout(sess, 0);
-		net_set_nodelay(fd);
-		sess->start.ctrl_mss = net_get_mss(fd);
-		sess->start.tcp_mss_default = sess->start.ctrl_mss;
-		bufferevent_write(bev, sess->cookie, COOKIE_SIZE);
-		session_set_state(sess, SS_C_WAIT_PARAMREQ);
+		else
+			client_ctl_connected(sess);
 		return;
 	}
 	/* SERVER_ERROR from a 3.12 auth failure carries only one int. */
-	if (sess->await_err_ints && sess->srv_err_have_code) {
-		session_fail(sess, sess->srv_err_code, 0);
+	if (c->await_err_ints && c->srv_err_have_code) {
+		session_fail(sess, c->srv_err_code, 0);
 		return;
 	}
-	session_ctl_event_cb(bev, what, arg);
+	session_ctl_closed(sess, what);
 }
+
+static void
+client_halt(struct session *sess)
+{
+	struct client *c = client_of(sess);
+
+	xev_del(c->ev_connect);
+	xev_del(c->ev_ack);
+}
+
+static void
+client_free(struct session *sess)
+{
+	struct client *c = client_of(sess);
+
+	xev_free(c->ev_connect);
+	xev_free(c->ev_ack);
+	if (c->connect_fd != -1)
+		close(c->connect_fd);
+	free(c);
+}
+
+static const struct session_role client_role = {
+	.name = "client",
+	.client = true,
+	.end_ends_test = true,
+	.end_slack = 0,
+	.terminate = CLIENT_TERMINATE,
+	.term_code = IE_CLIENTTERM,
+	.term_msg = "interrupt - the client has terminated",
+	.read = client_read,
+	.event = client_event,
+	.end = client_end_test,
+	.budget = client_end_test,
+	.halt = client_halt,
+	.free = client_free,
+};
 
 static int
 client_connect_ctl(struct session *sess)
 {
 	const struct settings *s = sess->set;
+	struct client *c = client_of(sess);
+	struct bufferevent *bev;
 	int fd, gai;
 
 	if (net_resolve(s->host, s->port, s->family, SOCK_STREAM, false,
-		&sess->peer_addr, &gai) == -1) {
+		&c->peer_addr, &gai) == -1) {
 		snprintf(sess->err_buf, sizeof(sess->err_buf),
 		    "unable to resolve host %s: %s", s->host,
 		    gai_strerror(gai));
@@ -462,22 +526,18 @@ client_connect_ctl(struct session *sess)
 		return IE_CONNECT;
 	}
 	fd = net_socket_bound(
-	    sess->peer_addr.ss.ss_family, s->bind_host, 0, SOCK_STREAM);
+	    c->peer_addr.ss.ss_family, s->bind_host, 0, SOCK_STREAM);
 	if (fd == -1)
 		return IE_CONNECT;
-	sess->ctl =
-	    bufferevent_socket_new(sess->base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (sess->ctl == NULL) {
+	bev = bufferevent_socket_new(sess->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
 		close(fd);
 		return IE_CONNECT;
 	}
-	bufferevent_setcb(
-	    sess->ctl, session_client_read_cb, NULL, client_event_cb, sess);
-	bufferevent_enable(sess->ctl, EV_READ | EV_WRITE);
+	session_ctl_open(sess, bev);
 	session_set_state(sess, SS_C_CONNECTING);
-	if (bufferevent_socket_connect(sess->ctl,
-		(struct sockaddr *)&sess->peer_addr.ss,
-		(int)sess->peer_addr.len) == -1)
+	if (bufferevent_socket_connect(bev, (struct sockaddr *)&c->peer_addr.ss,
+		(int)c->peer_addr.len) == -1)
 		return IE_CONNECT;
 	if (s->connect_timeout_ms > 0)
 		session_arm_timeout(sess, s->connect_timeout_ms / 1000.0);
@@ -488,9 +548,13 @@ struct session *
 session_client_new(struct event_base *base, const struct settings *s,
     const struct session_out *o, session_done_cb cb, void *arg)
 {
-	struct session *sess = session_alloc(base, s, o, true, cb, arg);
+	struct client *c = xcalloc(1, sizeof(*c));
+	struct session *sess;
 	int rc;
 
+	c->connect_fd = -1;
+	sess = session_alloc(base, s, o, &client_role, c, cb, arg);
+	c->ev_ack = xev_timer(base, client_ack_cb, sess);
 	proto_params_from_settings(&sess->p, s);
 	if (sess->p.blksize == 0 && s->proto == PROTO_TCP)
 		sess->p.blksize = EVPERF_DEFAULT_TCP_BLKSIZE;

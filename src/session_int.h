@@ -2,26 +2,23 @@
  * SPDX-License-Identifier: BSD-3-Clause
  *
  * session_int.h: the session's insides, shared by session.c (lifecycle,
- * timers, statistics, ending), session_client.c and session_server.c (the
- * two control-channel state machines) and stream*.c (the data path).
- * Nothing outside those files includes it.
+ * timers, the one ending), session_stats.c (a test's numbers) and the two
+ * roles, session_client.c and session_server.c, each of which provides a
+ * struct session_role (its handler table) and keeps its own state behind
+ * sess->rs. Streams are opaque here (include/stream.h) and never see
+ * this header.
  */
 #ifndef EVPERF_SESSION_INT_H
 #define EVPERF_SESSION_INT_H
-
-#include <sys/queue.h>
 
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
 #include "clock.h"
-#include "net.h"
-#include "osdep.h"
-#include "pacer.h"
 #include "proto.h"
 #include "report.h"
 #include "session.h"
-#include "udpstat.h"
+#include "stream.h"
 
 enum sess_state {
 	SS_INIT = 0,
@@ -42,97 +39,58 @@ enum sess_state {
 	SS_DONE,
 };
 
-struct stream {
-	TAILQ_ENTRY(stream) entry;
-	struct session *sess;
-	int k; /* creation (client) / accept (server) order */
-	int id; /* iperf3 stream id: 1, 3, 4, ... */
-	int fd;
-	bool sender; /* this end writes payload */
-	bool counting; /* bytes count towards the test */
-	bool eof; /* receiver saw EOF or error */
-	struct event *ev;
-	char *buf;
-	size_t blksize;
-
-	uint64_t bytes; /* moved since TEST_RUNNING */
-	uint64_t bytes_omit; /* value of bytes when -O ended */
-	uint64_t bytes_iv; /* value of bytes at the last interval */
-	double t_start; /* stream start (restarted after -O) */
-	double t_iv; /* last interval boundary */
-	double t_end; /* last stats sample */
-
-	bool tcpinfo; /* sample TCP_INFO (TCP sender) */
-	uint64_t retr_omit, retr_iv, retr_now;
-	uint64_t max_cwnd, max_wnd, max_rtt, min_rtt, rtt_sum, rtt_n;
-	uint64_t reorder;
-	struct tcp_sample ts_last;
-
-	/* UDP */
-	struct event *ev_pace; /* sender: next paced burst */
-	struct pacer pacer;
-	uint64_t seq; /* sender: last sequence number sent */
-	uint64_t packets; /* sender: datagrams sent since TEST_RUNNING */
-	uint64_t packets_iv, packets_omit;
-	struct udpstat us; /* receiver */
-	uint64_t maxseq_iv, maxseq_omit;
-	int64_t lost_iv, lost_omit;
-	uint64_t ooo_iv, ooo_omit;
-	uint64_t icmp_errors; /* transient send/receive errors */
-	int gso_segs; /* sender: datagrams per GSO send, 0 = off */
-	bool gro; /* receiver: coalesced receives */
-
-	struct rpt_conn conn;
-	bool has_peer;
-	struct result_stream peer;
+/*
+ * What differs between the client and the server side of a test: a
+ * table per role, chosen when the session is created.
+ */
+struct session_role {
+	const char *name; /* "client" or "server", for -d traces */
+	bool client; /* the point of view of reports and stream order */
+	bool end_ends_test; /* the -t timer ends the test (else: safety) */
+	double end_slack; /* seconds the end timer waits past -t + -O */
+	signed char terminate; /* state byte sent on a signal */
+	int term_code; /* ... the error it ends the test with */
+	const char *term_msg; /* ... and its text */
+	void (*read)(struct session *sess, struct evbuffer *in);
+	void (*event)(struct session *sess, short what); /* control EOF... */
+	void (*end)(struct session *sess); /* the end timer fired */
+	void (*budget)(struct session *sess); /* -n/-k spent */
+	void (*failing)(struct session *sess, int code, int err); /* or NULL */
+	void (*halt)(struct session *sess); /* ending: stop the role's events */
+	void (*free)(struct session *sess); /* the role's state */
 };
-
-TAILQ_HEAD(stream_list, stream);
 
 struct session {
 	struct event_base *base;
 	const struct settings *set;
 	struct session_out out;
-	bool client;
+	const struct session_role *role;
+	void *rs; /* the role's own state */
 	enum sess_state state;
 	struct test_params p;
 	char cookie[COOKIE_SIZE];
-
 	struct bufferevent *ctl;
-	int listen_fd; /* server */
-	struct net_addr peer_addr; /* client: where data connects go */
-	bool await_err_ints; /* client: SERVER_ERROR body pending */
-	int32_t srv_err_code;
-	bool srv_err_have_code;
 
-	struct stream_list streams;
-	int nstreams;
-	int nrecv_wanted, nrecv; /* server accept-order quotas */
-	int nsend_wanted, nsend;
-	struct event *ev_connect; /* client: data connect or ack wait */
-	int ack_polls;
-	int connect_fd;
+	struct stream_env env; /* what the streams share (budget, ...) */
+	struct stream **streams; /* report/pairing order (see stats) */
+	int nstreams, maxstreams;
 
 	struct reporter *rpt;
 	struct rpt_start start;
 	struct event *ev_end, *ev_omit, *ev_interval, *ev_timeout;
-	struct event *ev_rcvwatch, *ev_free;
-	int udp_fd; /* server: UDP "listener" for streams */
-	struct event *ev_udp;
-	char *rxbuf; /* UDP receive scratch, shared */
-	size_t rxbuf_len;
+	struct event *ev_rcvwatch, *ev_free, *ev_grace;
 	bool started, omitting, sampled, summarized;
+	double started_at; /* TEST_START, or the end of -O */
+	double iv_at; /* the last interval boundary */
 	struct cpu_sample cpu0, cpu1;
-	uint64_t sent_bytes, rcvd_bytes;
-	uint64_t watch_bytes;
+	uint64_t watch_bytes; /* receive watchdog: progress seen */
 	double watch_t;
 
 	bool have_peer;
 	struct results peer;
 
 	int err, err_errno;
-	int stream_err, stream_errno; /* pending, see session_stream_error */
-	struct event *ev_grace;
+	int stream_err, stream_errno; /* pending, see session_stream_cb */
 	const char *err_msg; /* overrides the IE text */
 	char err_buf[256];
 	char congestion[32]; /* TCP algorithm of the data streams */
@@ -142,55 +100,39 @@ struct session {
 
 /* session.c */
 struct session *session_alloc(struct event_base *base, const struct settings *s,
-    const struct session_out *o, bool client, session_done_cb cb, void *arg);
-struct reporter *session_rpt(struct session *sess);
+    const struct session_out *o, const struct session_role *role, void *rs,
+    session_done_cb cb, void *arg);
 void session_set_state(struct session *sess, enum sess_state st);
 void session_arm_timeout(struct session *sess, double secs);
 void session_fail(struct session *sess, int code, int err);
-void session_stream_error(struct session *sess, int code, int err);
 void session_conclude(struct session *sess);
-void session_fill_test_start(struct session *sess);
+void session_ctl_open(struct session *sess, struct bufferevent *bev);
+void session_ctl_closed(struct session *sess, short what);
+void session_ctl_flush(struct session *sess);
+void session_send_state(struct session *sess, signed char st);
+void session_put_json(struct session *sess, cJSON *j);
+int session_stream_opts(struct session *sess, int fd);
+void session_env_init(struct session *sess);
+struct stream *session_stream_new(
+    struct session *sess, int fd, int k, bool sender, int pos);
+
+/* session_run.c */
+void session_new_timers(struct session *sess);
 void session_test_start(struct session *sess);
 void session_test_running(struct session *sess);
 void session_stop_streams(struct session *sess, bool close_fds);
 void session_final_sample(struct session *sess);
+void session_stop_timers(struct session *sess);
+void session_free_timers(struct session *sess);
+
+/* session_stats.c */
+struct reporter *session_rpt(struct session *sess);
+void session_fill_test_start(struct session *sess);
+void session_drain(struct session *sess);
+void session_sample_interval(struct session *sess, double now, bool final);
+struct stream *session_find_stream(const struct session *sess, int id);
 void session_local_results(struct session *sess, struct results *r);
 int session_apply_peer(struct session *sess, struct results *r);
 void session_summary(struct session *sess, bool peer_known);
-void session_sample_interval(struct session *sess, double now, bool final);
-void session_drain(struct session *sess);
-void session_ctl_flush(struct session *sess);
-void session_send_state(struct session *sess, signed char st);
-int session_stream_opts(struct session *sess, int fd);
-const char *session_state_name(enum sess_state st);
-
-/* session_client.c / session_server.c: control read and event handlers */
-void session_client_read_cb(struct bufferevent *bev, void *arg);
-void session_server_read_cb(struct bufferevent *bev, void *arg);
-void session_ctl_event_cb(struct bufferevent *bev, short what, void *arg);
-void session_client_end_test(struct session *sess);
-
-/* stream.c */
-struct stream *stream_new(struct session *sess, int fd, int k, bool sender);
-void stream_start(struct stream *sp);
-void stream_stop(struct stream *sp);
-void stream_free(struct stream *sp);
-uint64_t stream_byte_limit(const struct session *sess);
-void stream_check_limits(struct session *sess);
-void stream_fill_random(char *buf, size_t len);
-
-/* stream_tcp.c */
-void stream_tcp_init(struct stream *sp);
-void stream_tcp_start(struct stream *sp);
-void stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg);
-void stream_tcp_read_cb(evutil_socket_t fd, short what, void *arg);
-void stream_tcp_sample(struct stream *sp);
-void stream_tcp_drain(struct stream *sp);
-
-/* stream_udp.c */
-void stream_udp_init(struct stream *sp);
-void stream_udp_start(struct stream *sp);
-void stream_udp_write_cb(evutil_socket_t fd, short what, void *arg);
-void stream_udp_read_cb(evutil_socket_t fd, short what, void *arg);
 
 #endif /* EVPERF_SESSION_INT_H */

@@ -1,11 +1,14 @@
 /*
  * SPDX-License-Identifier: BSD-3-Clause
  *
- * session_server.c: the server's control-channel state machine for one
- * test: cookie, parameters (untrusted, capped and validated), stream
- * acceptance, TEST_START/TEST_RUNNING, the end of the test on TEST_END and
- * the results exchange. Every wait on the client is bounded by a timeout,
- * so a silent or vanished client never keeps the server busy.
+ * session_server.c: the server role for one test: cookie, parameters
+ * (untrusted, capped and validated), stream acceptance with roles from
+ * the client's flag or from accept order, TEST_START/TEST_RUNNING, the
+ * end of the test on TEST_END and the results exchange. Every wait on
+ * the client is bounded by a timeout, so a silent or vanished client
+ * never keeps the server busy. What the listening sockets need for a
+ * test (-M, the UDP socket) is the listener's (server.c), asked for
+ * through struct session_listener.
  */
 #include "compat.h"
 
@@ -21,74 +24,46 @@
 
 #include "errors.h"
 #include "log.h"
+#include "net.h"
 #include "session_int.h"
 
 #define SERVER_HANDSHAKE_TIMEOUT 10.0 /* cookie, parameters: as 3.15+ */
 #define SERVER_STREAMS_TIMEOUT 30.0 /* all data connections */
 #define SERVER_RESULTS_TIMEOUT 30.0 /* results and IPERF_DONE */
+#define SERVER_SAFETY_SLACK 40.0 /* seconds past -t + -O: a stuck test */
+
+/* The server role's own state. */
+struct acceptor {
+	const struct session_listener *ln;
+	void *ln_arg;
+	bool prepared; /* the listener holds this test's settings */
+	int nrecv_wanted, nrecv; /* data connections per direction */
+	int nsend_wanted, nsend;
+};
+
+static struct acceptor *
+acceptor_of(const struct session *sess)
+{
+	return sess->rs;
+}
 
 static int
 server_total_streams(const struct session *sess)
 {
-	return sess->nrecv_wanted + sess->nsend_wanted;
-}
+	const struct acceptor *a = acceptor_of(sess);
 
-static void server_udp_cb(evutil_socket_t fd, short what, void *arg);
-
-/*
- * UDP streams "connect" on a socket bound to the test port (protocol
- * reference 3.3): the first datagram from a client socket turns it into
- * that stream's socket, and a fresh one is bound for the next stream.
- */
-static int
-server_udp_listen(struct session *sess)
-{
-	const struct settings *s = sess->set;
-
-	sess->udp_fd = net_listen(s->bind_host, s->port, s->family, SOCK_DGRAM);
-	if (sess->udp_fd == -1)
-		return -1;
-	sess->ev_udp = event_new(sess->base, sess->udp_fd, EV_READ | EV_PERSIST,
-	    server_udp_cb, sess);
-	if (sess->ev_udp == NULL)
-		fatalx("%s: event_new failed", __func__);
-	return event_add(sess->ev_udp, NULL);
+	return a->nrecv_wanted + a->nsend_wanted;
 }
 
 static void
-server_udp_cb(evutil_socket_t fd, short what, void *arg)
+server_restore_listener(struct session *sess)
 {
-	struct session *sess = arg;
-	struct sockaddr_storage from;
-	socklen_t flen = sizeof(from);
-	unsigned char buf[8];
-	ssize_t n;
-	int role;
+	struct acceptor *a = acceptor_of(sess);
 
-	n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
-	if (n < 0 || sess->state != SS_S_CREATING)
-		return; /* EAGAIN, a stray ICMP error, or too late */
-	/* The content is not checked (as iperf3); the role flag follows. */
-	role = session_uses_roles(sess) && n >= 5 ? buf[4] : -1;
-	if (connect(fd, (struct sockaddr *)&from, flen) == -1) {
-		session_fail(sess, IE_STREAMACCEPT, errno);
+	if (!a->prepared)
 		return;
-	}
-	event_free(sess->ev_udp);
-	sess->ev_udp = NULL;
-	sess->udp_fd = -1;
-	if (server_total_streams(sess) - sess->nstreams > 1 &&
-	    server_udp_listen(sess) == -1) {
-		close(fd);
-		session_fail(sess, IE_STREAMLISTEN, errno);
-		return;
-	}
-	if (send(fd, "6789", 4, MSG_NOSIGNAL) != 4) {
-		close(fd);
-		session_fail(sess, IE_STREAMWRITE, errno);
-		return;
-	}
-	session_add_stream(sess, fd, role);
+	a->prepared = false;
+	a->ln->restore(sess, a->ln_arg);
 }
 
 /* A -w the kernel cannot grant fails before CREATE_STREAMS, as iperf3. */
@@ -96,7 +71,8 @@ static int
 server_check_params(struct session *sess)
 {
 	const struct test_params *p = &sess->p;
-	int fd, rc = 0;
+	struct acceptor *a = acceptor_of(sess);
+	int fd, rc;
 
 	if (p->window != 0) {
 		if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
@@ -106,31 +82,35 @@ server_check_params(struct session *sess)
 		if (rc != 0)
 			return rc == -2 ? IE_SETBUF2 : IE_SETBUF;
 	}
-	if (p->proto == PROTO_TCP && p->mss != 0 &&
-	    net_set_mss(sess->listen_fd, p->mss) == -1)
-		return IE_SETMSS;
-	if (p->proto == PROTO_UDP && server_udp_listen(sess) == -1)
-		return IE_STREAMLISTEN;
+	if ((rc = a->ln->prepare(sess, a->ln_arg)) != 0)
+		return rc;
+	a->prepared = true;
 	return 0;
+}
+
+static void
+server_params_error(struct session *sess, int rc)
+{
+	snprintf(sess->err_buf, sizeof(sess->err_buf),
+	    "unable to receive parameters from client (%s)",
+	    rc == -1 ? "length 0 or over the 8192-byte limit"
+		     : "malformed JSON");
+	sess->err_msg = sess->err_buf;
+	session_fail(sess, IE_RECVPARAMS, 0);
 }
 
 static void
 server_take_params(struct session *sess, struct evbuffer *in)
 {
 	struct test_params *p = &sess->p;
+	struct acceptor *a = acceptor_of(sess);
 	cJSON *j;
 	int rc;
 
-	rc = proto_take_json(in, PROTO_PARAMS_MAX, &j);
-	if (rc == 0)
+	if ((rc = proto_take_json(in, PROTO_PARAMS_MAX, &j)) == 0)
 		return;
 	if (rc < 0) {
-		snprintf(sess->err_buf, sizeof(sess->err_buf),
-		    "unable to receive parameters from client (%s)",
-		    rc == -1 ? "length 0 or over the 8192-byte limit"
-			     : "malformed JSON");
-		sess->err_msg = sess->err_buf;
-		session_fail(sess, IE_RECVPARAMS, 0);
+		server_params_error(sess, rc);
 		return;
 	}
 	rc = proto_params_from_json(j, p);
@@ -141,8 +121,9 @@ server_take_params(struct session *sess, struct evbuffer *in)
 		session_fail(sess, rc, 0);
 		return;
 	}
-	sess->nrecv_wanted = p->reverse ? 0 : p->parallel;
-	sess->nsend_wanted = (p->reverse || p->bidir) ? p->parallel : 0;
+	a->nrecv_wanted = p->reverse ? 0 : p->parallel;
+	a->nsend_wanted = (p->reverse || p->bidir) ? p->parallel : 0;
+	session_env_init(sess);
 	/* Only a client that offered the role flag ever sees this byte. */
 	if (session_uses_roles(sess))
 		session_send_state(sess, EVPERF_ROLES_ACK);
@@ -159,7 +140,10 @@ server_take_cookie(struct session *sess, struct evbuffer *in)
 {
 	if (evbuffer_get_length(in) < COOKIE_SIZE)
 		return;
-	evbuffer_remove(in, sess->cookie, COOKIE_SIZE);
+	if (evbuffer_remove(in, sess->cookie, COOKIE_SIZE) != COOKIE_SIZE) {
+		session_fail(sess, IE_RECVCOOKIE, 0);
+		return;
+	}
 	sess->cookie[COOKIE_SIZE - 1] = '\0';
 	memcpy(sess->start.cookie, sess->cookie, COOKIE_SIZE);
 	session_send_state(sess, PARAM_EXCHANGE);
@@ -172,8 +156,7 @@ server_test_end(struct session *sess)
 {
 	session_final_sample(sess);
 	session_stop_streams(sess, true);
-	if (sess->ev_rcvwatch != NULL)
-		event_del(sess->ev_rcvwatch);
+	session_stop_timers(sess);
 	session_summary(sess, false);
 	session_send_state(sess, EXCHANGE_RESULTS);
 	session_set_state(sess, SS_S_WAIT_RESULTS);
@@ -184,7 +167,6 @@ static void
 server_send_results(struct session *sess)
 {
 	struct results r;
-	cJSON *j;
 
 	session_local_results(sess, &r);
 	if (sess->p.get_server_output) {
@@ -194,9 +176,7 @@ server_send_results(struct session *sess)
 			r.server_output_text =
 			    xstrdup(report_captured_text(sess->rpt));
 	}
-	j = proto_results_to_json(&r);
-	proto_put_json(bufferevent_get_output(sess->ctl), j);
-	cJSON_Delete(j);
+	session_put_json(sess, proto_results_to_json(&r));
 	proto_results_free(&r);
 	session_send_state(sess, DISPLAY_RESULTS);
 	session_set_state(sess, SS_S_WAIT_DONE);
@@ -206,13 +186,11 @@ static void
 server_take_results(struct session *sess, struct evbuffer *in)
 {
 	struct results r;
-	struct stream *sp;
 	cJSON *j;
 	size_t i;
 	int rc;
 
-	rc = proto_take_json(in, PROTO_RESULTS_MAX, &j);
-	if (rc == 0)
+	if ((rc = proto_take_json(in, PROTO_RESULTS_MAX, &j)) == 0)
 		return;
 	if (rc < 0) {
 		session_fail(sess, IE_RECVRESULTS, 0);
@@ -221,13 +199,9 @@ server_take_results(struct session *sess, struct evbuffer *in)
 	rc = proto_results_from_json(j, &r);
 	cJSON_Delete(j);
 	/* The report is out already (as iperf3's); only check the ids. */
-	for (i = 0; rc == 0 && i < r.nstreams; i++) {
-		TAILQ_FOREACH(sp, &sess->streams, entry)
-		if (sp->id == r.streams[i].id)
-			break;
-		if (sp == NULL)
+	for (i = 0; rc == 0 && i < r.nstreams; i++)
+		if (session_find_stream(sess, r.streams[i].id) == NULL)
 			rc = IE_STREAMID;
-	}
 	proto_results_free(&r);
 	if (rc != 0) {
 		session_fail(sess, rc, 0);
@@ -251,11 +225,9 @@ server_handle_state(struct session *sess, signed char st)
 		session_fail(sess, IE_MESSAGE, 0);
 }
 
-void
-session_server_read_cb(struct bufferevent *bev, void *arg)
+static void
+server_read(struct session *sess, struct evbuffer *in)
 {
-	struct session *sess = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
 	signed char st;
 	size_t before;
 
@@ -277,8 +249,7 @@ session_server_read_cb(struct bufferevent *bev, void *arg)
 static void
 server_all_streams(struct session *sess)
 {
-	if (sess->p.mss != 0)
-		net_set_mss(sess->listen_fd, 0);
+	server_restore_listener(sess);
 	session_arm_timeout(sess, 0);
 	session_send_state(sess, TEST_START);
 	session_test_start(sess);
@@ -315,17 +286,17 @@ server_stream_opts(struct session *sess, int fd)
 static int
 server_stream_role(struct session *sess, int role, bool *sender)
 {
+	struct acceptor *a = acceptor_of(sess);
+	bool client_sends;
 	int idx;
 
 	if (role < 0) {
-		*sender = sess->nrecv >= sess->nrecv_wanted;
-		return *sender ? sess->nsend : sess->nrecv;
+		*sender = a->nrecv >= a->nrecv_wanted;
+		return *sender ? a->nsend : a->nrecv;
 	}
-	*sender = !(role & PROTO_ROLE_CLIENT_SENDS);
-	idx = role & PROTO_ROLE_INDEX_MASK;
-	if (idx >= sess->p.parallel)
-		return -1;
-	return idx;
+	idx = proto_role_decode((unsigned char)role, &client_sends);
+	*sender = !client_sends;
+	return idx < sess->p.parallel ? idx : -1;
 }
 
 /* Stream ids pair the two ends: client->server streams come first. */
@@ -337,42 +308,51 @@ server_stream_k(const struct session *sess, bool sender, int idx)
 	return idx;
 }
 
-static void
-server_insert_sorted(struct session *sess, struct stream *sp)
+/* Where a stream with that id goes: the streams stay sorted by id. */
+static int
+server_stream_pos(const struct session *sess, int id)
 {
-	struct stream *it;
+	int i;
 
-	TAILQ_FOREACH(it, &sess->streams, entry)
-	if (it->id > sp->id) {
-		TAILQ_INSERT_BEFORE(it, sp, entry);
-		return;
-	}
-	TAILQ_INSERT_TAIL(&sess->streams, sp, entry);
+	for (i = 0; i < sess->nstreams; i++)
+		if (stream_id(sess->streams[i]) > id)
+			return i;
+	return sess->nstreams;
 }
 
 static bool
-server_id_taken(const struct session *sess, int k)
+server_k_taken(const struct session *sess, int k)
 {
-	struct stream *sp;
+	int i;
 
-	TAILQ_FOREACH(sp, &sess->streams, entry)
-	if (sp->k == k)
-		return true;
+	for (i = 0; i < sess->nstreams; i++)
+		if (stream_k(sess->streams[i]) == k)
+			return true;
 	return false;
+}
+
+/* Room left for a stream of that direction, and its number k is new. */
+static bool
+server_stream_fits(struct session *sess, bool sender, int k)
+{
+	struct acceptor *a = acceptor_of(sess);
+
+	if (sender ? a->nsend >= a->nsend_wanted : a->nrecv >= a->nrecv_wanted)
+		return false;
+	return !server_k_taken(sess, k);
 }
 
 int
 session_add_stream(struct session *sess, int fd, int role)
 {
-	struct stream *sp;
+	struct acceptor *a = acceptor_of(sess);
 	bool sender;
 	int rc, idx, k;
 
 	if (sess->state != SS_S_CREATING ||
 	    (idx = server_stream_role(sess, role, &sender)) == -1 ||
-	    (sender ? sess->nsend >= sess->nsend_wanted
-		    : sess->nrecv >= sess->nrecv_wanted) ||
-	    server_id_taken(sess, (k = server_stream_k(sess, sender, idx)))) {
+	    !server_stream_fits(
+		sess, sender, (k = server_stream_k(sess, sender, idx)))) {
 		close(fd);
 		return -1;
 	}
@@ -381,14 +361,18 @@ session_add_stream(struct session *sess, int fd, int role)
 		session_fail(sess, rc, errno);
 		return -1;
 	}
-	*(sender ? &sess->nsend : &sess->nrecv) += 1;
-	sp = stream_new(sess, fd, k, sender);
-	server_insert_sorted(sess, sp);
-	sess->nstreams++;
-	report_on_stream(session_rpt(sess), &sp->conn);
+	*(sender ? &a->nsend : &a->nrecv) += 1;
+	session_stream_new(
+	    sess, fd, k, sender, server_stream_pos(sess, proto_stream_id(k)));
 	if (sess->nstreams == server_total_streams(sess))
 		server_all_streams(sess);
 	return 0;
+}
+
+int
+session_streams_missing(const struct session *sess)
+{
+	return server_total_streams(sess) - sess->nstreams;
 }
 
 bool
@@ -409,27 +393,94 @@ session_uses_roles(const struct session *sess)
 	return sess->p.roles && !sess->set->no_role_flag;
 }
 
+/* Codes a stock peer knows; evperf's own (timeouts) become the nearest. */
+static int
+server_wire_code(const struct session *sess, int code)
+{
+	if (code < 900)
+		return code;
+	return sess->state <= SS_S_CREATING ? IE_RECVPARAMS : IE_RECVRESULTS;
+}
+
+/* The test fails: tell the client why, where the protocol allows. */
+static void
+server_failing(struct session *sess, int code, int err)
+{
+	struct evbuffer *out;
+
+	if (sess->ctl == NULL || code == IE_CTRLCLOSE ||
+	    code == IE_CLIENTTERM || sess->state == SS_S_WAIT_COOKIE)
+		return;
+	out = bufferevent_get_output(sess->ctl);
+	session_send_state(sess, SERVER_ERROR);
+	proto_put_int(out, server_wire_code(sess, code));
+	proto_put_int(out, err);
+}
+
+static void
+server_event(struct session *sess, short what)
+{
+	if (sess->state == SS_S_WAIT_DONE) {
+		session_conclude(sess); /* EOF after DISPLAY_RESULTS is fine */
+		return;
+	}
+	if (!(what & BEV_EVENT_ERROR))
+		sess->err_msg = "the client has unexpectedly closed the "
+				"connection";
+	session_ctl_closed(sess, what);
+}
+
+static void
+server_end(struct session *sess)
+{
+	session_fail(sess, IE_SERVERTESTDURATIONEXPIRED, 0);
+}
+
+static void
+server_free(struct session *sess)
+{
+	free(acceptor_of(sess));
+}
+
+static const struct session_role server_role = {
+	.name = "server",
+	.client = false,
+	.end_ends_test = false,
+	.end_slack = SERVER_SAFETY_SLACK,
+	.terminate = SERVER_TERMINATE,
+	.term_code = IE_SERVERTERM,
+	.term_msg = "interrupt - the server has terminated",
+	.read = server_read,
+	.event = server_event,
+	.end = server_end,
+	.failing = server_failing,
+	.halt = server_restore_listener,
+	.free = server_free,
+};
+
 struct session *
 session_server_new(struct event_base *base, const struct settings *s,
-    const struct session_out *o, int ctl_fd, int listen_fd, session_done_cb cb,
-    void *arg)
+    const struct session_out *o, int ctl_fd, const struct session_listener *ln,
+    session_done_cb cb, void *arg)
 {
-	struct session *sess = session_alloc(base, s, o, false, cb, arg);
+	struct acceptor *a = xcalloc(1, sizeof(*a));
+	struct session *sess;
+	struct bufferevent *bev;
 	char lhost[RPT_HOST_LEN];
 	int lport;
 
-	sess->listen_fd = listen_fd;
+	a->ln = ln;
+	a->ln_arg = arg;
+	sess = session_alloc(base, s, o, &server_role, a, cb, arg);
 	net_set_nonblock(ctl_fd);
 	net_set_nodelay(ctl_fd);
 	net_sock_names(ctl_fd, lhost, sizeof(lhost), &lport,
 	    sess->start.accepted_host, sizeof(sess->start.accepted_host),
 	    &sess->start.accepted_port);
-	sess->ctl = bufferevent_socket_new(base, ctl_fd, BEV_OPT_CLOSE_ON_FREE);
-	if (sess->ctl == NULL)
+	bev = bufferevent_socket_new(base, ctl_fd, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL)
 		fatalx("%s: bufferevent_socket_new failed", __func__);
-	bufferevent_setcb(sess->ctl, session_server_read_cb, NULL,
-	    session_ctl_event_cb, sess);
-	bufferevent_enable(sess->ctl, EV_READ | EV_WRITE);
+	session_ctl_open(sess, bev);
 	session_set_state(sess, SS_S_WAIT_COOKIE);
 	session_arm_timeout(sess, SERVER_HANDSHAKE_TIMEOUT);
 	return sess;

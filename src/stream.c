@@ -2,98 +2,124 @@
  * SPDX-License-Identifier: BSD-3-Clause
  *
  * stream.c: the data stream object both protocols share: creation with
- * its socket names for the report, its payload buffer and its event, the
- * start and stop of its I/O, the client's -n/-k end check, and its one
- * teardown path. The per-protocol I/O lives in stream_tcp.c and
- * stream_udp.c.
+ * its protocol's operations (chosen once), its socket names for the
+ * report, its payload buffer and its event; start, halt and teardown;
+ * the owner notification and the charging of the shared -n/-k budget;
+ * and the wrappers through which the session reads the stream's numbers
+ * (counters.c does the arithmetic). The per-protocol I/O lives in
+ * stream_tcp.c and stream_udp.c. Owns the stream's event(s), socket and
+ * buffer; never calls into the session.
  */
 #include "compat.h"
 
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <event2/util.h>
+
+#include "errors.h"
 #include "log.h"
-#include "session_int.h"
+#include "net.h"
+#include "osdep.h"
+#include "stream_int.h"
+#include "xev.h"
 
 void
 stream_fill_random(char *buf, size_t len)
 {
-	ssize_t n;
-	size_t got = 0;
-	int fd;
-
-	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) != -1) {
-		while (got < len && (n = read(fd, buf + got, len - got)) > 0)
-			got += (size_t)n;
-		close(fd);
-	}
-	for (; got < len; got++)
-		buf[got] = (char)random();
+	evutil_secure_rng_get_bytes(buf, len);
 }
 
-/*
- * The client's -n or -k limit in bytes (-k blocks are -l bytes each), or
- * 0 when the test is timed.
- */
-uint64_t
-stream_byte_limit(const struct session *sess)
-{
-	const struct test_params *p = &sess->p;
-
-	if (!sess->client || sess->omitting)
-		return 0;
-	if (p->bytes != 0)
-		return p->bytes;
-	return p->blocks * (uint64_t)p->blksize;
-}
-
-/* The client's -n/-k end condition, counted as sent or received. */
 void
-stream_check_limits(struct session *sess)
+stream_notify(struct stream *sp, enum stream_event ev, int code, int err)
 {
-	uint64_t limit = stream_byte_limit(sess);
-
-	if (limit != 0 && sess->state == SS_RUNNING &&
-	    (sess->sent_bytes >= limit || sess->rcvd_bytes >= limit))
-		session_client_end_test(sess);
+	sp->cb(sp, ev, code, err, sp->cb_arg);
 }
 
-static event_callback_fn
-stream_io_cb(const struct stream *sp)
+void
+stream_fail(struct stream *sp, int code, int err)
 {
-	if (sp->sess->p.proto == PROTO_UDP)
-		return sp->sender ? stream_udp_write_cb : stream_udp_read_cb;
-	return sp->sender ? stream_tcp_write_cb : stream_tcp_read_cb;
+	xev_del(sp->ev);
+	xev_del(sp->ev_pace);
+	if (sp->counting)
+		stream_notify(sp, STREAM_EV_ERROR, code, err);
+}
+
+void
+stream_arm(struct stream *sp)
+{
+	if (event_add(sp->ev, NULL) == -1)
+		stream_fail(sp, sp->sender ? IE_STREAMWRITE : IE_STREAMREAD,
+		    EVUTIL_SOCKET_ERROR());
+}
+
+void
+stream_count(struct stream *sp, uint64_t n)
+{
+	sp->c.bytes += n;
+	if (sp->sender)
+		sp->env->budget.sent += n;
+	else
+		sp->env->budget.rcvd += n;
+}
+
+void
+stream_check_budget(struct stream *sp)
+{
+	if (budget_spent(&sp->env->budget))
+		stream_notify(sp, STREAM_EV_BUDGET, 0, 0);
+}
+
+void
+stream_pace_sleep(struct stream *sp, double secs)
+{
+	xev_add(sp->ev_pace, secs);
+}
+
+void
+stream_env_grow_rx(struct stream_env *env, size_t len)
+{
+	if (env->rxbuf_len >= len)
+		return;
+	env->rxbuf = xrealloc(env->rxbuf, len);
+	env->rxbuf_len = len;
+}
+
+void
+stream_env_clear(struct stream_env *env)
+{
+	free(env->rxbuf);
+	env->rxbuf = NULL;
+	env->rxbuf_len = 0;
 }
 
 struct stream *
-stream_new(struct session *sess, int fd, int k, bool sender)
+stream_new(struct stream_env *env, int fd, int k, bool sender,
+    stream_event_cb cb, void *arg)
 {
 	struct stream *sp = xcalloc(1, sizeof(*sp));
+	bool udp = env->cfg.proto == PROTO_UDP;
 
-	sp->sess = sess;
+	sp->env = env;
+	sp->ops = udp ? &stream_udp_ops : &stream_tcp_ops;
+	sp->cb = cb;
+	sp->cb_arg = arg;
 	sp->fd = fd;
 	sp->k = k;
 	sp->id = proto_stream_id(k);
 	sp->sender = sender;
-	sp->blksize = (size_t)sess->p.blksize;
+	sp->blksize = env->cfg.blksize;
 	if (sender) {
 		sp->buf = xmalloc(sp->blksize);
 		stream_fill_random(sp->buf, sp->blksize);
-	} else if (sess->p.proto == PROTO_TCP)
+	} else if (!udp)
 		sp->buf = xmalloc(sp->blksize);
-	sp->tcpinfo = sess->p.proto == PROTO_TCP && osdep_has_retrans();
-	sp->min_rtt = UINT64_MAX;
-	sp->ev = event_new(sess->base, fd,
-	    (sender ? EV_WRITE : EV_READ) | EV_PERSIST, stream_io_cb(sp), sp);
-	if (sp->ev == NULL)
-		fatalx("%s: event_new failed", __func__);
-	if (sess->p.proto == PROTO_UDP)
-		stream_udp_init(sp);
-	else
-		stream_tcp_init(sp);
+	counters_init(&sp->c, !udp && osdep_has_retrans(), sender, udp);
+	sp->ev =
+	    xev_new(env->base, fd, (sender ? EV_WRITE : EV_READ) | EV_PERSIST,
+		sender ? sp->ops->write_cb : sp->ops->read_cb, sp);
+	sp->ops->init(sp);
 	net_sock_names(fd, sp->conn.local_host, sizeof(sp->conn.local_host),
 	    &sp->conn.local_port, sp->conn.remote_host,
 	    sizeof(sp->conn.remote_host), &sp->conn.remote_port);
@@ -105,20 +131,118 @@ void
 stream_start(struct stream *sp)
 {
 	sp->counting = true;
-	if (sp->eof)
-		return;
-	if (sp->sess->p.proto == PROTO_UDP)
-		stream_udp_start(sp);
-	else
-		stream_tcp_start(sp);
+	if (!sp->eof)
+		sp->ops->start(sp);
 }
 
 void
-stream_stop(struct stream *sp)
+stream_halt(struct stream *sp, bool close_fd)
 {
-	event_del(sp->ev);
-	if (sp->ev_pace != NULL)
-		event_del(sp->ev_pace);
+	sp->counting = false;
+	/* A receiver keeps draining until the peer closes (-R). */
+	if (sp->sender || close_fd || sp->eof) {
+		xev_del(sp->ev);
+		xev_del(sp->ev_pace);
+	}
+	if (close_fd && sp->fd != -1) {
+		close(sp->fd);
+		sp->fd = -1;
+	}
+}
+
+void
+stream_drain(struct stream *sp)
+{
+	if (sp->ops->drain != NULL && !sp->sender && sp->counting && !sp->eof)
+		sp->ops->drain(sp);
+}
+
+static void
+stream_sample(struct stream *sp)
+{
+	if (sp->ops->sample != NULL && sp->c.tcpinfo && sp->fd != -1)
+		sp->ops->sample(sp);
+}
+
+void
+stream_begin(struct stream *sp, double now)
+{
+	stream_sample(sp);
+	counters_begin(&sp->c, now);
+}
+
+void
+stream_omit_end(struct stream *sp, double now)
+{
+	stream_sample(sp);
+	counters_omit_end(&sp->c, now);
+}
+
+void
+stream_interval(
+    struct stream *sp, double now, bool omitted, struct rpt_stream_iv *iv)
+{
+	stream_sample(sp);
+	counters_interval(&sp->c, now, omitted, iv);
+	iv->socket = sp->conn.socket;
+}
+
+void
+stream_end(struct stream *sp, double now)
+{
+	stream_sample(sp);
+	counters_end(&sp->c, now);
+}
+
+void
+stream_result(const struct stream *sp, struct result_stream *rs)
+{
+	counters_result(&sp->c, rs);
+	rs->id = sp->id;
+}
+
+void
+stream_summary(const struct stream *sp, const struct result_stream *peer,
+    bool peer_retrans, struct rpt_stream_end *e)
+{
+	counters_summary(&sp->c, peer, peer_retrans, e);
+	e->socket = sp->conn.socket;
+}
+
+int
+stream_id(const struct stream *sp)
+{
+	return sp->id;
+}
+
+int
+stream_k(const struct stream *sp)
+{
+	return sp->k;
+}
+
+int
+stream_fd(const struct stream *sp)
+{
+	return sp->fd;
+}
+
+bool
+stream_is_sender(const struct stream *sp)
+{
+	return sp->sender;
+}
+
+double
+stream_secs(const struct stream *sp)
+{
+	return counters_secs(&sp->c);
+}
+
+const struct rpt_conn *
+stream_conn(const struct stream *sp)
+{
+	return &sp->conn;
 }
 
 void
@@ -126,9 +250,8 @@ stream_free(struct stream *sp)
 {
 	if (sp == NULL)
 		return;
-	event_free(sp->ev);
-	if (sp->ev_pace != NULL)
-		event_free(sp->ev_pace);
+	xev_free(sp->ev);
+	xev_free(sp->ev_pace);
 	if (sp->fd != -1)
 		close(sp->fd);
 	free(sp->buf);

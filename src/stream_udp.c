@@ -8,8 +8,10 @@
  * a busy loop, and hands the kernel a batch of datagrams per call (sendmmsg)
  * whenever more than one is due; -b 0 sends batches whenever the socket is
  * writable. A receiver takes batches (recvmmsg) and keeps iperf3's
- * accounting (udpstat.c). ICMP errors on either side are transient
- * (osdep_udp_transient): counted, never fatal.
+ * accounting (udpstat.c), in a receive scratch that all receivers of a
+ * test share (struct stream_env). ICMP errors on either side are
+ * transient (osdep_udp_transient): counted, never fatal. This file's
+ * entry point is its operations table, stream_udp_ops.
  */
 #include "compat.h"
 
@@ -20,10 +22,13 @@
 #include <errno.h>
 #include <string.h>
 
+#include "clock.h"
 #include "errors.h"
 #include "log.h"
+#include "net.h"
 #include "osdep.h"
-#include "session_int.h"
+#include "stream_int.h"
+#include "xev.h"
 
 #define UDP_BATCH 64 /* datagrams per sendmmsg/recvmmsg */
 #define UDP_MIN_WAIT 0.001 /* seconds: floor of a pacing sleep */
@@ -34,14 +39,14 @@
 #define UDP_PACE_TRAIN 32 /* datagrams per wake-up at high rates */
 
 static size_t
-stream_udp_header_len(const struct session *sess)
+stream_udp_header_len(const struct stream *sp)
 {
-	return sess->p.udp_counters_64bit ? 16 : 12;
+	return sp->env->cfg.udp64 ? 16 : 12;
 }
 
 static void
 stream_udp_put_header(
-    const struct session *sess, unsigned char *h, double now, uint64_t seq)
+    const struct stream *sp, unsigned char *h, double now, uint64_t seq)
 {
 	uint32_t sec = (uint32_t)now, usec, v;
 
@@ -50,7 +55,7 @@ stream_udp_put_header(
 	memcpy(h, &v, 4);
 	v = htonl(usec);
 	memcpy(h + 4, &v, 4);
-	if (sess->p.udp_counters_64bit) {
+	if (sp->env->cfg.udp64) {
 		v = htonl((uint32_t)(seq >> 32));
 		memcpy(h + 8, &v, 4);
 		v = htonl((uint32_t)seq);
@@ -73,7 +78,7 @@ stream_udp_send_gso(struct stream *sp, int n, double now)
 	if (n > sp->gso_segs)
 		n = sp->gso_segs;
 	for (i = 0; i < n; i++)
-		stream_udp_put_header(sp->sess,
+		stream_udp_put_header(sp,
 		    (unsigned char *)sp->buf + (size_t)i * sp->blksize, now,
 		    sp->seq + 1 + (uint64_t)i);
 	if (send(sp->fd, sp->buf, (size_t)n * sp->blksize, MSG_DONTWAIT) == -1)
@@ -85,10 +90,9 @@ stream_udp_send_gso(struct stream *sp, int n, double now)
 static int
 stream_udp_send_batch(struct stream *sp, int n)
 {
-	struct session *sess = sp->sess;
 	struct iovec iov[UDP_BATCH][2];
 	unsigned char hdr[UDP_BATCH][16];
-	size_t hlen = stream_udp_header_len(sess);
+	size_t hlen = stream_udp_header_len(sp);
 	double now = clock_now();
 	int i, sent;
 
@@ -99,7 +103,7 @@ stream_udp_send_batch(struct stream *sp, int n)
 		goto done;
 	}
 	for (i = 0; i < n; i++) {
-		stream_udp_put_header(sess, hdr[i], now, sp->seq + 1 + i);
+		stream_udp_put_header(sp, hdr[i], now, sp->seq + 1 + i);
 		iov[i][0].iov_base = hdr[i];
 		iov[i][0].iov_len = hlen;
 		iov[i][1].iov_base = sp->buf + hlen;
@@ -110,9 +114,8 @@ done:
 	if (sent < 0)
 		return -1;
 	sp->seq += (uint64_t)sent;
-	sp->packets += (uint64_t)sent;
-	sp->bytes += (uint64_t)sent * sp->blksize;
-	sess->sent_bytes += (uint64_t)sent * sp->blksize;
+	sp->c.packets += (uint64_t)sent;
+	stream_count(sp, (uint64_t)sent * sp->blksize);
 	pacer_sent(&sp->pacer, (size_t)sent * sp->blksize);
 	return sent;
 }
@@ -121,15 +124,7 @@ done:
 static int
 stream_udp_cap(const struct stream *sp, int n)
 {
-	const struct session *sess = sp->sess;
-	uint64_t limit = stream_byte_limit(sess), left;
-
-	if (limit == 0)
-		return n;
-	if (sess->sent_bytes >= limit)
-		return 0;
-	left = (limit - sess->sent_bytes + sp->blksize - 1) / sp->blksize;
-	return left < (uint64_t)n ? (int)left : n;
+	return budget_dgrams(&sp->env->budget, sp->blksize, n);
 }
 
 /* Returns false if the stream must stop (a hard error ended the test). */
@@ -147,10 +142,7 @@ stream_udp_send_due(struct stream *sp, int due)
 				sp->icmp_errors++;
 				return true;
 			}
-			stream_stop(sp);
-			if (sp->counting)
-				session_stream_error(
-				    sp->sess, IE_STREAMWRITE, errno);
+			stream_fail(sp, IE_STREAMWRITE, errno);
 			return false;
 		}
 		due -= n;
@@ -180,27 +172,23 @@ static void
 stream_udp_pace_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct stream *sp = arg;
-	struct session *sess = sp->sess;
 	double now = clock_now(), wait;
-	struct timeval tv;
 	int due;
 
 	due = pacer_due(&sp->pacer, now, sp->blksize, UDP_PACE_MAX);
 	due = stream_udp_cap(sp, due);
 	if (due > 0 && !stream_udp_send_due(sp, due))
 		return;
-	stream_check_limits(sess);
+	stream_check_budget(sp);
 	if (!sp->counting)
 		return;
 	wait = pacer_wait(&sp->pacer, clock_now(), sp->blksize);
 	if (wait < stream_udp_min_wait(sp))
 		wait = stream_udp_min_wait(sp);
-	tv.tv_sec = (time_t)wait;
-	tv.tv_usec = (suseconds_t)((wait - (double)tv.tv_sec) * 1e6);
-	evtimer_add(sp->ev_pace, &tv);
+	stream_pace_sleep(sp, wait);
 }
 
-void
+static void
 stream_udp_write_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct stream *sp = arg;
@@ -208,28 +196,27 @@ stream_udp_write_cb(evutil_socket_t fd, short what, void *arg)
 
 	if (due > 0 && !stream_udp_send_due(sp, due))
 		return;
-	stream_check_limits(sp->sess);
+	stream_check_budget(sp);
 }
 
 static void
 stream_udp_account(
     struct stream *sp, const unsigned char *d, size_t len, double now)
 {
-	struct session *sess = sp->sess;
+	bool wide = sp->env->cfg.udp64;
 	uint32_t v[4];
 	uint64_t seq;
 
-	sp->bytes += len;
-	sess->rcvd_bytes += len;
-	if (len < stream_udp_header_len(sess))
+	stream_count(sp, len);
+	if (len < stream_udp_header_len(sp))
 		return;
-	memcpy(v, d, sizeof(uint32_t) * (sess->p.udp_counters_64bit ? 4 : 3));
-	if (sess->p.udp_counters_64bit)
+	memcpy(v, d, sizeof(uint32_t) * (wide ? 4 : 3));
+	if (wide)
 		seq = (uint64_t)ntohl(v[2]) << 32 | ntohl(v[3]);
 	else
 		seq = ntohl(v[2]);
-	udpstat_datagram(
-	    &sp->us, seq, (double)ntohl(v[0]) + (double)ntohl(v[1]) / 1e6, now);
+	udpstat_datagram(&sp->c.us, seq,
+	    (double)ntohl(v[0]) + (double)ntohl(v[1]) / 1e6, now);
 }
 
 /* A receive failed: transient, drained, or the end of the test (-1). */
@@ -243,8 +230,7 @@ stream_udp_recv_error(struct stream *sp)
 	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
 	    !sp->counting)
 		return 0;
-	stream_stop(sp);
-	session_stream_error(sp->sess, IE_STREAMREAD, errno);
+	stream_fail(sp, IE_STREAMREAD, errno);
 	return -1;
 }
 
@@ -252,12 +238,12 @@ stream_udp_recv_error(struct stream *sp)
 static int
 stream_udp_recv_gro(struct stream *sp, int fd)
 {
-	struct session *sess = sp->sess;
+	struct stream_env *env = sp->env;
 	ssize_t n, off, one;
 	int seg, count = 0;
 	double now;
 
-	if ((n = osdep_recv_gro(fd, sess->rxbuf, sess->rxbuf_len, &seg)) == -1)
+	if ((n = osdep_recv_gro(fd, env->rxbuf, env->rxbuf_len, &seg)) == -1)
 		return stream_udp_recv_error(sp);
 	if (seg <= 0)
 		seg = (int)n;
@@ -266,7 +252,7 @@ stream_udp_recv_gro(struct stream *sp, int fd)
 		one = n - off < seg ? n - off : seg;
 		if (sp->counting)
 			stream_udp_account(sp,
-			    (unsigned char *)sess->rxbuf + off, (size_t)one,
+			    (unsigned char *)env->rxbuf + off, (size_t)one,
 			    now);
 	}
 	return count;
@@ -276,17 +262,17 @@ stream_udp_recv_gro(struct stream *sp, int fd)
 static int
 stream_udp_recv_batch(struct stream *sp, int fd)
 {
-	struct session *sess = sp->sess;
+	struct stream_env *env = sp->env;
 	struct iovec iov[UDP_BATCH];
 	size_t len[UDP_BATCH], slot = sp->blksize, nslots, i;
 	double now;
 	int n;
 
-	nslots = sess->rxbuf_len / slot;
+	nslots = env->rxbuf_len / slot;
 	if (nslots > UDP_BATCH)
 		nslots = UDP_BATCH;
 	for (i = 0; i < nslots; i++) {
-		iov[i].iov_base = sess->rxbuf + i * slot;
+		iov[i].iov_base = env->rxbuf + i * slot;
 		iov[i].iov_len = slot;
 	}
 	if (sp->gro)
@@ -301,7 +287,7 @@ stream_udp_recv_batch(struct stream *sp, int fd)
 	return n;
 }
 
-void
+static void
 stream_udp_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct stream *sp = arg;
@@ -312,7 +298,7 @@ stream_udp_read_cb(evutil_socket_t fd, short what, void *arg)
 		if ((n = stream_udp_recv_batch(sp, fd)) < UDP_BATCH / 2)
 			break;
 	if (n >= 0)
-		stream_check_limits(sp->sess);
+		stream_check_budget(sp);
 }
 
 /*
@@ -323,7 +309,7 @@ stream_udp_read_cb(evutil_socket_t fd, short what, void *arg)
 static void
 stream_udp_init_gso(struct stream *sp)
 {
-	const struct test_params *p = &sp->sess->p;
+	const struct stream_cfg *p = &sp->env->cfg;
 	int segs = p->gso_bf_size > 0 ? p->gso_bf_size / (int)sp->blksize : 0;
 
 	if (segs > UDP_BATCH)
@@ -336,27 +322,24 @@ stream_udp_init_gso(struct stream *sp)
 	stream_fill_random(sp->buf, (size_t)segs * sp->blksize);
 }
 
-void
+static void
 stream_udp_init(struct stream *sp)
 {
-	struct session *sess = sp->sess;
+	struct stream_env *env = sp->env;
 	size_t want;
 
-	udpstat_init(&sp->us);
 	if (sp->sender) {
-		sp->ev_pace = evtimer_new(sess->base, stream_udp_pace_cb, sp);
-		if (sp->ev_pace == NULL)
-			fatalx("%s: evtimer_new failed", __func__);
+		sp->ev_pace = xev_timer(env->base, stream_udp_pace_cb, sp);
 		stream_udp_init_gso(sp);
 		return;
 	}
-	sp->gro = sess->p.gro && osdep_udp_gro(sp->fd) == 0;
+	sp->gro = env->cfg.gro && osdep_udp_gro(sp->fd) == 0;
 	/*
 	 * A coalesced receive holds up to 64 KiB, so the default receive
 	 * buffer queues only a few of them; without -w, ask for more (the
 	 * kernel caps it at net.core.rmem_max).
 	 */
-	if (sp->gro && sess->p.window == 0)
+	if (sp->gro && env->cfg.window == 0)
 		net_set_rcvbuf(sp->fd, UDP_GRO_RCVBUF);
 	want = sp->blksize * UDP_BATCH;
 	if (want > UDP_RXBUF_MAX)
@@ -364,20 +347,24 @@ stream_udp_init(struct stream *sp)
 		    UDP_RXBUF_MAX < sp->blksize ? sp->blksize : UDP_RXBUF_MAX;
 	if (sp->gro && want < 65536)
 		want = 65536;
-	if (sess->rxbuf_len < want) {
-		sess->rxbuf = xrealloc(sess->rxbuf, want);
-		sess->rxbuf_len = want;
-	}
+	stream_env_grow_rx(env, want);
 }
 
-void
+static void
 stream_udp_start(struct stream *sp)
 {
-	if (!sp->sender || sp->sess->p.rate == 0) {
-		event_add(sp->ev, NULL);
+	if (!sp->sender || sp->env->cfg.rate == 0) {
+		stream_arm(sp);
 		return;
 	}
 	pacer_init(
-	    &sp->pacer, sp->sess->p.rate, sp->sess->p.burst, clock_now());
+	    &sp->pacer, sp->env->cfg.rate, sp->env->cfg.burst, clock_now());
 	stream_udp_pace_cb(-1, 0, sp);
 }
+
+const struct stream_ops stream_udp_ops = {
+	.init = stream_udp_init,
+	.start = stream_udp_start,
+	.read_cb = stream_udp_read_cb,
+	.write_cb = stream_udp_write_cb,
+};

@@ -1,0 +1,116 @@
+/*
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * stream.h: one data connection of a test. A stream is opaque: its owner
+ * (the session) creates it on a connected socket with the test's shared
+ * environment (struct stream_env, which the owner keeps alive longer than
+ * its streams) and a (callback, argument) pair, starts and stops its I/O,
+ * and asks it for its numbers. Everything a stream has to say goes up
+ * through that callback: a hard error, the peer's end of file, and the
+ * -n/-k budget being spent. No stream code calls a session function.
+ */
+#ifndef EVPERF_STREAM_H
+#define EVPERF_STREAM_H
+
+#include <event2/event.h>
+
+#include "compat.h"
+#include "counters.h"
+#include "proto.h"
+#include "report.h"
+
+struct stream;
+
+/* What a stream tells its owner. */
+enum stream_event {
+	STREAM_EV_ERROR, /* I/O failed while counting; code is an IE code */
+	STREAM_EV_EOF, /* a receiver saw the peer close */
+	STREAM_EV_BUDGET, /* the shared -n/-k budget is spent */
+};
+
+typedef void (*stream_event_cb)(
+    struct stream *sp, enum stream_event ev, int code, int err, void *arg);
+
+/* The part of a test's parameters that the data path needs. */
+struct stream_cfg {
+	enum proto_kind proto;
+	size_t blksize; /* -l: block or datagram size */
+	int window; /* -w bytes; 0 = OS default */
+	uint64_t rate; /* -b bits/s per stream; 0 = unlimited */
+	int burst; /* UDP -b RATE/N */
+	bool udp64; /* --udp-counters-64bit */
+	bool gso, gro; /* UDP offloads the peer agreed to */
+	int gso_bf_size; /* bytes per GSO send */
+};
+
+/*
+ * What all streams of one test share; owned by the session. The
+ * receive scratch is one buffer for every UDP receiver of the test
+ * (they are served one at a time on the loop); streams grow it.
+ */
+struct stream_env {
+	struct event_base *base;
+	struct stream_cfg cfg;
+	struct budget budget;
+	char *rxbuf;
+	size_t rxbuf_len;
+};
+
+/*
+ * A stream on connected socket fd (owned from now on), number k in the
+ * test (creation order on the client, pairing order on the server),
+ * sending or receiving. Its I/O waits for stream_start().
+ */
+struct stream *stream_new(struct stream_env *env, int fd, int k, bool sender,
+    stream_event_cb cb, void *arg);
+
+/* Start moving and counting bytes (TEST_RUNNING). */
+void stream_start(struct stream *sp);
+
+/*
+ * Stop counting (the test's end). A sender stops writing; a receiver
+ * keeps draining its socket until the peer closes, unless close_fd is
+ * set, which also closes the socket.
+ */
+void stream_halt(struct stream *sp, bool close_fd);
+
+/* Read what a receiver has queued below its wake-up threshold. */
+void stream_drain(struct stream *sp);
+
+/* TEST_START at now: the stream's clocks start. */
+void stream_begin(struct stream *sp, double now);
+
+/* -O ended at now. */
+void stream_omit_end(struct stream *sp, double now);
+
+/* The interval ending now (TCP_INFO sampled first). */
+void stream_interval(
+    struct stream *sp, double now, bool omitted, struct rpt_stream_iv *iv);
+
+/* The final sample, at now. */
+void stream_end(struct stream *sp, double now);
+
+/* This stream's entry for the results message. */
+void stream_result(const struct stream *sp, struct result_stream *rs);
+
+/*
+ * The summary line. peer is the peer's results entry for this stream, or
+ * NULL while unknown; peer_retrans: the peer reports retransmits.
+ */
+void stream_summary(const struct stream *sp, const struct result_stream *peer,
+    bool peer_retrans, struct rpt_stream_end *e);
+
+int stream_id(const struct stream *sp); /* iperf3 id: 1, 3, 4, ... */
+int stream_k(const struct stream *sp);
+int stream_fd(const struct stream *sp); /* -1 once closed */
+bool stream_is_sender(const struct stream *sp);
+double stream_secs(const struct stream *sp); /* start to last sample */
+const struct rpt_conn *stream_conn(const struct stream *sp);
+
+/* Release the event(s), the socket and the memory. */
+void stream_free(struct stream *sp);
+
+/* Release what the environment owns (the receive scratch). */
+void stream_env_clear(struct stream_env *env);
+
+#endif /* EVPERF_STREAM_H */

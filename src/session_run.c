@@ -1,0 +1,201 @@
+/*
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * session_run.c: the running test, for both roles: TEST_START (clocks,
+ * the test-start report, the timers), TEST_RUNNING (the streams start),
+ * the timers themselves (interval, end of -O, end of -t or the server's
+ * safety end, the receive watchdog), the stop of the streams and the
+ * final sample. The timers are created once with the session and only
+ * re-armed afterwards.
+ */
+#include "compat.h"
+
+#include <stdlib.h>
+
+#include "errors.h"
+#include "log.h"
+#include "net.h"
+#include "session_int.h"
+#include "xev.h"
+
+static void
+session_interval_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *sess = arg;
+	double now = clock_now();
+
+	/* The end timer reports the last interval of a timed client test. */
+	if (sess->role->end_ends_test && sess->p.duration != 0 &&
+	    sess->nstreams > 0 && !sess->omitting &&
+	    now - sess->started_at >=
+		sess->p.duration - 0.1 * sess->set->interval)
+		return;
+	session_sample_interval(sess, now, false);
+}
+
+static void
+session_arm_interval(struct session *sess)
+{
+	if (sess->set->interval > 0)
+		xev_add(sess->ev_interval, sess->set->interval);
+}
+
+static void
+session_omit_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *sess = arg;
+	double now = clock_now();
+	int i;
+
+	session_sample_interval(sess, now, true);
+	sess->omitting = false;
+	sess->env.budget.armed = true;
+	sess->started_at = sess->iv_at = now;
+	for (i = 0; i < sess->nstreams; i++)
+		stream_omit_end(sess->streams[i], now);
+	clock_cpu_sample(&sess->cpu0);
+	xev_del(sess->ev_interval);
+	session_arm_interval(sess);
+}
+
+static void
+session_end_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *sess = arg;
+
+	sess->role->end(sess);
+}
+
+/* Receiving side: no progress for --rcv-timeout ends the test. */
+static void
+session_rcvwatch_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *sess = arg;
+	double now = clock_now();
+
+	session_drain(sess);
+	if (sess->env.budget.rcvd != sess->watch_bytes) {
+		sess->watch_bytes = sess->env.budget.rcvd;
+		sess->watch_t = now;
+	} else if ((now - sess->watch_t) * 1000.0 >= sess->set->rcv_timeout_ms)
+		session_fail(sess, IE_NOMSG, 0);
+}
+
+void
+session_new_timers(struct session *sess)
+{
+	struct event_base *base = sess->base;
+
+	sess->ev_interval =
+	    xev_new(base, -1, EV_PERSIST, session_interval_cb, sess);
+	sess->ev_omit = xev_timer(base, session_omit_cb, sess);
+	sess->ev_end = xev_timer(base, session_end_cb, sess);
+	sess->ev_rcvwatch =
+	    xev_new(base, -1, EV_PERSIST, session_rcvwatch_cb, sess);
+}
+
+static bool
+session_receives(const struct session *sess)
+{
+	int i;
+
+	for (i = 0; i < sess->nstreams; i++)
+		if (!stream_is_sender(sess->streams[i]))
+			return true;
+	return false;
+}
+
+static void
+session_arm_timers(struct session *sess, double now)
+{
+	const struct test_params *p = &sess->p;
+
+	/* Timers count from now, not from the loop's cached time. */
+	event_base_update_cache_time(sess->base);
+	session_arm_interval(sess);
+	if (p->omit > 0)
+		xev_add(sess->ev_omit, p->omit);
+	if (p->duration > 0)
+		xev_add(sess->ev_end,
+		    p->duration + p->omit + sess->role->end_slack);
+	if (session_receives(sess)) {
+		sess->watch_t = now;
+		xev_add(sess->ev_rcvwatch, sess->set->rcv_timeout_ms / 4000.0);
+	}
+}
+
+void
+session_test_start(struct session *sess)
+{
+	double now = clock_now();
+	int i;
+
+	sess->started = true;
+	sess->started_at = sess->iv_at = now;
+	sess->omitting = sess->p.omit > 0;
+	sess->env.budget.armed = !sess->omitting;
+	clock_cpu_sample(&sess->cpu0);
+	for (i = 0; i < sess->nstreams; i++)
+		stream_begin(sess->streams[i], now);
+	session_fill_test_start(sess);
+	/* Streams close before the results exchange: note the algorithm now. */
+	if (sess->p.proto == PROTO_TCP && sess->nstreams > 0)
+		net_get_congestion(stream_fd(sess->streams[0]),
+		    sess->congestion, sizeof(sess->congestion));
+	report_on_test_start(session_rpt(sess), &sess->start);
+	session_arm_timers(sess, now);
+	session_set_state(sess, SS_RUNNING);
+}
+
+void
+session_test_running(struct session *sess)
+{
+	int i;
+
+	for (i = 0; i < sess->nstreams; i++)
+		stream_start(sess->streams[i]);
+}
+
+void
+session_stop_streams(struct session *sess, bool close_fds)
+{
+	int i;
+
+	for (i = 0; i < sess->nstreams; i++)
+		stream_halt(sess->streams[i], close_fds);
+}
+
+void
+session_final_sample(struct session *sess)
+{
+	double now = clock_now();
+	int i;
+
+	if (sess->sampled || !sess->started)
+		return;
+	sess->sampled = true;
+	session_sample_interval(sess, now, true);
+	for (i = 0; i < sess->nstreams; i++)
+		stream_end(sess->streams[i], now);
+	clock_cpu_sample(&sess->cpu1);
+	xev_del(sess->ev_interval);
+	xev_del(sess->ev_end);
+}
+
+void
+session_stop_timers(struct session *sess)
+{
+	xev_del(sess->ev_rcvwatch);
+	xev_del(sess->ev_omit);
+	xev_del(sess->ev_interval);
+	xev_del(sess->ev_end);
+}
+
+void
+session_free_timers(struct session *sess)
+{
+	xev_free(sess->ev_interval);
+	xev_free(sess->ev_omit);
+	xev_free(sess->ev_end);
+	xev_free(sess->ev_rcvwatch);
+}

@@ -1,0 +1,85 @@
+/*
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * stream_int.h: a stream's insides, shared by stream.c (the object both
+ * protocols share) and its two protocol files, stream_tcp.c and
+ * stream_udp.c, each of which provides one struct stream_ops, chosen once
+ * when the stream is created. Nothing outside these three files includes
+ * it: the session sees only include/stream.h.
+ */
+#ifndef EVPERF_STREAM_INT_H
+#define EVPERF_STREAM_INT_H
+
+#include <event2/event.h>
+
+#include "counters.h"
+#include "pacer.h"
+#include "stream.h"
+
+/* Retriable errno values of a non-blocking socket call. */
+#define STREAM_ERR_RETRIABLE(e)                                                \
+	((e) == EAGAIN || (e) == EWOULDBLOCK || (e) == EINTR)
+
+/* A protocol's data path (wrk's struct sock, iperf3's struct protocol). */
+struct stream_ops {
+	void (*init)(struct stream *sp); /* buffers, socket options, timers */
+	void (*start)(struct stream *sp); /* arm the I/O */
+	event_callback_fn read_cb, write_cb; /* the socket event's handler */
+	void (*drain)(struct stream *sp); /* NULL: nothing held back */
+	void (*sample)(struct stream *sp); /* TCP_INFO; NULL: none */
+};
+
+extern const struct stream_ops stream_tcp_ops;
+extern const struct stream_ops stream_udp_ops;
+
+struct stream {
+	struct stream_env *env; /* the test's shared state, not owned */
+	const struct stream_ops *ops;
+	stream_event_cb cb;
+	void *cb_arg;
+	int k; /* creation (client) / pairing (server) order */
+	int id; /* iperf3 stream id: 1, 3, 4, ... */
+	int fd;
+	bool sender; /* this end writes payload */
+	bool counting; /* bytes count towards the test */
+	bool eof; /* receiver saw EOF or error */
+	struct event *ev; /* the socket, EV_PERSIST */
+	struct event *ev_pace; /* sender with -b: next paced burst */
+	char *buf; /* payload (sender) or read buffer (TCP receiver) */
+	size_t blksize;
+	struct counters c;
+
+	struct pacer pacer;
+	uint64_t seq; /* UDP sender: last sequence number sent */
+	uint64_t icmp_errors; /* UDP: transient send/receive errors */
+	int gso_segs; /* UDP sender: datagrams per GSO send, 0 = off */
+	bool gro; /* UDP receiver: coalesced receives */
+
+	struct rpt_conn conn;
+};
+
+/* Tell the owner (ev, code, errno). */
+void stream_notify(struct stream *sp, enum stream_event ev, int code, int err);
+
+/* A hard I/O error: stop the stream; tell the owner if it was counting. */
+void stream_fail(struct stream *sp, int code, int err);
+
+/* Arm the socket event (a failure is the stream's error). */
+void stream_arm(struct stream *sp);
+
+/* n bytes moved: the stream's counters and the test's budget. */
+void stream_count(struct stream *sp, uint64_t n);
+
+/* After I/O: tell the owner once the shared budget is spent. */
+void stream_check_budget(struct stream *sp);
+
+/* Sleep for secs on the pacing timer. */
+void stream_pace_sleep(struct stream *sp, double secs);
+
+/* Fill len bytes of buf with random payload. */
+void stream_fill_random(char *buf, size_t len);
+
+/* Grow the test's shared receive scratch to len bytes at least. */
+void stream_env_grow_rx(struct stream_env *env, size_t len);
+
+#endif /* EVPERF_STREAM_INT_H */
