@@ -10,5 +10,6 @@
 #include <check.h>
 
 Suite *loop_client_suite(void);
+Suite *loop_server_suite(void);
 
 #endif /* EVPERF_LOOP_SUITES_H */
