@@ -1,0 +1,114 @@
+/*
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * check_budget.c: a real client and a real server on one loop, tests that
+ * end on -n or -k. A sending client stops at exactly the budget (TCP
+ * bytes, UDP datagrams); with -R the server sends and the client ends the
+ * test once it has received the budget.
+ */
+#include "compat.h"
+
+#include "fixture.h"
+#include "suites.h"
+
+enum budget_cmp {
+	BUDGET_EQ, /* the number at path equals value */
+	BUDGET_GE, /* ... is at least value */
+	BUDGET_GE_PATH, /* ... is at least the number at other */
+};
+
+struct budget_check {
+	const char *path;
+	enum budget_cmp cmp;
+	double value;
+	const char *other;
+};
+
+static const struct budget_row {
+	const char *name;
+	const char *args[12];
+	struct budget_check checks[3];
+} budget_rows[] = {
+	{ "TCP -n 1M", { "-n", "1M", NULL },
+	    { { "end.sum_sent.bytes", BUDGET_EQ, 1048576, NULL } } },
+	{ "TCP -n 1M -P 2", { "-n", "1M", "-P", "2", NULL },
+	    { { "end.sum_sent.bytes", BUDGET_EQ, 1048576, NULL } } },
+	{ "TCP -k 10 -l 1000", { "-k", "10", "-l", "1000", NULL },
+	    { { "end.sum_sent.bytes", BUDGET_EQ, 10000, NULL } } },
+	{ "UDP -b 10M -k 50 -l 1000",
+	    { "-u", "-b", "10M", "-k", "50", "-l", "1000", NULL },
+	    { { "end.sum_sent.packets", BUDGET_EQ, 50, NULL },
+		{ "end.sum_sent.bytes", BUDGET_EQ, 50000, NULL } } },
+	{ "TCP -R -n 1M", { "-R", "-n", "1M", NULL },
+	    { { "end.sum_received.bytes", BUDGET_GE, 1048576, NULL },
+		{ "end.sum_sent.bytes", BUDGET_GE_PATH, 0,
+		    "end.sum_received.bytes" } } },
+	{ "TCP -R -k 10 -l 1000", { "-R", "-k", "10", "-l", "1000", NULL },
+	    { { "end.sum_received.bytes", BUDGET_GE, 10000, NULL },
+		{ "end.sum_sent.bytes", BUDGET_GE_PATH, 0,
+		    "end.sum_received.bytes" } } },
+	{ "UDP -R -b 10M -k 50 -l 1000",
+	    { "-u", "-R", "-b", "10M", "-k", "50", "-l", "1000", NULL },
+	    { { "end.sum_received.bytes", BUDGET_GE, 50000, NULL } } },
+};
+
+static bool
+budget_done(struct fixture *fx, void *arg)
+{
+	return fx->sess_done && capture_ndocs(&fx->sout) >= 1;
+}
+
+static void
+budget_assert(const cJSON *doc, const struct budget_check *c)
+{
+	double got = json_num(doc, c->path);
+	double want =
+	    c->cmp == BUDGET_GE_PATH ? json_num(doc, c->other) : c->value;
+
+	if (c->cmp == BUDGET_EQ)
+		ck_assert_msg(
+		    got == want, "%s = %.0f, want %.0f", c->path, got, want);
+	else
+		ck_assert_msg(
+		    got >= want, "%s = %.0f, want >= %.0f", c->path, got, want);
+}
+
+START_TEST(test_budget)
+{
+	const struct budget_row *row = &budget_rows[_i];
+	struct fixture *fx = fixture_new();
+	cJSON *doc;
+	size_t i;
+
+	fixture_server(fx, NULL);
+	fixture_client(fx, fx->port, row->args);
+	ck_assert_msg(fixture_run(fx, budget_done, NULL), "%s", row->name);
+	ck_assert_msg(session_error(fx->sess) == 0, "%s: client error %d",
+	    row->name, session_error(fx->sess));
+	doc = capture_doc(&fx->cout, 0);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_ptr_null(json_at(doc, "error"));
+	for (i = 0; i < nitems(row->checks) && row->checks[i].path; i++)
+		budget_assert(doc, &row->checks[i]);
+	cJSON_Delete(doc);
+	doc = capture_doc(&fx->sout, 0);
+	ck_assert_msg(json_at(doc, "error") == NULL, "%s: server error %s",
+	    row->name, json_str(doc, "error"));
+	cJSON_Delete(doc);
+	ck_assert_int_eq(server_exit_code(fx->srv), 0);
+	fixture_free(fx);
+}
+END_TEST
+
+Suite *
+loop_budget_suite(void)
+{
+	Suite *s = suite_create("loop_budget");
+	TCase *tc;
+
+	tc = tcase_create("budget");
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, test_budget, 0, nitems(budget_rows));
+	suite_add_tcase(s, tc);
+	return s;
+}

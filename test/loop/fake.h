@@ -1,0 +1,174 @@
+/*
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * fake.h: a scripted fake iperf3 peer for the loop tests. A fake is a
+ * client or a server that speaks the wire protocol with raw bytes on the
+ * test's event_base: it runs a table of steps (read the cookie, send
+ * these bytes, expect that state byte, accept or open data connections,
+ * reset one, exchange results, ...), one small handler per step, and
+ * records the first thing that went wrong instead of asserting inside a
+ * libevent callback. Tests read its counters and the peer's results after
+ * the loop. Plain data, so the tests can look inside.
+ */
+#ifndef EVPERF_LOOP_FAKE_H
+#define EVPERF_LOOP_FAKE_H
+
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include <cjson/cJSON.h>
+
+#include "proto.h"
+
+#define FAKE_MAX_CONNS 8
+#define FAKE_SCRATCH (64 * 1024) /* read and write buffer */
+
+enum fake_op {
+	FAKE_END = 0, /* script over; connections stay as they are */
+	FAKE_COOKIE_IN, /* server: the client's 37-byte cookie */
+	FAKE_COOKIE_OUT, /* client: a fresh cookie */
+	FAKE_STATE_IN, /* one state byte, which must be .arg */
+	FAKE_STATE_OUT, /* write state byte .arg; wait until written */
+	FAKE_SEND, /* write .bytes (.len) in one write; wait until written */
+	FAKE_PARAMS_IN, /* server: the parameter message, into fk->params */
+	FAKE_PARAMS_OUT, /* client: fk->params, offering roles if fk->roles */
+	FAKE_ACCEPT, /* server: accept .arg data connections, check cookies */
+	FAKE_CONNECT, /* client: open every data connection, in fk->order */
+	FAKE_DATA_OUT, /* client: fk->payload[c] bytes on each sending conn */
+	FAKE_DATA_WAIT, /* each conn this fake reads has >= .arg bytes */
+	FAKE_RESET, /* data connection .arg: SO_LINGER {1, 0}, close */
+	FAKE_PAUSE, /* .arg milliseconds */
+	FAKE_RESULTS_IN, /* the peer's results message, into fk->peer */
+	FAKE_RESULTS_OUT, /* ours, from the data connections' counters */
+	FAKE_CLOSE, /* close the control connection */
+	FAKE_INTRUDE, /* client: a second control connection, read to EOF */
+	FAKE_HOLD, /* stop here (fk->held) until the test calls fake_release */
+	FAKE_NOPS
+};
+
+struct fake_step {
+	enum fake_op op;
+	int arg;
+	const void *bytes;
+	size_t len;
+};
+
+/* Script lines: an operation (with its argument), a state byte to
+ * expect or to send, the bytes of array a in one write. */
+#define FAKE_DO(o)                                                             \
+	{                                                                      \
+		.op = (o)                                                      \
+	}
+#define FAKE_DO_ARG(o, a)                                                      \
+	{                                                                      \
+		.op = (o), .arg = (a)                                          \
+	}
+#define FAKE_EXPECT(s)                                                         \
+	{                                                                      \
+		.op = FAKE_STATE_IN, .arg = (s)                                \
+	}
+#define FAKE_SAY(s)                                                            \
+	{                                                                      \
+		.op = FAKE_STATE_OUT, .arg = (s)                               \
+	}
+#define FAKE_BYTES(a)                                                          \
+	{                                                                      \
+		.op = FAKE_SEND, .bytes = (a), .len = sizeof(a)                \
+	}
+
+struct fake;
+
+/* One data connection. c: client creation index / server accept order. */
+struct fake_conn {
+	struct fake *fk;
+	int c;
+	int fd;
+	struct event *ev;
+	bool we_send; /* this fake writes the payload on it */
+	bool ready; /* connected and cookie sent / cookie read and matched */
+	char cookie[COOKIE_SIZE];
+	size_t cookie_got; /* server: cookie bytes read so far */
+	uint64_t rx, tx; /* payload bytes (the cookie is not counted) */
+	bool eof;
+	int err; /* errno of the read that ended it; 0 for EOF */
+};
+
+struct fake {
+	struct event_base *base;
+	bool server;
+	int port; /* server: where it listens; client: where it connects */
+	const struct fake_step *script;
+	size_t pc; /* current step */
+	int sub; /* progress inside the current step */
+	bool done; /* reached FAKE_END */
+	char fail[256]; /* the first failure, "" if none */
+
+	struct evconnlistener *lev; /* server */
+	struct bufferevent *ctl;
+	bool ctl_eof;
+	char cookie[COOKIE_SIZE];
+
+	struct test_params params; /* client: what to send; server: got */
+	bool roles; /* client: offer the role flag, send it if confirmed */
+	bool roles_acked; /* client: the server sent EVPERF_ROLES_ACK */
+	int order[FAKE_MAX_CONNS]; /* client: the k-th connection opened */
+	uint64_t payload[FAKE_MAX_CONNS]; /* client: bytes to send, by c */
+	struct fake_conn conns[FAKE_MAX_CONNS];
+	int nconns; /* accepted (server) / started (client) */
+
+	struct event *ev_timer; /* FAKE_PAUSE */
+	bool timer_fired;
+	bool held, released; /* FAKE_HOLD */
+	struct bufferevent *intruder; /* FAKE_INTRUDE */
+	unsigned char intr_buf[16];
+	size_t intr_len;
+	bool intr_closed;
+	int intr_err;
+
+	cJSON *peer; /* the peer's results message */
+	char *scratch;
+};
+
+/* A fake server listening on 127.0.0.1 (ephemeral port in fk->port). */
+struct fake *fake_server_new(
+    struct event_base *base, const struct fake_step *script);
+
+/*
+ * A fake client for 127.0.0.1:port. The caller fills params, roles,
+ * order and payload, then calls fake_start().
+ */
+struct fake *fake_client_new(
+    struct event_base *base, int port, const struct fake_step *script);
+void fake_start(struct fake *fk);
+
+/* Let a fake held at FAKE_HOLD go on. */
+void fake_release(struct fake *fk);
+
+void fake_free(struct fake *fk);
+
+/* Every data connection of this fake has seen EOF (or was reset). */
+bool fake_conns_closed(const struct fake *fk);
+
+/* Shared by fake.c and fake_data.c. */
+enum fake_rc {
+	FAKE_WAIT,
+	FAKE_NEXT,
+};
+
+void fake_step(struct fake *fk);
+void fake_fail(struct fake *fk, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int fake_total_conns(const struct fake *fk);
+bool fake_client_sends(const struct fake *fk, int c);
+void fake_conns_free(struct fake *fk);
+void fake_ctl_attach(struct fake *fk, int fd);
+void fake_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg);
+enum fake_rc fake_op_accept(struct fake *fk, const struct fake_step *st);
+enum fake_rc fake_op_connect(struct fake *fk, const struct fake_step *st);
+enum fake_rc fake_op_data_out(struct fake *fk, const struct fake_step *st);
+enum fake_rc fake_op_data_wait(struct fake *fk, const struct fake_step *st);
+enum fake_rc fake_op_reset(struct fake *fk, const struct fake_step *st);
+
+#endif /* EVPERF_LOOP_FAKE_H */

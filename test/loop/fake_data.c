@@ -1,0 +1,314 @@
+/*
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * fake_data.c: the fake peer's data connections. A fake server accepts
+ * them only during a FAKE_ACCEPT step (its listener is disabled
+ * otherwise, so a test decides exactly when the kernel's queue is read)
+ * and checks each cookie; a fake client opens them one after another in
+ * the order the test chose, writing the cookie and, once the server
+ * confirmed the role flag, the flag byte. Every connection then counts
+ * what arrives on it until EOF; payload goes out only in FAKE_DATA_OUT.
+ */
+#include "compat.h"
+
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fake.h"
+
+#define FAKE_READS 16 /* reads per callback */
+
+/* How many data connections the test has (client side). */
+int
+fake_total_conns(const struct fake *fk)
+{
+	return fk->params.bidir ? 2 * fk->params.parallel : fk->params.parallel;
+}
+
+/* Client connection c: -P senders first, then -P receivers (as iperf3). */
+bool
+fake_client_sends(const struct fake *fk, int c)
+{
+	if (fk->params.bidir)
+		return c < fk->params.parallel;
+	return !fk->params.reverse;
+}
+
+bool
+fake_conns_closed(const struct fake *fk)
+{
+	int c;
+
+	for (c = 0; c < FAKE_MAX_CONNS; c++)
+		if (fk->conns[c].ready && !fk->conns[c].eof)
+			return false;
+	return true;
+}
+
+/* Events, then descriptors, of every data connection. */
+void
+fake_conns_free(struct fake *fk)
+{
+	struct fake_conn *fc;
+	int c;
+
+	for (c = 0; c < FAKE_MAX_CONNS; c++) {
+		fc = &fk->conns[c];
+		if (fc->ev != NULL)
+			event_free(fc->ev);
+		if (fc->fd != -1)
+			close(fc->fd);
+		fc->ev = NULL;
+		fc->fd = -1;
+	}
+}
+
+/* Server: the cookie comes first. 1: read and matched, 0: wait, -1: EOF. */
+static int
+fake_conn_cookie(struct fake_conn *fc)
+{
+	struct fake *fk = fc->fk;
+	ssize_t n;
+
+	while (fc->cookie_got < COOKIE_SIZE) {
+		n = recv(fc->fd, fc->cookie + fc->cookie_got,
+		    COOKIE_SIZE - fc->cookie_got, 0);
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+		if (n <= 0) {
+			errno = n == 0 ? 0 : errno;
+			return -1;
+		}
+		fc->cookie_got += (size_t)n;
+	}
+	if (memcmp(fc->cookie, fk->cookie, COOKIE_SIZE) != 0)
+		fake_fail(fk, "data connection %d: wrong cookie", fc->c);
+	fc->ready = true;
+	return 1;
+}
+
+static void
+fake_conn_ended(struct fake_conn *fc, int err)
+{
+	fc->eof = true;
+	fc->err = err;
+	event_del(fc->ev);
+}
+
+static void
+fake_conn_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct fake_conn *fc = arg;
+	struct fake *fk = fc->fk;
+	ssize_t n = -1;
+	int i, rc;
+
+	if (fk->server && !fc->ready && (rc = fake_conn_cookie(fc)) <= 0) {
+		if (rc < 0)
+			fake_conn_ended(fc, errno);
+		fake_step(fk);
+		return;
+	}
+	for (i = 0; i < FAKE_READS; i++) {
+		if ((n = recv(fd, fk->scratch, FAKE_SCRATCH, 0)) <= 0)
+			break;
+		fc->rx += (uint64_t)n;
+	}
+	if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
+		fake_conn_ended(fc, n == -1 ? errno : 0);
+	fake_step(fk);
+}
+
+static void
+fake_conn_watch(struct fake_conn *fc)
+{
+	fc->ev = event_new(
+	    fc->fk->base, fc->fd, EV_READ | EV_PERSIST, fake_conn_read_cb, fc);
+	event_add(fc->ev, NULL);
+}
+
+/* The first connection is the control one; the rest carry data. */
+void
+fake_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct fake *fk = arg;
+	struct fake_conn *fc;
+
+	if (fk->ctl == NULL && !fk->ctl_eof) {
+		fake_ctl_attach(fk, fd);
+		evconnlistener_disable(lev);
+		fake_step(fk);
+		return;
+	}
+	if (fk->nconns == FAKE_MAX_CONNS) {
+		close(fd);
+		fake_fail(fk, "too many data connections");
+		return;
+	}
+	fc = &fk->conns[fk->nconns++];
+	fc->fd = fd;
+	fake_conn_watch(fc);
+}
+
+/* Server: let the kernel's queue in now, until .arg cookies matched. */
+enum fake_rc
+fake_op_accept(struct fake *fk, const struct fake_step *st)
+{
+	int c, ready = 0;
+
+	if (fk->sub == 0) {
+		evconnlistener_enable(fk->lev);
+		fk->sub = 1;
+	}
+	for (c = 0; c < FAKE_MAX_CONNS; c++)
+		ready += fk->conns[c].ready;
+	if (ready < st->arg)
+		return FAKE_WAIT;
+	evconnlistener_disable(fk->lev);
+	return FAKE_NEXT;
+}
+
+/* The cookie, then the role flag when the server confirmed it. */
+static void
+fake_send_cookie(struct fake_conn *fc)
+{
+	struct fake *fk = fc->fk;
+	char buf[COOKIE_SIZE + 1];
+	size_t len = COOKIE_SIZE;
+	int idx = fc->c;
+
+	memcpy(buf, fk->cookie, COOKIE_SIZE);
+	if (fk->roles_acked) {
+		if (fk->params.bidir && !fc->we_send)
+			idx -= fk->params.parallel;
+		buf[len++] =
+		    (char)((fc->we_send ? PROTO_ROLE_CLIENT_SENDS : 0) | idx);
+	}
+	if (send(fc->fd, buf, len, MSG_NOSIGNAL) != (ssize_t)len)
+		fake_fail(fk, "data connection %d: cookie not sent", fc->c);
+}
+
+static void
+fake_connected_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct fake_conn *fc = arg;
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	event_free(fc->ev);
+	fc->ev = NULL;
+	getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+	if (err != 0) {
+		fake_fail(
+		    fc->fk, "data connection %d: %s", fc->c, strerror(err));
+		return;
+	}
+	fake_send_cookie(fc);
+	fc->ready = true;
+	fake_conn_watch(fc);
+	fake_step(fc->fk);
+}
+
+static void
+fake_connect_next(struct fake *fk)
+{
+	struct fake_conn *fc = &fk->conns[fk->order[fk->nconns++]];
+	struct sockaddr_in sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)fk->port);
+	fc->we_send = fake_client_sends(fk, fc->c);
+	fc->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (fc->fd == -1 ||
+	    (connect(fc->fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 &&
+		errno != EINPROGRESS)) {
+		fake_fail(fk, "data connection %d: %s", fc->c, strerror(errno));
+		return;
+	}
+	fc->ev = event_new(fk->base, fc->fd, EV_WRITE, fake_connected_cb, fc);
+	event_add(fc->ev, NULL);
+}
+
+/* Client: strictly one connection after another, as a stock client. */
+enum fake_rc
+fake_op_connect(struct fake *fk, const struct fake_step *st)
+{
+	int total = fake_total_conns(fk), k, ready = 0;
+
+	for (k = 0; k < fk->nconns; k++)
+		ready += fk->conns[fk->order[k]].ready;
+	if (ready == total)
+		return FAKE_NEXT;
+	if (ready == fk->nconns)
+		fake_connect_next(fk);
+	return FAKE_WAIT;
+}
+
+enum fake_rc
+fake_op_data_out(struct fake *fk, const struct fake_step *st)
+{
+	struct fake_conn *fc;
+	size_t len;
+	int c;
+
+	for (c = 0; c < FAKE_MAX_CONNS; c++) {
+		fc = &fk->conns[c];
+		if (!fc->ready || !fc->we_send || fk->payload[c] == 0)
+			continue;
+		len = (size_t)fk->payload[c];
+		if (len > FAKE_SCRATCH ||
+		    send(fc->fd, fk->scratch, len, MSG_NOSIGNAL) !=
+			(ssize_t)len) {
+			fake_fail(fk, "data connection %d: short write", c);
+			return FAKE_WAIT;
+		}
+		fc->tx += len;
+	}
+	return FAKE_NEXT;
+}
+
+enum fake_rc
+fake_op_data_wait(struct fake *fk, const struct fake_step *st)
+{
+	struct fake_conn *fc;
+	int c;
+
+	for (c = 0; c < FAKE_MAX_CONNS; c++) {
+		fc = &fk->conns[c];
+		if (!fc->ready || fc->we_send || fc->rx >= (uint64_t)st->arg)
+			continue;
+		if (fc->eof)
+			fake_fail(fk, "data connection %d closed early", c);
+		return FAKE_WAIT;
+	}
+	return FAKE_NEXT;
+}
+
+/* A reset, not a close: SO_LINGER {1, 0} makes close() send RST. */
+enum fake_rc
+fake_op_reset(struct fake *fk, const struct fake_step *st)
+{
+	struct fake_conn *fc = &fk->conns[st->arg];
+	struct linger lg = { 1, 0 };
+
+	if (fc->fd == -1) {
+		fake_fail(fk, "data connection %d is not open", st->arg);
+		return FAKE_WAIT;
+	}
+	if (fc->ev != NULL)
+		event_free(fc->ev);
+	fc->ev = NULL;
+	setsockopt(fc->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(fc->fd);
+	fc->fd = -1;
+	fc->eof = true;
+	return FAKE_NEXT;
+}
