@@ -1,13 +1,12 @@
 /*
  * SPDX-License-Identifier: BSD-3-Clause
  *
- * options_usage.c: the -h text (iperf3's layout, evperf's options) and the
- * short usage hint printed after a bad command line, and the -v text. Data only; the option
+ * options_usage.c: the -h text (iperf3's layout, evperf's options), the
+ * short usage hint printed after a bad command line, and the -v text (its
+ * version and uname strings come from version.c). Data only; the option
  * table itself is in options.c.
  */
 #include "compat.h"
-
-#include <sys/utsname.h>
 
 #include <stdio.h>
 
@@ -16,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "options.h"
+#include "version.h"
 
 /* The -h text: iperf3's layout, evperf's name, the options evperf has. */
 static const char options_help_text[] =
@@ -141,11 +141,11 @@ options_usage_hint(FILE *fp)
 void
 options_print_version(FILE *fp)
 {
-	struct utsname u;
+	char info[VERSION_SYSINFO_LEN];
 
-	fprintf(fp, "iperf 3.21 (evperf %s; libevent %s, cJSON %s)\n",
-	    EVPERF_VERSION, event_get_version(), cJSON_Version());
-	if (uname(&u) == 0)
-		fprintf(fp, "%s %s %s %s %s\n", u.sysname, u.nodename,
-		    u.release, u.version, u.machine);
+	fprintf(fp, "iperf %s (evperf %s; libevent %s, cJSON %s)\n",
+	    version_iperf(), EVPERF_VERSION, event_get_version(),
+	    cJSON_Version());
+	if (version_sysinfo(info, sizeof(info)) == 0)
+		fprintf(fp, "%s\n", info);
 }

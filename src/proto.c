@@ -22,6 +22,7 @@
 #include "errors.h"
 #include "log.h"
 #include "proto.h"
+#include "version.h"
 
 static const char proto_cookie_chars[] = "abcdefghijklmnopqrstuvwxyz234567";
 
@@ -285,7 +286,7 @@ proto_params_to_json(const struct test_params *p, bool offer_roles)
 		cJSON_AddNumberToObject(j, "udp_counters_64bit", 1);
 	if (offer_roles)
 		cJSON_AddNumberToObject(j, PROTO_ROLES_KEY, 1);
-	cJSON_AddStringToObject(j, "client_version", "3.21");
+	cJSON_AddStringToObject(j, "client_version", version_iperf());
 	return j;
 }
 

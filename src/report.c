@@ -2,17 +2,16 @@
  * SPDX-License-Identifier: BSD-3-Clause
  *
  * report.c: the reporter object. It owns the per-test reporting state,
- * dispatches each step of the test to the human renderer (report_human.c)
- * or the -J renderer (report_json.c), and owns the output sinks: the out
- * and err FILEs chosen by the caller (stdout/stderr or the --logfile),
- * iperf3's line prefixes (--timestamps, -T title on the client),
- * --forceflush, and the capture of human text for --get-server-output.
- * It never reads sockets or session state; the only clock it reads is the
- * wall clock for --timestamps, through clock.c.
+ * picks the renderer once (report_human_ops or report_json_ops, see
+ * report_int.h) and dispatches each step of the test through it, and owns
+ * the output sinks: the out and err FILEs chosen by the caller
+ * (stdout/stderr or the --logfile), iperf3's line prefixes (--timestamps,
+ * -T title on the client), --forceflush, the capture of human text for
+ * --get-server-output, and warnings (the same in both modes). It never
+ * reads sockets or session state; the only clock it reads is the wall
+ * clock for --timestamps, through clock.c.
  */
 #include "compat.h"
-
-#include <sys/utsname.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,25 +25,27 @@
 #include "report_int.h"
 
 enum report_fmt_id {
-	RF_ERROR,
 	RF_WARNING,
 	RF_TITLE,
-	RF_SYSINFO,
 	RF_RFC1123,
 };
 
-/* Every format string of this file (iperf3's iperf_err/warning shapes). */
+/* Every format string of this file (iperf3's warning and prefix shapes). */
 static const char *const report_fmt[] = {
-	[RF_ERROR] = "iperf3: error - %s\n",
 	[RF_WARNING] = "warning: %s\n",
 	[RF_TITLE] = "%s:  ",
-	[RF_SYSINFO] = "%s %s %s %s %s",
 	[RF_RFC1123] = "%a, %d %b %Y %H:%M:%S GMT",
 };
 
-#define REPORT_VERSION "iperf 3.21 (evperf " EVPERF_VERSION ")"
 #define REPORT_PREFIX_LEN 256
 #define REPORT_LINE_LEN 512
+
+/* The one place that looks at -J to choose a renderer. */
+static const struct report_ops *
+report_ops_for(const struct settings *s)
+{
+	return s->json ? &report_json_ops : &report_human_ops;
+}
 
 struct reporter *
 report_new(
@@ -53,9 +54,9 @@ report_new(
 	struct reporter *r;
 
 	r = xcalloc(1, sizeof(*r));
+	r->ops = report_ops_for(s);
 	r->s = s;
 	r->client = client;
-	r->json = s->json;
 	r->out = out;
 	r->err = err;
 	r->capture = capture && !s->json;
@@ -67,10 +68,7 @@ report_new(
 		r->title = xstrdup(s->title);
 	if (client && s->extra_data != NULL)
 		r->extra_data = xstrdup(s->extra_data);
-	if (r->json)
-		report_json_init(r);
-	else if (client)
-		report_human_preamble(r);
+	r->ops->init(r);
 	return r;
 }
 
@@ -79,7 +77,7 @@ report_free(struct reporter *r)
 {
 	if (r == NULL)
 		return;
-	report_json_free(r);
+	r->ops->free(r);
 	cJSON_Delete(r->server_json);
 	free(r->server_text);
 	free(r->errmsg);
@@ -105,19 +103,13 @@ void
 report_on_connect(struct reporter *r, const struct rpt_start *st)
 {
 	report_keep_strings(r, st);
-	if (r->json)
-		report_json_connect(r, st);
-	else
-		report_human_connect(r, st);
+	r->ops->connect(r, st);
 }
 
 void
 report_on_stream(struct reporter *r, const struct rpt_conn *c)
 {
-	if (r->json)
-		report_json_stream(r, c);
-	else
-		report_human_stream(r, c);
+	r->ops->stream(r, c);
 }
 
 void
@@ -125,19 +117,13 @@ report_on_test_start(struct reporter *r, const struct rpt_start *st)
 {
 	report_keep_strings(r, st);
 	r->have_start = true;
-	if (r->json)
-		report_json_test_start(r, st);
-	else
-		report_human_test_start(r, st);
+	r->ops->test_start(r, st);
 }
 
 void
 report_interval(struct reporter *r, const struct rpt_interval *iv)
 {
-	if (r->json)
-		report_json_interval(r, iv);
-	else
-		report_human_interval(r, iv);
+	r->ops->interval(r, iv);
 	if (r->s->forceflush)
 		fflush(r->out);
 }
@@ -148,10 +134,7 @@ report_summary(struct reporter *r, const struct rpt_end *end)
 	if (r->summary_done)
 		return;
 	r->summary_done = true;
-	if (r->json)
-		report_json_summary(r, end);
-	else
-		report_human_summary(r, end);
+	r->ops->summary(r, end);
 	if (r->s->forceflush)
 		fflush(r->out);
 }
@@ -162,10 +145,7 @@ report_error(struct reporter *r, const char *msg)
 	if (r->errmsg != NULL)
 		return;
 	r->errmsg = xstrdup(msg);
-	if (r->json)
-		return;
-	fprintf(r->err, report_fmt[RF_ERROR], msg);
-	fflush(r->err);
+	r->ops->error(r, msg);
 }
 
 void
@@ -192,9 +172,7 @@ report_set_server_output_text(struct reporter *r, const char *text)
 cJSON *
 report_dup_json(const struct reporter *r)
 {
-	if (!r->json)
-		return NULL;
-	return report_json_document(r, false);
+	return r->ops->document(r);
 }
 
 const char *
@@ -206,10 +184,7 @@ report_captured_text(const struct reporter *r)
 void
 report_finish(struct reporter *r)
 {
-	if (r->json)
-		report_json_finish(r);
-	else
-		report_human_finish(r);
+	r->ops->finish(r);
 	fflush(r->out);
 }
 
@@ -218,14 +193,12 @@ report_server_banner(const struct settings *s, FILE *out, int port, int testno)
 {
 	struct reporter r;
 
-	if (s->json)
-		return;
 	memset(&r, 0, sizeof(r));
+	r.ops = report_ops_for(s);
 	r.s = s;
 	r.out = out;
 	r.err = out;
-	report_human_banner(&r, port, testno);
-	fflush(out);
+	r.ops->banner(&r, port, testno);
 }
 
 static void
@@ -313,25 +286,6 @@ report_printf_raw(struct reporter *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-const char *
-report_version(void)
-{
-	return REPORT_VERSION;
-}
-
-void
-report_sysinfo(char *buf, size_t len)
-{
-	struct utsname u;
-
-	if (uname(&u) != 0) {
-		snprintf(buf, len, "%s", "");
-		return;
-	}
-	snprintf(buf, len, report_fmt[RF_SYSINFO], u.sysname, u.nodename,
-	    u.release, u.version, u.machine);
-}
-
 void
 report_rfc1123(char *buf, size_t len, int64_t secs)
 {
@@ -344,72 +298,12 @@ report_rfc1123(char *buf, size_t len, int64_t secs)
 		buf[0] = '\0';
 }
 
-size_t
-report_iv_split(const struct rpt_interval *iv)
-{
-	size_t i;
-
-	for (i = 1; i < iv->nstreams; i++)
-		if (iv->streams[i].sender != iv->streams[0].sender)
-			break;
-	return iv->nstreams == 0 ? 0 : i;
-}
-
-size_t
-report_end_split(const struct rpt_end *end)
-{
-	size_t i;
-
-	for (i = 1; i < end->nstreams; i++)
-		if (end->streams[i].sender != end->streams[0].sender)
-			break;
-	return end->nstreams == 0 ? 0 : i;
-}
-
-bool
-report_dir_forward(const struct reporter *r, bool sender)
-{
-	return r->client ? sender : !sender;
-}
-
 int
 report_num_streams(const struct reporter *r)
 {
 	if (r->have_start)
 		return r->st.num_streams;
 	return r->s->parallel;
-}
-
-double
-report_div(double x, double y)
-{
-	double q;
-
-	if (!(y > 0))
-		return 0;
-	q = x / y;
-	if (q != q || q > 1e300 || q < -1e300)
-		return 0;
-	return q;
-}
-
-void
-report_total_ends(
-    const struct rpt_stream_end *sp, size_t n, struct report_total *t)
-{
-	size_t i;
-
-	*t = (struct report_total){ .n = n };
-	for (i = 0; i < n; i++) {
-		t->sent += sp[i].bytes_sent;
-		t->received += sp[i].bytes_received;
-		t->packets += sp[i].packets;
-		t->packets_rcvd += sp[i].packets_rcvd;
-		t->lost += sp[i].lost;
-		t->retrans += sp[i].retransmits;
-		t->jitter += sp[i].jitter_s;
-		t->has_retrans |= sp[i].has_retrans;
-	}
 }
 
 void

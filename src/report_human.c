@@ -1,12 +1,15 @@
 /*
  * SPDX-License-Identifier: BSD-3-Clause
  *
- * report_human.c: iperf3's human-readable layout (3.12 as shipped in
- * Debian, with the 3.18+ sender summary line). Every format string lives in
- * the one table below; the layouts were checked column by column against
- * captures of iperf3 on loopback (see docs and test/data). This file only
- * formats: prefixes, sinks and capture are report.c's business, and it
- * never touches the -J document.
+ * report_human.c: the human renderer (report_human_ops), iperf3's text
+ * layout (3.12 as shipped in Debian, with the 3.18+ sender summary line).
+ * Every format string lives in the one table below; the layouts were
+ * checked column by column against captures of iperf3 on loopback (see
+ * docs and test/data). Every data row shares one shape, [ID][role] times,
+ * Transfer, Bitrate, then its own columns, with "SUM" as the ID of a sum.
+ * This file only formats: totals and directions come from report_sum.c,
+ * prefixes, sinks and capture are report.c's business, and it never
+ * touches the -J document.
  */
 #include "compat.h"
 
@@ -17,11 +20,13 @@
 #include "report.h"
 #include "report_int.h"
 #include "units.h"
+#include "version.h"
 
 enum rh_id {
 	RH_LINE,
 	RH_EMPTY,
 	RH_NEWLINE,
+	RH_ERROR,
 	RH_CTRL_MSS,
 	RH_TIME,
 	RH_CONNECTING,
@@ -40,15 +45,13 @@ enum rh_id {
 	RH_HDR_RETR_CWND,
 	RH_HDR_UDP,
 	RH_HDR_UDP_SND,
+	RH_ROW,
 	RH_BW,
 	RH_BW_RETR_CWND,
 	RH_BW_RETR_END,
+	RH_SUM_BW_RETR,
 	RH_UDP,
 	RH_UDP_SND,
-	RH_SUM_BW,
-	RH_SUM_BW_RETR,
-	RH_SUM_UDP,
-	RH_SUM_UDP_SND,
 	RH_OUTOFORDER,
 	RH_SEPARATOR,
 	RH_SUMMARY,
@@ -57,8 +60,6 @@ enum rh_id {
 	RH_RCV_CONG,
 	RH_SND_NA,
 	RH_RCV_NA,
-	RH_SUM_SND_NA,
-	RH_SUM_RCV_NA,
 	RH_DONE,
 	RH_SERVER_TEXT,
 	RH_SERVER_JSON,
@@ -69,12 +70,16 @@ enum rh_id {
 /*
  * iperf3's layouts (src/iperf_locale.c) re-typed for evperf: the Transfer
  * and Bitrate strings from units.c already carry "Bytes" and "bits/sec".
- * RH_BW_RETR_END is the 3.18+ per-stream sender summary (12 spaces).
+ * Every data row is RH_ROW followed by one of the formats after it; its
+ * [%3s] is the socket number or "SUM", as iperf3's [%3d] and [SUM].
+ * RH_BW_RETR_END is the 3.18+ per-stream sender summary (12 spaces); a
+ * [SUM] row with Retr has 13 (RH_SUM_BW_RETR).
  */
 static const char *const rh_fmt[] = {
 	[RH_LINE] = "%s\n",
 	[RH_EMPTY] = "%s",
 	[RH_NEWLINE] = "\n",
+	[RH_ERROR] = "iperf3: error - %s\n",
 	[RH_CTRL_MSS] = "Control connection MSS %d\n",
 	[RH_TIME] = "Time: %s\n",
 	[RH_CONNECTING] = "Connecting to host %s, port %d\n",
@@ -103,20 +108,13 @@ static const char *const rh_fmt[] = {
 		       "         Jitter    Lost/Total Datagrams\n",
 	[RH_HDR_UDP_SND] = "[ ID]%s Interval           Transfer     Bitrate"
 			   "         Total Datagrams\n",
-	[RH_BW] = "[%3d]%s %6.2f-%-6.2f sec  %s  %s                  %s\n",
-	[RH_BW_RETR_CWND] = "[%3d]%s %6.2f-%-6.2f sec  %s  %s  %3lld   %s"
-			    "       %s\n",
-	[RH_BW_RETR_END] = "[%3d]%s %6.2f-%-6.2f sec  %s  %s  %3lld"
-			   "            %s\n",
-	[RH_UDP] = "[%3d]%s %6.2f-%-6.2f sec  %s  %s  %5.3f ms  "
-		   "%lld/%llu (%.2g%%)  %s\n",
-	[RH_UDP_SND] = "[%3d]%s %6.2f-%-6.2f sec  %s  %s %s %llu  %s\n",
-	[RH_SUM_BW] = "[SUM]%s %6.2f-%-6.2f sec  %s  %s                  %s\n",
-	[RH_SUM_BW_RETR] = "[SUM]%s %6.2f-%-6.2f sec  %s  %s  %3lld"
-			   "             %s\n",
-	[RH_SUM_UDP] = "[SUM]%s %6.2f-%-6.2f sec  %s  %s  %5.3f ms  "
-		       "%lld/%llu (%.2g%%)  %s\n",
-	[RH_SUM_UDP_SND] = "[SUM]%s %6.2f-%-6.2f sec  %s  %s %s %llu  %s\n",
+	[RH_ROW] = "[%3s]%s %6.2f-%-6.2f sec  %s  %s",
+	[RH_BW] = "%s                  %s\n",
+	[RH_BW_RETR_CWND] = "%s  %3lld   %s       %s\n",
+	[RH_BW_RETR_END] = "%s  %3lld            %s\n",
+	[RH_SUM_BW_RETR] = "%s  %3lld             %s\n",
+	[RH_UDP] = "%s  %5.3f ms  %lld/%llu (%.2g%%)  %s\n",
+	[RH_UDP_SND] = "%s %s %llu  %s\n",
 	[RH_OUTOFORDER] = "[SUM]%s %4.1f-%4.1f sec  %lld datagrams received "
 			  "out-of-order\n",
 	[RH_SEPARATOR] = "- - - - - - - - - - - - - - - - - - - - - - - - -\n",
@@ -125,10 +123,8 @@ static const char *const rh_fmt[] = {
 		   "%s/%s %.1f%% (%.1f%%u/%.1f%%s)\n",
 	[RH_SND_CONG] = "snd_tcp_congestion %s\n",
 	[RH_RCV_CONG] = "rcv_tcp_congestion %s\n",
-	[RH_SND_NA] = "[%3d] (sender statistics not available)\n",
-	[RH_RCV_NA] = "[%3d] (receiver statistics not available)\n",
-	[RH_SUM_SND_NA] = "[%3s] (sender statistics not available)\n",
-	[RH_SUM_RCV_NA] = "[%3s] (receiver statistics not available)\n",
+	[RH_SND_NA] = "[%3s] (sender statistics not available)\n",
+	[RH_RCV_NA] = "[%3s] (receiver statistics not available)\n",
 	[RH_DONE] = "iperf Done.\n",
 	[RH_SERVER_TEXT] = "\nServer output:\n%s\n",
 	[RH_SERVER_JSON] = "\nServer JSON output:\n%s\n",
@@ -153,6 +149,9 @@ static const char rh_udp_pad[] = "          ";
 static const char *const rh_proto[] = { "TCP", "UDP" };
 
 #define RH_UNIT_LEN 32
+#define RH_ID_LEN 16
+#define RH_HEAD_LEN 128
+#define RH_SUM_ROW (-1) /* the socket argument of a [SUM] row */
 
 static bool
 rh_bidir(const struct reporter *r)
@@ -188,40 +187,85 @@ rh_units(const struct reporter *r, double bytes, double seconds, char *xfer,
 	    rate, RH_UNIT_LEN, report_div(bytes, seconds), r->s->format);
 }
 
-static double
-rh_pct(int64_t lost, uint64_t packets)
+/* The [ID] column: the socket number, or SUM for RH_SUM_ROW. */
+static const char *
+rh_id(char *buf, int socket)
 {
-	return report_div(100.0 * (double)lost, (double)packets);
+	if (socket == RH_SUM_ROW)
+		return rh_sum;
+	snprintf(buf, RH_ID_LEN, "%d", socket);
+	return buf;
 }
 
-void
-report_human_preamble(struct reporter *r)
+/* The columns every data row starts with (RH_ROW), into head. */
+static void
+rh_head(const struct reporter *r, char *head, int socket, bool sender,
+    double start, double end, uint64_t bytes)
 {
-	char info[REPORT_SYSINFO_LEN];
+	char id[RH_ID_LEN], xfer[RH_UNIT_LEN], rate[RH_UNIT_LEN];
+
+	rh_units(r, (double)bytes, end - start, xfer, rate);
+	snprintf(head, RH_HEAD_LEN, rh_fmt[RH_ROW], rh_id(id, socket),
+	    rh_tagof(r, sender), start, end, xfer, rate);
+}
+
+static void
+rh_print_udp(struct reporter *r, const char *head, const struct report_udp *u,
+    const char *tail)
+{
+	report_printf(r, rh_fmt[RH_UDP], head, u->jitter_ms, (long long)u->lost,
+	    (unsigned long long)u->packets, u->lost_pct, tail);
+}
+
+/* -V: the version and uname lines, as iperf3 prints them. */
+static void
+rh_version(struct reporter *r)
+{
+	char info[VERSION_SYSINFO_LEN];
 
 	if (!r->s->verbose)
 		return;
-	report_sysinfo(info, sizeof(info));
-	report_printf(r, rh_fmt[RH_LINE], report_version());
+	version_sysinfo(info, sizeof(info));
+	report_printf(r, rh_fmt[RH_LINE], version_report());
 	/* iperf3 prints an empty string first, so prefixes appear twice. */
 	report_printf(r, rh_fmt[RH_EMPTY], "");
 	report_printf(r, rh_fmt[RH_LINE], info);
 }
 
-void
-report_human_banner(struct reporter *r, int port, int testno)
+static void
+rh_init(struct reporter *r)
 {
-	char info[REPORT_SYSINFO_LEN];
+	if (r->client)
+		rh_version(r);
+}
 
-	if (r->s->verbose) {
-		report_sysinfo(info, sizeof(info));
-		report_printf(r, rh_fmt[RH_LINE], report_version());
-		report_printf(r, rh_fmt[RH_EMPTY], "");
-		report_printf(r, rh_fmt[RH_LINE], info);
-	}
+static void
+rh_free(struct reporter *r)
+{
+	/* Nothing beyond report.c's state: lines go straight to the sinks. */
+}
+
+static void
+rh_banner(struct reporter *r, int port, int testno)
+{
+	rh_version(r);
 	report_printf(r, rh_fmt[RH_DASHES]);
 	report_printf(r, rh_fmt[RH_LISTENING], port, testno);
 	report_printf(r, rh_fmt[RH_DASHES]);
+	fflush(r->out);
+}
+
+static void
+rh_error(struct reporter *r, const char *msg)
+{
+	fprintf(r->err, rh_fmt[RH_ERROR], msg);
+	fflush(r->err);
+}
+
+static cJSON *
+rh_document(const struct reporter *r)
+{
+	return NULL;
 }
 
 static void
@@ -240,8 +284,8 @@ rh_connect_verbose(struct reporter *r, const struct rpt_start *st)
 		    r, rh_fmt[RH_RATE], (unsigned long long)st->target_bitrate);
 }
 
-void
-report_human_connect(struct reporter *r, const struct rpt_start *st)
+static void
+rh_connect(struct reporter *r, const struct rpt_start *st)
 {
 	char when[REPORT_TIME_LEN];
 	const char *host;
@@ -265,15 +309,15 @@ report_human_connect(struct reporter *r, const struct rpt_start *st)
 		rh_connect_verbose(r, st);
 }
 
-void
-report_human_stream(struct reporter *r, const struct rpt_conn *c)
+static void
+rh_stream(struct reporter *r, const struct rpt_conn *c)
 {
 	report_printf(r, rh_fmt[RH_STREAM], c->socket, c->local_host,
 	    c->local_port, c->remote_host, c->remote_port);
 }
 
-void
-report_human_test_start(struct reporter *r, const struct rpt_start *st)
+static void
+rh_test_start(struct reporter *r, const struct rpt_start *st)
 {
 	const char *proto = rh_proto[st->proto == PROTO_UDP];
 
@@ -308,87 +352,67 @@ rh_interval_header(struct reporter *r, const struct rpt_interval *iv)
 	report_printf(r, rh_fmt[h], rh_roleof(r));
 }
 
+/*
+ * One interval row of a stream or (RH_SUM_ROW) of a direction's sum, with
+ * the times and omitted flag of when; cwnd is printed for a stream with
+ * TCP_INFO (iperf3's sums have Retr but no Cwnd).
+ */
 static void
-rh_iv_stream(struct reporter *r, const struct rpt_stream_iv *sp)
+rh_iv_row(struct reporter *r, int socket, bool sender,
+    const struct rpt_stream_iv *when, const struct report_total *t,
+    const char *cwnd)
 {
-	char xfer[RH_UNIT_LEN], rate[RH_UNIT_LEN], cwnd[RH_UNIT_LEN];
-	const char *tag = rh_tagof(r, sp->sender);
-	const char *om = sp->omitted ? rh_omitted : "";
+	const char *om = when->omitted ? rh_omitted : "";
+	char head[RH_HEAD_LEN];
+	struct report_udp u;
 
-	rh_units(r, (double)sp->bytes, sp->end - sp->start, xfer, rate);
-	if (rh_udp(r) && sp->sender)
-		report_printf(r, rh_fmt[RH_UDP_SND], sp->socket, tag, sp->start,
-		    sp->end, xfer, rate, rh_bidir(r) ? rh_udp_pad : "",
-		    (unsigned long long)sp->packets, om);
-	else if (rh_udp(r))
-		report_printf(r, rh_fmt[RH_UDP], sp->socket, tag, sp->start,
-		    sp->end, xfer, rate, sp->jitter_s * 1000.0,
-		    (long long)sp->lost, (unsigned long long)sp->packets,
-		    rh_pct(sp->lost, sp->packets), om);
-	else if (sp->sender && sp->has_tcpinfo) {
-		units_fmt_bytes(cwnd, sizeof(cwnd), (double)sp->snd_cwnd);
-		report_printf(r, rh_fmt[RH_BW_RETR_CWND], sp->socket, tag,
-		    sp->start, sp->end, xfer, rate, (long long)sp->retransmits,
-		    cwnd, om);
-	} else
-		report_printf(r, rh_fmt[RH_BW], sp->socket, tag, sp->start,
-		    sp->end, xfer, rate, om);
-}
-
-static void
-rh_iv_sum(struct reporter *r, const struct rpt_stream_iv *sp, size_t n,
-    const struct rpt_stream_iv *first)
-{
-	char xfer[RH_UNIT_LEN], rate[RH_UNIT_LEN];
-	struct report_total t = { 0 };
-	const char *tag = rh_tagof(r, sp[0].sender);
-	const char *om = first->omitted ? rh_omitted : "";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		t.sent += sp[i].bytes;
-		t.packets += sp[i].packets;
-		t.lost += sp[i].lost;
-		t.retrans += sp[i].retransmits;
-		t.jitter += sp[i].jitter_s;
-		t.has_retrans |= sp[i].sender && sp[i].has_tcpinfo;
-	}
-	rh_units(r, (double)t.sent, first->end - first->start, xfer, rate);
-	if (rh_udp(r) && sp[0].sender)
-		report_printf(r, rh_fmt[RH_SUM_UDP_SND], tag, first->start,
-		    first->end, xfer, rate, rh_bidir(r) ? rh_udp_pad : "",
-		    (unsigned long long)t.packets, om);
-	else if (rh_udp(r))
-		report_printf(r, rh_fmt[RH_SUM_UDP], tag, first->start,
-		    first->end, xfer, rate, t.jitter * 1000.0 / (double)n,
-		    (long long)t.lost, (unsigned long long)t.packets,
-		    rh_pct(t.lost, t.packets), om);
-	else if (t.has_retrans)
-		report_printf(r, rh_fmt[RH_SUM_BW_RETR], tag, first->start,
-		    first->end, xfer, rate, (long long)t.retrans, om);
+	rh_head(r, head, socket, sender, when->start, when->end, t->sent);
+	if (rh_udp(r) && sender)
+		report_printf(r, rh_fmt[RH_UDP_SND], head,
+		    rh_bidir(r) ? rh_udp_pad : "",
+		    (unsigned long long)t->packets, om);
+	else if (rh_udp(r)) {
+		u = report_total_udp(t, t->packets);
+		rh_print_udp(r, head, &u, om);
+	} else if (t->has_retrans && socket != RH_SUM_ROW)
+		report_printf(r, rh_fmt[RH_BW_RETR_CWND], head,
+		    (long long)t->retrans, cwnd, om);
+	else if (t->has_retrans)
+		report_printf(
+		    r, rh_fmt[RH_SUM_BW_RETR], head, (long long)t->retrans, om);
 	else
-		report_printf(r, rh_fmt[RH_SUM_BW], tag, first->start,
-		    first->end, xfer, rate, om);
+		report_printf(r, rh_fmt[RH_BW], head, om);
+}
+
+/* A direction's rows, then its [SUM] (times from the test's first stream). */
+static void
+rh_iv_group(struct reporter *r, const struct rpt_interval *iv,
+    const struct report_dir *d)
+{
+	const struct rpt_stream_iv *sp;
+	char cwnd[RH_UNIT_LEN];
+	struct report_total t;
+	size_t i;
+
+	if (d->from >= d->to)
+		return;
+	for (i = d->from; i < d->to; i++) {
+		sp = &iv->streams[i];
+		report_total_ivs(sp, 1, &t);
+		units_fmt_bytes(cwnd, sizeof(cwnd), (double)sp->snd_cwnd);
+		rh_iv_row(r, sp->socket, sp->sender, sp, &t, cwnd);
+	}
+	sp = &iv->streams[d->from];
+	if (report_num_streams(r) > 1) {
+		report_total_ivs(sp, d->to - d->from, &t);
+		rh_iv_row(r, RH_SUM_ROW, sp->sender, &iv->streams[0], &t, NULL);
+	}
 }
 
 static void
-rh_iv_group(
-    struct reporter *r, const struct rpt_interval *iv, size_t from, size_t to)
+rh_interval(struct reporter *r, const struct rpt_interval *iv)
 {
-	size_t i;
-
-	if (from >= to)
-		return;
-	for (i = from; i < to; i++)
-		rh_iv_stream(r, &iv->streams[i]);
-	if (report_num_streams(r) > 1)
-		rh_iv_sum(r, &iv->streams[from], to - from, &iv->streams[0]);
-}
-
-void
-report_human_interval(struct reporter *r, const struct rpt_interval *iv)
-{
-	size_t n1;
+	struct report_dir dir[2];
 
 	if (iv->nstreams == 0)
 		return;
@@ -397,128 +421,76 @@ report_human_interval(struct reporter *r, const struct rpt_interval *iv)
 	else if (report_num_streams(r) > 1)
 		report_printf(r, rh_fmt[RH_SEPARATOR]);
 	r->nblocks++;
-	n1 = rh_bidir(r) ? report_iv_split(iv) : iv->nstreams;
-	rh_iv_group(r, iv, 0, n1);
-	rh_iv_group(r, iv, n1, iv->nstreams);
+	report_iv_dirs(r, iv, rh_bidir(r), dir);
+	rh_iv_group(r, iv, &dir[0]);
+	rh_iv_group(r, iv, &dir[1]);
 }
 
-/* Whether the peer's half of a stream's summary may be printed. */
+/*
+ * Whether one half (the sender's or the receiver's) of a summary row is
+ * known: the server does not learn the client's half. If not, -V says so.
+ */
 static bool
-rh_known(const struct rpt_end *end, bool sender, bool local_sender)
+rh_known(struct reporter *r, const struct rpt_end *end, bool half, bool sender,
+    int socket)
 {
-	return end->peer_known || sender == local_sender;
-}
+	char id[RH_ID_LEN];
 
-static void
-rh_end_tcp(struct reporter *r, const struct rpt_end *end,
-    const struct rpt_stream_end *sp, const char *tag)
-{
-	char xfer[RH_UNIT_LEN], rate[RH_UNIT_LEN];
-	double ts = end->streams[0].snd_seconds;
-	double tr = end->streams[0].rcv_seconds;
-
-	rh_units(r, (double)sp->bytes_sent, ts, xfer, rate);
-	if (!rh_known(end, true, sp->sender)) {
-		if (r->s->verbose)
-			report_printf(r, rh_fmt[RH_SND_NA], sp->socket);
-	} else if (sp->has_retrans)
-		report_printf(r, rh_fmt[RH_BW_RETR_END], sp->socket, tag, 0.0,
-		    ts, xfer, rate, (long long)sp->retransmits, rh_sender);
-	else
-		report_printf(r, rh_fmt[RH_BW], sp->socket, tag, 0.0, ts, xfer,
-		    rate, rh_sender);
-	rh_units(r, (double)sp->bytes_received, tr, xfer, rate);
-	if (!rh_known(end, false, sp->sender)) {
-		if (r->s->verbose)
-			report_printf(r, rh_fmt[RH_RCV_NA], sp->socket);
-	} else
-		report_printf(r, rh_fmt[RH_BW], sp->socket, tag, 0.0, tr, xfer,
-		    rate, rh_receiver);
-}
-
-static void
-rh_end_udp(struct reporter *r, const struct rpt_end *end,
-    const struct rpt_stream_end *sp, const char *tag)
-{
-	char xfer[RH_UNIT_LEN], rate[RH_UNIT_LEN];
-	double ts = end->streams[0].snd_seconds;
-	double tr = end->streams[0].rcv_seconds;
-
-	rh_units(r, (double)sp->bytes_sent, ts, xfer, rate);
-	if (!rh_known(end, true, sp->sender)) {
-		if (r->s->verbose)
-			report_printf(r, rh_fmt[RH_SND_NA], sp->socket);
-	} else
-		report_printf(r, rh_fmt[RH_UDP], sp->socket, tag, 0.0, ts, xfer,
-		    rate, 0.0, 0LL, (unsigned long long)sp->packets, 0.0,
-		    rh_sender);
-	if (sp->out_of_order > 0)
-		report_printf(r, rh_fmt[RH_OUTOFORDER], tag, 0.0, ts,
-		    (long long)sp->out_of_order);
-	rh_units(r, (double)sp->bytes_received, tr, xfer, rate);
-	if (!rh_known(end, false, sp->sender)) {
-		if (r->s->verbose)
-			report_printf(r, rh_fmt[RH_RCV_NA], sp->socket);
-	} else
-		report_printf(r, rh_fmt[RH_UDP], sp->socket, tag, 0.0, tr, xfer,
-		    rate, sp->jitter_s * 1000.0, (long long)sp->lost,
-		    (unsigned long long)sp->packets_rcvd,
-		    rh_pct(sp->lost, sp->packets_rcvd), rh_receiver);
-}
-
-static void
-rh_sum_sender(struct reporter *r, const struct report_total *t, double ts,
-    const char *tag)
-{
-	char xfer[RH_UNIT_LEN], rate[RH_UNIT_LEN];
-
-	rh_units(r, (double)t->sent, ts, xfer, rate);
-	if (rh_udp(r))
-		report_printf(r, rh_fmt[RH_SUM_UDP], tag, 0.0, ts, xfer, rate,
-		    0.0, 0LL, (unsigned long long)t->packets, 0.0, rh_sender);
-	else if (t->has_retrans)
-		report_printf(r, rh_fmt[RH_SUM_BW_RETR], tag, 0.0, ts, xfer,
-		    rate, (long long)t->retrans, rh_sender);
-	else
+	if (end->peer_known || half == sender)
+		return true;
+	if (r->s->verbose)
 		report_printf(
-		    r, rh_fmt[RH_SUM_BW], tag, 0.0, ts, xfer, rate, rh_sender);
+		    r, rh_fmt[half ? RH_SND_NA : RH_RCV_NA], rh_id(id, socket));
+	return false;
 }
 
+/*
+ * The sender and receiver rows of one stream or (RH_SUM_ROW) of a
+ * direction's sum; ooo > 0 adds iperf3's UDP out-of-order line.
+ */
 static void
-rh_sum_receiver(struct reporter *r, const struct report_total *t, double tr,
-    const char *tag)
+rh_end_rows(struct reporter *r, const struct rpt_end *end, int socket,
+    bool sender, const struct report_total *t, uint64_t ooo)
 {
-	char xfer[RH_UNIT_LEN], rate[RH_UNIT_LEN];
+	enum rh_id retr =
+	    socket == RH_SUM_ROW ? RH_SUM_BW_RETR : RH_BW_RETR_END;
+	double ts = end->streams[0].snd_seconds;
+	double tr = end->streams[0].rcv_seconds;
+	char head[RH_HEAD_LEN];
+	struct report_udp u;
+	bool known;
 
-	rh_units(r, (double)t->received, tr, xfer, rate);
-	if (rh_udp(r))
-		report_printf(r, rh_fmt[RH_SUM_UDP], tag, 0.0, tr, xfer, rate,
-		    report_div(t->jitter * 1000.0, (double)t->n),
-		    (long long)t->lost, (unsigned long long)t->packets_rcvd,
-		    rh_pct(t->lost, t->packets_rcvd), rh_receiver);
-	else
-		report_printf(r, rh_fmt[RH_SUM_BW], tag, 0.0, tr, xfer, rate,
-		    rh_receiver);
+	rh_head(r, head, socket, sender, 0.0, ts, t->sent);
+	u = report_udp(0, 0, t->packets);
+	known = rh_known(r, end, true, sender, socket);
+	if (known && rh_udp(r))
+		rh_print_udp(r, head, &u, rh_sender);
+	else if (known && t->has_retrans)
+		report_printf(
+		    r, rh_fmt[retr], head, (long long)t->retrans, rh_sender);
+	else if (known)
+		report_printf(r, rh_fmt[RH_BW], head, rh_sender);
+	if (ooo > 0)
+		report_printf(r, rh_fmt[RH_OUTOFORDER], rh_tagof(r, sender),
+		    0.0, ts, (long long)ooo);
+	rh_head(r, head, socket, sender, 0.0, tr, t->received);
+	u = report_total_udp(t, t->packets_rcvd);
+	known = rh_known(r, end, false, sender, socket);
+	if (known && rh_udp(r))
+		rh_print_udp(r, head, &u, rh_receiver);
+	else if (known)
+		report_printf(r, rh_fmt[RH_BW], head, rh_receiver);
 }
 
+/* -V: iperf3's CPU line; local plays role local, the peer role remote. */
 static void
-rh_end_sum(struct reporter *r, const struct rpt_end *end,
-    const struct rpt_stream_end *sp, size_t n)
+rh_cpu(struct reporter *r, const struct rpt_end *end, const char *local,
+    const char *remote)
 {
-	const char *tag = rh_tagof(r, sp[0].sender);
-	struct report_total t;
-
-	report_total_ends(sp, n, &t);
-	if (!rh_known(end, true, sp[0].sender)) {
-		if (r->s->verbose)
-			report_printf(r, rh_fmt[RH_SUM_SND_NA], rh_sum);
-	} else
-		rh_sum_sender(r, &t, end->streams[0].snd_seconds, tag);
-	if (!rh_known(end, false, sp[0].sender)) {
-		if (r->s->verbose)
-			report_printf(r, rh_fmt[RH_SUM_RCV_NA], rh_sum);
-	} else
-		rh_sum_receiver(r, &t, end->streams[0].rcv_seconds, tag);
+	report_printf(r, rh_fmt[RH_CPU], rh_local, local, end->cpu_host_total,
+	    end->cpu_host_user, end->cpu_host_system, rh_remote, remote,
+	    end->cpu_remote_total, end->cpu_remote_user,
+	    end->cpu_remote_system);
 }
 
 /* -V lines after a direction: CPU (when it sends) and congestion. */
@@ -528,19 +500,10 @@ rh_end_verbose(struct reporter *r, const struct rpt_end *end, bool sender)
 	bool last_sender = end->streams[end->nstreams - 1].sender;
 	const char *local, *remote;
 
-	if (sender) {
-		report_printf(r, rh_fmt[RH_CPU], rh_local, rh_sender,
-		    end->cpu_host_total, end->cpu_host_user,
-		    end->cpu_host_system, rh_remote, rh_receiver,
-		    end->cpu_remote_total, end->cpu_remote_user,
-		    end->cpu_remote_system);
-		if (rh_bidir(r))
-			report_printf(r, rh_fmt[RH_CPU], rh_local, rh_receiver,
-			    end->cpu_host_total, end->cpu_host_user,
-			    end->cpu_host_system, rh_remote, rh_sender,
-			    end->cpu_remote_total, end->cpu_remote_user,
-			    end->cpu_remote_system);
-	}
+	if (sender)
+		rh_cpu(r, end, rh_sender, rh_receiver);
+	if (sender && rh_bidir(r))
+		rh_cpu(r, end, rh_receiver, rh_sender);
 	if (rh_udp(r))
 		return;
 	/* The end keys describe the last direction; swap for the other. */
@@ -555,31 +518,35 @@ rh_end_verbose(struct reporter *r, const struct rpt_end *end, bool sender)
 
 static void
 rh_end_group(
-    struct reporter *r, const struct rpt_end *end, size_t from, size_t to)
+    struct reporter *r, const struct rpt_end *end, const struct report_dir *d)
 {
 	const struct rpt_stream_end *sp;
+	struct report_total t;
 	size_t i;
 
-	if (from >= to)
+	if (d->from >= d->to)
 		return;
-	for (i = from; i < to; i++) {
+	for (i = d->from; i < d->to; i++) {
 		sp = &end->streams[i];
-		if (rh_udp(r))
-			rh_end_udp(r, end, sp, rh_tagof(r, sp->sender));
-		else
-			rh_end_tcp(r, end, sp, rh_tagof(r, sp->sender));
+		report_total_ends(sp, 1, &t);
+		rh_end_rows(r, end, sp->socket, sp->sender, &t,
+		    rh_udp(r) ? sp->out_of_order : 0);
 	}
-	if (report_num_streams(r) > 1)
-		rh_end_sum(r, end, &end->streams[from], to - from);
+	sp = &end->streams[d->from];
+	if (report_num_streams(r) > 1) {
+		report_total_ends(sp, d->to - d->from, &t);
+		rh_end_rows(r, end, RH_SUM_ROW, sp->sender, &t, 0);
+	}
 	if (r->s->verbose)
-		rh_end_verbose(r, end, end->streams[from].sender);
+		rh_end_verbose(r, end, sp->sender);
 }
 
-void
-report_human_summary(struct reporter *r, const struct rpt_end *end)
+static void
+rh_summary(struct reporter *r, const struct rpt_end *end)
 {
+	struct report_dir dir[2];
 	enum rh_id h = RH_HDR_BW;
-	size_t i, n1;
+	size_t i;
 
 	report_printf(r, rh_fmt[RH_SEPARATOR]);
 	if (r->s->verbose)
@@ -590,13 +557,13 @@ report_human_summary(struct reporter *r, const struct rpt_end *end)
 	report_printf(r, rh_fmt[rh_udp(r) ? RH_HDR_UDP : h], rh_roleof(r));
 	if (end->nstreams == 0)
 		return;
-	n1 = rh_bidir(r) ? report_end_split(end) : end->nstreams;
-	rh_end_group(r, end, 0, n1);
-	rh_end_group(r, end, n1, end->nstreams);
+	report_end_dirs(r, end, rh_bidir(r), dir);
+	rh_end_group(r, end, &dir[0]);
+	rh_end_group(r, end, &dir[1]);
 }
 
-void
-report_human_finish(struct reporter *r)
+static void
+rh_finish(struct reporter *r)
 {
 	char *txt;
 
@@ -615,3 +582,17 @@ report_human_finish(struct reporter *r)
 	report_printf(r, rh_fmt[RH_NEWLINE]);
 	report_printf(r, rh_fmt[RH_DONE]);
 }
+
+const struct report_ops report_human_ops = {
+	.init = rh_init,
+	.free = rh_free,
+	.connect = rh_connect,
+	.stream = rh_stream,
+	.test_start = rh_test_start,
+	.interval = rh_interval,
+	.summary = rh_summary,
+	.error = rh_error,
+	.document = rh_document,
+	.finish = rh_finish,
+	.banner = rh_banner,
+};

@@ -1,10 +1,12 @@
 /*
  * SPDX-License-Identifier: BSD-3-Clause
  *
- * report_int.h: the reporter's private state, shared by report.c (object,
- * dispatch and output sinks), report_human.c (iperf3's text layout) and
- * report_json.c (the -J document). Nothing outside these three files may
- * include it; everyone else sees only the opaque struct in report.h.
+ * report_int.h: the reporter's private state and its renderer interface,
+ * shared by report.c (the object, dispatch through struct report_ops, and
+ * the output sinks), report_sum.c (directions, totals and the UDP group),
+ * report_human.c (iperf3's text layout) and report_json.c (the -J
+ * document). Nothing outside these files may include it; everyone else
+ * sees only the opaque struct in report.h.
  */
 #ifndef EVPERF_REPORT_INT_H
 #define EVPERF_REPORT_INT_H
@@ -17,12 +19,39 @@
 #include "report.h"
 
 #define REPORT_TIME_LEN 64
-#define REPORT_SYSINFO_LEN 512
+
+/*
+ * One renderer: iperf3's text (report_human_ops) or the -J document
+ * (report_json_ops). report_new picks one for the whole test; every slot
+ * is set, so report.c calls them without checks.
+ */
+struct report_ops {
+	/* Once, at report_new: human -V preamble, or the document skeleton. */
+	void (*init)(struct reporter *r);
+	/* Release what init and the other steps built (not r itself). */
+	void (*free)(struct reporter *r);
+	void (*connect)(struct reporter *r, const struct rpt_start *st);
+	void (*stream)(struct reporter *r, const struct rpt_conn *c);
+	void (*test_start)(struct reporter *r, const struct rpt_start *st);
+	void (*interval)(struct reporter *r, const struct rpt_interval *iv);
+	void (*summary)(struct reporter *r, const struct rpt_end *end);
+	/* The first report_error: human prints it, -J keeps r->errmsg. */
+	void (*error)(struct reporter *r, const char *msg);
+	/* report_dup_json: the document so far, or NULL (human). */
+	cJSON *(*document)(const struct reporter *r);
+	/* The closing output: the -J document, or "iperf Done.". */
+	void (*finish)(struct reporter *r);
+	/* The server's "Server listening" banner (nothing with -J). */
+	void (*banner)(struct reporter *r, int port, int testno);
+};
+
+extern const struct report_ops report_human_ops;
+extern const struct report_ops report_json_ops;
 
 struct reporter {
+	const struct report_ops *ops; /* chosen once by report_new */
 	const struct settings *s;
 	bool client;
-	bool json;
 	bool stream; /* --json-stream: one line per event */
 	bool stream_full; /* --json-stream-full-output: and the document */
 	bool keep_intervals; /* the document (or the peer) needs intervals */
@@ -50,40 +79,33 @@ void report_printf(struct reporter *r, const char *fmt, ...);
 /* As report_printf, but without the timestamp and title prefixes. */
 void report_printf_raw(struct reporter *r, const char *fmt, ...);
 
-/* The version string evperf reports ("iperf 3.21 (evperf X.Y.Z)"). */
-const char *report_version(void);
-/* uname fields joined by single spaces, as iperf3's system_info. */
-void report_sysinfo(char *buf, size_t len);
 /* RFC 1123 date in GMT ("Wed, 25 Nov 2026 01:06:39 GMT"). */
 void report_rfc1123(char *buf, size_t len, int64_t secs);
-/* Streams at the front of the report order that share streams[0]'s role. */
-size_t report_iv_split(const struct rpt_interval *iv);
-size_t report_end_split(const struct rpt_end *end);
-/* True if a direction whose local streams have role sender is c->s. */
-bool report_dir_forward(const struct reporter *r, bool sender);
 /* -P as known so far (test parameters, else the command line). */
 int report_num_streams(const struct reporter *r);
+
+/* report_sum.c */
+
 /* x / y, or 0 when y is not positive (never nan or inf in output). */
 double report_div(double x, double y);
+/* True if a direction whose local streams have role sender is c->s. */
+bool report_dir_forward(const struct reporter *r, bool sender);
 
-void report_human_preamble(struct reporter *r);
-void report_human_connect(struct reporter *r, const struct rpt_start *st);
-void report_human_stream(struct reporter *r, const struct rpt_conn *c);
-void report_human_test_start(struct reporter *r, const struct rpt_start *st);
-void report_human_interval(struct reporter *r, const struct rpt_interval *iv);
-void report_human_summary(struct reporter *r, const struct rpt_end *end);
-void report_human_finish(struct reporter *r);
-void report_human_banner(struct reporter *r, int port, int testno);
+/* A direction's streams, [from, to) in report order. */
+struct report_dir {
+	size_t from, to;
+	bool forward; /* iperf3's "sum" (c->s, or all streams without bidir) */
+};
 
-void report_json_init(struct reporter *r);
-void report_json_free(struct reporter *r);
-void report_json_connect(struct reporter *r, const struct rpt_start *st);
-void report_json_stream(struct reporter *r, const struct rpt_conn *c);
-void report_json_test_start(struct reporter *r, const struct rpt_start *st);
-void report_json_interval(struct reporter *r, const struct rpt_interval *iv);
-void report_json_summary(struct reporter *r, const struct rpt_end *end);
-cJSON *report_json_document(const struct reporter *r, bool peer_output);
-void report_json_finish(struct reporter *r);
+/*
+ * The report order split by direction: dir[0] is the leading run of
+ * streams sharing streams[0]'s role, dir[1] the rest. Without bidir,
+ * dir[0] holds every stream and dir[1] is empty.
+ */
+void report_iv_dirs(const struct reporter *r, const struct rpt_interval *iv,
+    bool bidir, struct report_dir dir[2]);
+void report_end_dirs(const struct reporter *r, const struct rpt_end *end,
+    bool bidir, struct report_dir dir[2]);
 
 /* One direction of a summary (or an interval), summed over its streams. */
 struct report_total {
@@ -94,8 +116,25 @@ struct report_total {
 	size_t n;
 };
 
+/* Sum n interval streams into *t (sent = bytes moved in the interval). */
+void report_total_ivs(
+    const struct rpt_stream_iv *sp, size_t n, struct report_total *t);
 /* Sum n stream ends into *t. */
 void report_total_ends(
     const struct rpt_stream_end *sp, size_t n, struct report_total *t);
+
+/* iperf3's UDP receiver group, as both the text and the -J print it. */
+struct report_udp {
+	double jitter_ms;
+	int64_t lost;
+	uint64_t packets;
+	double lost_pct; /* 100 * lost / packets, 0 without packets */
+};
+
+/* The group of one stream: jitter in seconds, lost of packets. */
+struct report_udp report_udp(double jitter_s, int64_t lost, uint64_t packets);
+/* The group of a total: the mean jitter of its streams, lost of packets. */
+struct report_udp report_total_udp(
+    const struct report_total *t, uint64_t packets);
 
 #endif /* EVPERF_REPORT_INT_H */

@@ -1,14 +1,16 @@
 /*
  * SPDX-License-Identifier: BSD-3-Clause
  *
- * report_json.c: the -J document, built with cJSON in iperf3's key order and
- * types (3.21's key set, a superset of 3.12's; docs/json.md lists every
- * key). Integers are added as whole doubles, which cJSON prints without a
- * fraction; every division goes through report_div() so nan and inf never
- * appear. The document is printed once, by report_finish(). With
- * --json-stream each step is also (or instead, see report_json_finish)
- * written at once as one compact line {"event":...,"data":...}, iperf3
- * 3.17's format. This file never writes human text.
+ * report_json.c: the -J renderer (report_json_ops). It owns the document,
+ * built with cJSON in iperf3's key order and types (3.21's key set, a
+ * superset of 3.12's; docs/json.md lists every key). Integers are added as
+ * whole doubles, which cJSON prints without a fraction; every division goes
+ * through report_div() so nan and inf never appear. Totals, directions and
+ * the UDP group come from report_sum.c, as the text's do. The document is
+ * printed once, by report_finish(). With --json-stream each step is also
+ * (or instead, see rj_finish) written at once as one compact line
+ * {"event":...,"data":...}, iperf3 3.17's format. This file never writes
+ * human text; errors reach the document through r->errmsg.
  */
 #include "compat.h"
 
@@ -19,6 +21,7 @@
 #include "log.h"
 #include "report.h"
 #include "report_int.h"
+#include "version.h"
 
 static const char *const rj_proto[] = { "TCP", "UDP" };
 
@@ -83,22 +86,32 @@ rj_event(struct reporter *r, const char *name, cJSON *data)
 	cJSON_Delete(ev);
 }
 
-void
-report_json_init(struct reporter *r)
+/* iperf3's UDP receiver keys, in its order. */
+static void
+rj_udp(cJSON *o, const struct report_udp *u)
 {
-	char info[REPORT_SYSINFO_LEN];
+	rj_num(o, "jitter_ms", u->jitter_ms);
+	rj_num(o, "lost_packets", (double)u->lost);
+	rj_num(o, "packets", (double)u->packets);
+	rj_num(o, "lost_percent", u->lost_pct);
+}
 
-	report_sysinfo(info, sizeof(info));
+static void
+rj_init(struct reporter *r)
+{
+	char info[VERSION_SYSINFO_LEN];
+
+	version_sysinfo(info, sizeof(info));
 	r->jstart = cJSON_CreateObject();
 	cJSON_AddItemToObject(r->jstart, "connected", cJSON_CreateArray());
-	cJSON_AddStringToObject(r->jstart, "version", report_version());
+	cJSON_AddStringToObject(r->jstart, "version", version_report());
 	cJSON_AddStringToObject(r->jstart, "system_info", info);
 	r->jintervals = cJSON_CreateArray();
 	r->jend = cJSON_CreateObject();
 }
 
-void
-report_json_free(struct reporter *r)
+static void
+rj_free(struct reporter *r)
 {
 	cJSON_Delete(r->jstart);
 	cJSON_Delete(r->jintervals);
@@ -106,8 +119,8 @@ report_json_free(struct reporter *r)
 	r->jstart = r->jintervals = r->jend = NULL;
 }
 
-void
-report_json_connect(struct reporter *r, const struct rpt_start *st)
+static void
+rj_connect(struct reporter *r, const struct rpt_start *st)
 {
 	char when[REPORT_TIME_LEN];
 	cJSON *o;
@@ -131,8 +144,8 @@ report_json_connect(struct reporter *r, const struct rpt_start *st)
 	cJSON_AddStringToObject(r->jstart, "cookie", st->cookie);
 }
 
-void
-report_json_stream(struct reporter *r, const struct rpt_conn *c)
+static void
+rj_stream(struct reporter *r, const struct rpt_conn *c)
 {
 	cJSON *o;
 
@@ -154,7 +167,7 @@ rj_bufs(cJSON *o, const struct rpt_start *st)
 }
 
 static void
-rj_test_start(cJSON *start, const struct rpt_start *st)
+rj_test_start_keys(cJSON *start, const struct rpt_start *st)
 {
 	cJSON *o;
 
@@ -173,7 +186,10 @@ rj_test_start(cJSON *start, const struct rpt_start *st)
 	rj_num(o, "bidir", st->bidir ? 1 : 0);
 	rj_num(o, "fqrate", (double)st->fq_rate);
 	rj_num(o, "interval", st->interval);
-	/* 3.21: UDP GSO/GRO switches; evperf has neither, so always 0. */
+	/*
+	 * 3.21: UDP GSO/GRO switches. XXX evperf has them (--gsro), but
+	 * rpt_start does not carry the setting, so these are always 0.
+	 */
 	rj_num(o, "gso", 0);
 	rj_num(o, "gro", 0);
 }
@@ -183,8 +199,8 @@ rj_test_start(cJSON *start, const struct rpt_start *st)
  * prepares the data listener, before "on connect"; we learn them later, so
  * they are appended now and the on-connect keys moved behind them.
  */
-void
-report_json_test_start(struct reporter *r, const struct rpt_start *st)
+static void
+rj_test_start(struct reporter *r, const struct rpt_start *st)
 {
 	bool tcp = st->proto == PROTO_TCP;
 	size_t i;
@@ -206,7 +222,7 @@ report_json_test_start(struct reporter *r, const struct rpt_start *st)
 	rj_num(r->jstart, "fq_rate", (double)st->fq_rate);
 	if (r->client || !tcp)
 		rj_bufs(r->jstart, st);
-	rj_test_start(r->jstart, st);
+	rj_test_start_keys(r->jstart, st);
 	if (r->stream)
 		rj_event(r, "start", r->jstart);
 }
@@ -215,6 +231,7 @@ static cJSON *
 rj_iv_stream(const struct reporter *r, const struct rpt_stream_iv *sp)
 {
 	double secs = sp->end - sp->start;
+	struct report_udp u;
 	cJSON *o;
 
 	o = cJSON_CreateObject();
@@ -227,11 +244,8 @@ rj_iv_stream(const struct reporter *r, const struct rpt_stream_iv *sp)
 	if (r->st.proto == PROTO_UDP && sp->sender)
 		rj_num(o, "packets", (double)sp->packets);
 	else if (r->st.proto == PROTO_UDP) {
-		rj_num(o, "jitter_ms", sp->jitter_s * 1000.0);
-		rj_num(o, "lost_packets", (double)sp->lost);
-		rj_num(o, "packets", (double)sp->packets);
-		rj_num(o, "lost_percent",
-		    report_div(100.0 * (double)sp->lost, (double)sp->packets));
+		u = report_udp(sp->jitter_s, sp->lost, sp->packets);
+		rj_udp(o, &u);
 	} else if (sp->sender && sp->has_tcpinfo) {
 		rj_num(o, "retransmits", (double)sp->retransmits);
 		rj_num(o, "snd_cwnd", (double)sp->snd_cwnd);
@@ -248,25 +262,18 @@ rj_iv_stream(const struct reporter *r, const struct rpt_stream_iv *sp)
 
 /* An interval sum: times from the test's first stream (iperf3 does so). */
 static cJSON *
-rj_iv_sum(const struct reporter *r, const struct rpt_interval *iv, size_t from,
-    size_t to)
+rj_iv_sum(const struct reporter *r, const struct rpt_interval *iv,
+    const struct report_dir *d)
 {
-	const struct rpt_stream_iv *first = &iv->streams[0], *sp;
+	const struct rpt_stream_iv *first = &iv->streams[0];
 	double secs = first->end - first->start;
-	struct report_total t = { .n = to - from };
-	bool sender = to > from ? iv->streams[from].sender : first->sender;
+	bool sender =
+	    d->to > d->from ? iv->streams[d->from].sender : first->sender;
+	struct report_total t;
+	struct report_udp u;
 	cJSON *o;
-	size_t i;
 
-	for (i = from; i < to; i++) {
-		sp = &iv->streams[i];
-		t.sent += sp->bytes;
-		t.packets += sp->packets;
-		t.lost += sp->lost;
-		t.retrans += sp->retransmits;
-		t.jitter += sp->jitter_s;
-		t.has_retrans |= sp->sender && sp->has_tcpinfo;
-	}
+	report_total_ivs(&iv->streams[d->from], d->to - d->from, &t);
 	o = cJSON_CreateObject();
 	rj_num(o, "start", first->start);
 	rj_num(o, "end", first->end);
@@ -276,11 +283,8 @@ rj_iv_sum(const struct reporter *r, const struct rpt_interval *iv, size_t from,
 	if (r->st.proto == PROTO_UDP && sender)
 		rj_num(o, "packets", (double)t.packets);
 	else if (r->st.proto == PROTO_UDP) {
-		rj_num(o, "jitter_ms", report_div(t.jitter * 1000.0, t.n));
-		rj_num(o, "lost_packets", (double)t.lost);
-		rj_num(o, "packets", (double)t.packets);
-		rj_num(o, "lost_percent",
-		    report_div(100.0 * (double)t.lost, (double)t.packets));
+		u = report_total_udp(&t, t.packets);
+		rj_udp(o, &u);
 	} else if (t.has_retrans)
 		rj_num(o, "retransmits", (double)t.retrans);
 	rj_bool(o, "omitted", first->omitted);
@@ -288,11 +292,13 @@ rj_iv_sum(const struct reporter *r, const struct rpt_interval *iv, size_t from,
 	return o;
 }
 
-void
-report_json_interval(struct reporter *r, const struct rpt_interval *iv)
+/* "sum" is always client->server, on both sides; see report_iv_dirs. */
+static void
+rj_interval(struct reporter *r, const struct rpt_interval *iv)
 {
-	cJSON *o, *streams, *fwd, *rev = NULL, *tmp;
-	size_t i, n1;
+	struct report_dir dir[2];
+	cJSON *o, *streams;
+	size_t i, k;
 
 	if (iv->nstreams == 0)
 		return;
@@ -300,20 +306,12 @@ report_json_interval(struct reporter *r, const struct rpt_interval *iv)
 	streams = cJSON_AddArrayToObject(o, "streams");
 	for (i = 0; i < iv->nstreams; i++)
 		cJSON_AddItemToArray(streams, rj_iv_stream(r, &iv->streams[i]));
-	n1 = r->st.bidir ? report_iv_split(iv) : iv->nstreams;
-	fwd = rj_iv_sum(r, iv, 0, n1);
-	if (r->st.bidir) {
-		rev = rj_iv_sum(r, iv, n1, iv->nstreams);
-		/* "sum" is always client->server, on both sides. */
-		if (!report_dir_forward(r, iv->streams[0].sender)) {
-			tmp = fwd;
-			fwd = rev;
-			rev = tmp;
-		}
-	}
-	cJSON_AddItemToObject(o, "sum", fwd);
-	if (rev != NULL)
-		cJSON_AddItemToObject(o, "sum_bidir_reverse", rev);
+	report_iv_dirs(r, iv, r->st.bidir, dir);
+	k = dir[0].forward ? 0 : 1;
+	cJSON_AddItemToObject(o, "sum", rj_iv_sum(r, iv, &dir[k]));
+	if (r->st.bidir)
+		cJSON_AddItemToObject(
+		    o, "sum_bidir_reverse", rj_iv_sum(r, iv, &dir[1 - k]));
 	if (r->stream)
 		rj_event(r, "interval", o);
 	if (r->keep_intervals)
@@ -344,16 +342,14 @@ rj_end_stream(const struct reporter *r, const struct rpt_end *end,
 {
 	double ts = end->streams[0].snd_seconds;
 	double tr = end->streams[0].rcv_seconds;
+	struct report_udp u;
 	cJSON *o, *p;
 
 	o = cJSON_CreateObject();
 	if (r->st.proto == PROTO_UDP) {
 		p = rj_end_part(sp, ts, ts, sp->bytes_sent, ts);
-		rj_num(p, "jitter_ms", sp->jitter_s * 1000.0);
-		rj_num(p, "lost_packets", (double)sp->lost);
-		rj_num(p, "packets", (double)sp->packets);
-		rj_num(p, "lost_percent",
-		    report_div(100.0 * (double)sp->lost, (double)sp->packets));
+		u = report_udp(sp->jitter_s, sp->lost, sp->packets);
+		rj_udp(p, &u);
 		rj_num(p, "out_of_order", (double)sp->out_of_order);
 		rj_bool(p, "sender", sp->sender);
 		cJSON_AddItemToObject(o, "udp", p);
@@ -392,18 +388,6 @@ rj_sum(double end, uint64_t bytes, double bps_secs)
 }
 
 static void
-rj_sum_udp(
-    cJSON *o, double jitter_ms, int64_t lost, uint64_t packets, bool sender)
-{
-	rj_num(o, "jitter_ms", jitter_ms);
-	rj_num(o, "lost_packets", (double)lost);
-	rj_num(o, "packets", (double)packets);
-	rj_num(o, "lost_percent",
-	    report_div(100.0 * (double)lost, (double)packets));
-	rj_bool(o, "sender", sender);
-}
-
-static void
 rj_end_sums_tcp(cJSON *jend, bool rev, const struct report_total *t, double ts,
     double tr, bool sender)
 {
@@ -429,33 +413,38 @@ rj_end_sums_udp(cJSON *jend, bool rev, const struct report_total *t,
 {
 	double ts = end->streams[0].snd_seconds;
 	double tr = end->streams[0].rcv_seconds;
-	double jit = report_div(t->jitter * 1000.0, (double)t->n);
 	uint64_t spk = (sender || end->peer_known) ? t->packets : 0;
-	uint64_t rpk = t->packets_rcvd;
+	struct report_udp u;
 	cJSON *o;
 
 	o = rj_sum(tr, t->sent, ts);
-	rj_sum_udp(o, jit, t->lost, t->packets, sender);
+	u = report_total_udp(t, t->packets);
+	rj_udp(o, &u);
+	rj_bool(o, "sender", sender);
 	cJSON_AddItemToObject(jend, rj_sum_key[rev][RJ_SUM], o);
 	o = rj_sum(ts, t->sent, ts);
-	rj_sum_udp(o, 0, 0, spk, true);
+	u = report_udp(0, 0, spk);
+	rj_udp(o, &u);
+	rj_bool(o, "sender", true);
 	cJSON_AddItemToObject(jend, rj_sum_key[rev][RJ_SUM_SENT], o);
 	o = rj_sum(tr, t->received, tr);
-	rj_sum_udp(o, jit, t->lost, rpk, false);
+	u = report_total_udp(t, t->packets_rcvd);
+	rj_udp(o, &u);
+	rj_bool(o, "sender", false);
 	cJSON_AddItemToObject(jend, rj_sum_key[rev][RJ_SUM_RECEIVED], o);
 }
 
 static void
-rj_end_dir(struct reporter *r, const struct rpt_end *end, size_t from,
-    size_t to, bool rev)
+rj_end_dir(struct reporter *r, const struct rpt_end *end,
+    const struct report_dir *d, bool rev)
 {
 	struct report_total t;
 	bool sender;
 
-	if (from >= to)
+	if (d->from >= d->to)
 		return;
-	sender = end->streams[from].sender;
-	report_total_ends(&end->streams[from], to - from, &t);
+	sender = end->streams[d->from].sender;
+	report_total_ends(&end->streams[d->from], d->to - d->from, &t);
 	if (r->st.proto == PROTO_UDP)
 		rj_end_sums_udp(r->jend, rev, &t, end, sender);
 	else
@@ -485,36 +474,27 @@ rj_end_tail(struct reporter *r, const struct rpt_end *end)
 		    end->receiver_congestion);
 }
 
-void
-report_json_summary(struct reporter *r, const struct rpt_end *end)
+static void
+rj_summary(struct reporter *r, const struct rpt_end *end)
 {
+	struct report_dir dir[2];
 	cJSON *streams;
-	size_t i, n1, fwd_from, fwd_to, rev_from, rev_to;
+	size_t i, k;
 
 	streams = cJSON_AddArrayToObject(r->jend, "streams");
 	for (i = 0; i < end->nstreams; i++)
 		cJSON_AddItemToArray(
 		    streams, rj_end_stream(r, end, &end->streams[i]));
-	n1 = r->st.bidir ? report_end_split(end) : end->nstreams;
-	fwd_from = 0;
-	fwd_to = n1;
-	rev_from = n1;
-	rev_to = end->nstreams;
-	if (r->st.bidir && n1 > 0 &&
-	    !report_dir_forward(r, end->streams[0].sender)) {
-		fwd_from = n1;
-		fwd_to = end->nstreams;
-		rev_from = 0;
-		rev_to = n1;
-	}
-	rj_end_dir(r, end, fwd_from, fwd_to, false);
-	rj_end_dir(r, end, rev_from, rev_to, true);
+	report_end_dirs(r, end, r->st.bidir, dir);
+	k = dir[0].forward ? 0 : 1;
+	rj_end_dir(r, end, &dir[k], false);
+	rj_end_dir(r, end, &dir[1 - k], true);
 	rj_end_tail(r, end);
 }
 
 /* The whole document; peer_output adds what the server sent us. */
-cJSON *
-report_json_document(const struct reporter *r, bool peer_output)
+static cJSON *
+rj_document_full(const struct reporter *r, bool peer_output)
 {
 	cJSON *doc;
 
@@ -538,6 +518,13 @@ report_json_document(const struct reporter *r, bool peer_output)
 	return doc;
 }
 
+/* report_dup_json: the server's document for --get-server-output. */
+static cJSON *
+rj_document(const struct reporter *r)
+{
+	return rj_document_full(r, false);
+}
+
 /* The closing --json-stream events, in iperf3's order. */
 static void
 rj_stream_finish(struct reporter *r)
@@ -559,8 +546,8 @@ rj_stream_finish(struct reporter *r)
 	rj_event(r, "end", r->jend);
 }
 
-void
-report_json_finish(struct reporter *r)
+static void
+rj_finish(struct reporter *r)
 {
 	cJSON *doc;
 	char *txt;
@@ -570,7 +557,7 @@ report_json_finish(struct reporter *r)
 		if (!r->stream_full)
 			return;
 	}
-	doc = report_json_document(r, true);
+	doc = rj_document_full(r, true);
 	txt = cJSON_Print(doc);
 	if (txt != NULL) {
 		fputs(txt, r->out);
@@ -579,3 +566,29 @@ report_json_finish(struct reporter *r)
 	cJSON_free(txt);
 	cJSON_Delete(doc);
 }
+
+/* The message is kept in r->errmsg by report.c; the document carries it. */
+static void
+rj_error(struct reporter *r, const char *msg)
+{
+}
+
+/* A -J server prints no banner. */
+static void
+rj_banner(struct reporter *r, int port, int testno)
+{
+}
+
+const struct report_ops report_json_ops = {
+	.init = rj_init,
+	.free = rj_free,
+	.connect = rj_connect,
+	.stream = rj_stream,
+	.test_start = rj_test_start,
+	.interval = rj_interval,
+	.summary = rj_summary,
+	.error = rj_error,
+	.document = rj_document,
+	.finish = rj_finish,
+	.banner = rj_banner,
+};
