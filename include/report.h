@@ -58,6 +58,7 @@ struct rpt_start {
 	int tos;
 	uint64_t target_bitrate; /* bits/s, 0 = unlimited */
 	uint64_t fq_rate;
+	bool gso, gro; /* UDP offloads in use (3.21 test_start keys) */
 	double interval;
 	const char *title, *extra_data; /* NULL = absent */
 };

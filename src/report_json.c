@@ -186,12 +186,9 @@ rj_test_start_keys(cJSON *start, const struct rpt_start *st)
 	rj_num(o, "bidir", st->bidir ? 1 : 0);
 	rj_num(o, "fqrate", (double)st->fq_rate);
 	rj_num(o, "interval", st->interval);
-	/*
-	 * 3.21: UDP GSO/GRO switches. XXX evperf has them (--gsro), but
-	 * rpt_start does not carry the setting, so these are always 0.
-	 */
-	rj_num(o, "gso", 0);
-	rj_num(o, "gro", 0);
+	/* 3.21: the UDP GSO/GRO switches of the test (--gsro). */
+	rj_num(o, "gso", st->gso ? 1 : 0);
+	rj_num(o, "gro", st->gro ? 1 : 0);
 }
 
 /*

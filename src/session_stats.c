@@ -55,6 +55,8 @@ session_fill_test_start(struct session *sess)
 	st->title = p->title;
 	st->extra_data = p->extra_data;
 	st->tcp_mss = p->mss;
+	st->gso = p->gso;
+	st->gro = p->gro;
 }
 
 /* Stream order for reports: client->server streams first. */
