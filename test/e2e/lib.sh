@@ -308,6 +308,16 @@ unit_bytes() {
 	echo $((v * m))
 }
 
+# tcp_buf_max rmem|wmem: the largest TCP receive or send buffer the kernel
+# gives a socket (third field of net.ipv4.tcp_rmem / tcp_wmem); 8 MiB when
+# it cannot be read.
+tcp_buf_max() {
+	local v
+	v=$(awk '{ print $3 }' "/proc/sys/net/ipv4/tcp_$1" 2>/dev/null) || true
+	[[ $v =~ ^[0-9]+$ ]] || v=$((8 * 1024 * 1024))
+	echo "$v"
+}
+
 # pairing NAME: set CLIENT_BIN and SERVER_BIN for ee (evperf -> evperf),
 # ei (evperf client -> iperf3 server) or ie (iperf3 client -> evperf server).
 pairing() {
@@ -434,12 +444,23 @@ run_tcp_case() {
 	# block; a server's thread can finish a write after its count was
 	# taken). So with a threaded iperf3 the copies agree within par blocks
 	# and the receiver may count up to par blocks more than the sender.
+	# (c) Its receiving server closes the data sockets on TEST_END without
+	# reading what is queued, and its stream threads, competing for the
+	# cores, fall further behind than evperf or 3.12 do (9.7 MB queued on
+	# one stream was seen with 3.21 on 2 busy cores), so the gap is bound
+	# by the kernel's real limits, tcp_rmem + tcp_wmem maximum per stream,
+	# not by the 8 MiB per stream that holds for the others.
 	local slack=$((par * 8 * 1024 * 1024 + 4 * blksize))
 	if ((cjson)) && [ "$smode" = json ]; then
-		local sender receiver copy_tol=0 over=0 sbin=$CLIENT_BIN
-		((rev)) && sbin=$SERVER_BIN
+		local sender receiver copy_tol=0 over=0 sbin=$CLIENT_BIN \
+			rbin=$SERVER_BIN
+		((rev)) && sbin=$SERVER_BIN rbin=$CLIENT_BIN
 		stock_mt "$SERVER_BIN" && copy_tol=$((par * blksize))
 		stock_mt "$sbin" && over=$((par * blksize))
+		if stock_mt "$rbin"; then
+			slack=$((par * ($(tcp_buf_max rmem) + $(tcp_buf_max wmem)) +
+				4 * blksize))
+		fi
 		if ((rev)); then
 			sender=$ssent receiver=$crecv
 			assert_near "$tag: server sum_sent.bytes vs client's copy" \
