@@ -331,16 +331,25 @@ def sections(lines):
             lines[end:])
 
 
-def same_start(a, b):
+def same_start(a, b, slack=0.0):
     """Periods that begin together belong to one block. iperf3 3.12 can
     end each stream's last short interval at its own time ("2.00-2.00"
-    then "2.00-2.01" on a --bidir server); that is still one block."""
+    then "2.00-2.01" on a --bidir server); that is still one block. With
+    SLACK, starts that many seconds apart also count as together: iperf3
+    3.16+ (a thread per stream) times each stream's interval on its own,
+    so the lines of one report can start a rounding unit apart ("1.00-2.00"
+    then "1.01-2.00" on a 3.21 --bidir server)."""
     if a is None or b is None:
         return False
-    return a == b or a.split("-")[0] == b.split("-")[0]
+    if a == b or a.split("-")[0] == b.split("-")[0]:
+        return True
+    try:
+        return abs(float(a.split("-")[0]) - float(b.split("-")[0])) <= slack
+    except ValueError:
+        return False
 
 
-def blocks(region):
+def blocks(region, slack=0.0):
     out = []
     sep = False
     for ln in region:
@@ -351,7 +360,7 @@ def blocks(region):
             out.append((sep, [ln], "stray"))
             sep = False
             continue
-        if out and not sep and same_start(out[-1][2], ln.period):
+        if out and not sep and same_start(out[-1][2], ln.period, slack):
             out[-1][1].append(ln)
         else:
             out.append((sep, [ln], ln.period))
@@ -379,7 +388,9 @@ def compare(args):
         if name != "intervals":
             c.pair_seq(r, e, name)
             continue
-        rb, eb = blocks(r), blocks(e)
+        # One rounding unit (0.01 s, plus float error) for threaded iperf3.
+        rslack = 0.0101 if version(args.ref_version) >= (3, 16) else 0.0
+        rb, eb = blocks(r, rslack), blocks(e)
         if not rb or not eb:
             c.bad(f"no interval lines (iperf3 {len(rb)} blocks, "
                   f"evperf {len(eb)})")

@@ -11,6 +11,7 @@
 # prints [TX-C] and [RX-C] sender and receiver summaries, none of them
 # "0.00 Bytes", and "iperf Done.", and the server its [RX-S] receiver and
 # [TX-S] sender summaries. Skipped (77) without iperf3.
+# interop: runs stock iperf3 ($IPERF3); CTest registers it per iperf3 version
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -37,6 +37,7 @@
 # before the test fails. MODES="tcp udp-R" runs a subset;
 # HUMAN_LAYOUT_SAVE=DIR keeps the captures; EVPERF=$(command -v iperf3)
 # validates the script against iperf3 itself.
+# interop: runs stock iperf3 ($IPERF3); CTest registers it per iperf3 version
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"

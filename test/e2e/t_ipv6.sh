@@ -4,6 +4,7 @@
 # for TCP and UDP. Asserts exit codes, one JSON document without error,
 # bytes in both sums, and that the addresses in start.connected are ::1
 # (no IPv4-mapped forms). Skips (77) when the machine has no ::1.
+# interop: runs stock iperf3 ($IPERF3); CTest registers it per iperf3 version
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"

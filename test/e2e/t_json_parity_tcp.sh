@@ -5,6 +5,7 @@
 # the same JSON type and key order, laid out as cJSON prints them, and no
 # more, apart from the entries of test/data/json_allowlist.txt (see
 # json_lib.sh). MODES="tcp tcp-R" runs a subset.
+# interop: runs stock iperf3 ($IPERF3); CTest registers it per iperf3 version
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -6,6 +6,7 @@
 # Each run uses a one-off server (-s -1) and asserts exit codes, the JSON
 # documents of both ends, stream counts and that both ends agree on the byte
 # counts (see run_tcp_case in lib.sh).
+# interop: runs stock iperf3 ($IPERF3); CTest registers it per iperf3 version
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"

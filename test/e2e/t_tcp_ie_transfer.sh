@@ -5,6 +5,7 @@
 # run uses a one-off server (-s -1, -J when the case checks its document) and
 # asserts exit codes, bytes moved, the -n/-k totals and that both ends agree
 # on the byte counts (see run_tcp_case in lib.sh).
+# interop: runs stock iperf3 ($IPERF3); CTest registers it per iperf3 version
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -8,6 +8,7 @@
 # PID from the pidfile (registered for cleanup from the moment it is read)
 # and removes its pidfile. Runs t_udp_persistent.sh with
 # UDP_PERSIST_MODE=daemon.
+# interop: runs stock iperf3 ($IPERF3); CTest registers it per iperf3 version
 set -euo pipefail
 UDP_PERSIST_MODE=daemon
 # shellcheck source=t_udp_persistent.sh

@@ -13,6 +13,7 @@
 # run and serves a final client. t_udp_daemon.sh sources this script with
 # UDP_PERSIST_MODE=daemon to run a shorter sequence against a -D
 # --pidfile server.
+# interop: runs stock iperf3 ($IPERF3); CTest registers it per iperf3 version
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
