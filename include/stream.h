@@ -44,15 +44,20 @@ struct stream_cfg {
 };
 
 /*
- * What all streams of one test share; owned by the session. The
- * receive scratch is one buffer for every UDP receiver of the test
- * (they are served one at a time on the loop); streams grow it.
+ * What all streams of one test share; owned by the session. The buffers
+ * are one per test, not one per stream, so memory does not grow with -P:
+ * the payload is read-only (random bytes; a UDP sender writes each
+ * datagram's header into it just before the send that copies it) and
+ * received bytes are discarded, and the loop serves one stream at a time.
+ * Streams size them when they are created, before any I/O.
  */
 struct stream_env {
 	struct event_base *base;
 	struct stream_cfg cfg;
 	struct budget budget;
-	char *rxbuf;
+	char *txbuf; /* payload of every sender */
+	size_t txbuf_len;
+	char *rxbuf; /* where every receiver reads to */
 	size_t rxbuf_len;
 };
 
@@ -110,7 +115,7 @@ const struct rpt_conn *stream_conn(const struct stream *sp);
 /* Release the event(s), the socket and the memory. */
 void stream_free(struct stream *sp);
 
-/* Release what the environment owns (the receive scratch). */
+/* Release what the environment owns (the shared buffers). */
 void stream_env_clear(struct stream_env *env);
 
 #endif /* EVPERF_STREAM_H */

@@ -6,9 +6,10 @@
  * report, its payload buffer and its event; start, halt and teardown;
  * the owner notification and the charging of the shared -n/-k budget;
  * and the wrappers through which the session reads the stream's numbers
- * (counters.c does the arithmetic). The per-protocol I/O lives in
- * stream_tcp.c and stream_udp.c. Owns the stream's event(s), socket and
- * buffer; never calls into the session.
+ * (counters.c does the arithmetic), and the test's shared payload and
+ * receive buffers. The per-protocol I/O lives in stream_tcp.c and
+ * stream_udp.c. Owns the stream's event(s) and socket; never calls into
+ * the session.
  */
 #include "compat.h"
 
@@ -87,11 +88,22 @@ stream_env_grow_rx(struct stream_env *env, size_t len)
 }
 
 void
+stream_env_grow_tx(struct stream_env *env, size_t len)
+{
+	if (env->txbuf_len >= len)
+		return;
+	env->txbuf = xrealloc(env->txbuf, len);
+	stream_fill_random(env->txbuf + env->txbuf_len, len - env->txbuf_len);
+	env->txbuf_len = len;
+}
+
+void
 stream_env_clear(struct stream_env *env)
 {
 	free(env->rxbuf);
-	env->rxbuf = NULL;
-	env->rxbuf_len = 0;
+	free(env->txbuf);
+	env->rxbuf = env->txbuf = NULL;
+	env->rxbuf_len = env->txbuf_len = 0;
 }
 
 struct stream *
@@ -110,11 +122,10 @@ stream_new(struct stream_env *env, int fd, int k, bool sender,
 	sp->id = proto_stream_id(k);
 	sp->sender = sender;
 	sp->blksize = env->cfg.blksize;
-	if (sender) {
-		sp->buf = xmalloc(sp->blksize);
-		stream_fill_random(sp->buf, sp->blksize);
-	} else if (!udp)
-		sp->buf = xmalloc(sp->blksize);
+	if (sender)
+		stream_env_grow_tx(env, sp->blksize);
+	else if (!udp)
+		stream_env_grow_rx(env, sp->blksize);
 	counters_init(&sp->c, !udp && osdep_has_retrans(), sender, udp);
 	sp->ev =
 	    xev_new(env->base, fd, (sender ? EV_WRITE : EV_READ) | EV_PERSIST,
@@ -254,6 +265,5 @@ stream_free(struct stream *sp)
 	xev_free(sp->ev_pace);
 	if (sp->fd != -1)
 		close(sp->fd);
-	free(sp->buf);
 	free(sp);
 }

@@ -45,7 +45,6 @@ struct stream {
 	bool eof; /* receiver saw EOF or error */
 	struct event *ev; /* the socket, EV_PERSIST */
 	struct event *ev_pace; /* sender with -b: next paced burst */
-	char *buf; /* payload (sender) or read buffer (TCP receiver) */
 	size_t blksize;
 	struct counters c;
 
@@ -79,7 +78,10 @@ void stream_pace_sleep(struct stream *sp, double secs);
 /* Fill len bytes of buf with random payload. */
 void stream_fill_random(char *buf, size_t len);
 
-/* Grow the test's shared receive scratch to len bytes at least. */
+/* Grow the test's shared receive buffer to len bytes at least. */
 void stream_env_grow_rx(struct stream_env *env, size_t len);
+
+/* Grow the test's shared payload to len random bytes at least. */
+void stream_env_grow_tx(struct stream_env *env, size_t len);
 
 #endif /* EVPERF_STREAM_INT_H */

@@ -3,7 +3,7 @@
  *
  * stream_tcp.c: a TCP data stream's I/O (stream_tcp_ops): a raw
  * persistent event on its socket (tcpbench style, no bufferevent, no
- * extra copy), one block buffer, and TCP_INFO sampling. A callback moves
+ * extra copy), the test's shared block buffers, and TCP_INFO sampling. A callback moves
  * a bounded number of blocks so that every stream on the loop gets its
  * turn, whatever its direction. Errors and EOF go to the owner through
  * stream_notify; a stream never ends the test by itself.
@@ -110,7 +110,7 @@ stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg)
 		if ((len = budget_chunk(&sp->env->budget, sp->blksize)) == 0 ||
 		    stream_tcp_paced(sp))
 			break;
-		n = send(fd, sp->buf, len, MSG_NOSIGNAL);
+		n = send(fd, sp->env->txbuf, len, MSG_NOSIGNAL);
 		if (n == -1) {
 			if (STREAM_ERR_RETRIABLE(errno))
 				break;
@@ -138,7 +138,7 @@ stream_tcp_recv_some(struct stream *sp)
 	int i;
 
 	for (i = 0; i < STREAM_BURST; i++) {
-		n = recv(sp->fd, sp->buf, sp->blksize, 0);
+		n = recv(sp->fd, sp->env->rxbuf, sp->blksize, 0);
 		if (n > 0) {
 			if (sp->counting)
 				stream_count(sp, (uint64_t)n);

@@ -67,8 +67,9 @@ stream_udp_put_header(
 }
 
 /*
- * With GSO the datagrams lie back to back in the stream's buffer, each
- * with its own header, and one send() hands them all to the kernel.
+ * With GSO the datagrams lie back to back in the test's payload buffer,
+ * each with its own header written just now, and one send() copies them
+ * all to the kernel (so the next stream may write its headers there).
  */
 static int
 stream_udp_send_gso(struct stream *sp, int n, double now)
@@ -79,9 +80,10 @@ stream_udp_send_gso(struct stream *sp, int n, double now)
 		n = sp->gso_segs;
 	for (i = 0; i < n; i++)
 		stream_udp_put_header(sp,
-		    (unsigned char *)sp->buf + (size_t)i * sp->blksize, now,
-		    sp->seq + 1 + (uint64_t)i);
-	if (send(sp->fd, sp->buf, (size_t)n * sp->blksize, MSG_DONTWAIT) == -1)
+		    (unsigned char *)sp->env->txbuf + (size_t)i * sp->blksize,
+		    now, sp->seq + 1 + (uint64_t)i);
+	if (send(sp->fd, sp->env->txbuf, (size_t)n * sp->blksize,
+		MSG_DONTWAIT) == -1)
 		return -1;
 	return n;
 }
@@ -106,7 +108,7 @@ stream_udp_send_batch(struct stream *sp, int n)
 		stream_udp_put_header(sp, hdr[i], now, sp->seq + 1 + i);
 		iov[i][0].iov_base = hdr[i];
 		iov[i][0].iov_len = hlen;
-		iov[i][1].iov_base = sp->buf + hlen;
+		iov[i][1].iov_base = sp->env->txbuf + hlen;
 		iov[i][1].iov_len = sp->blksize - hlen;
 	}
 	sent = osdep_send_dgrams(sp->fd, iov, n);
@@ -302,8 +304,8 @@ stream_udp_read_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
- * GSO where the peer agreed and the kernel has it: the send buffer grows
- * to hold a whole segment train (the kernel takes at most 64 segments).
+ * GSO where the peer agreed and the kernel has it: the test's payload
+ * grows to hold a whole segment train (the kernel takes at most 64 segments).
  * Without it, sends fall back to batches of single datagrams.
  */
 static void
@@ -318,8 +320,7 @@ stream_udp_init_gso(struct stream *sp)
 	    osdep_udp_gso(sp->fd, (int)sp->blksize) == -1)
 		return;
 	sp->gso_segs = segs;
-	sp->buf = xrealloc(sp->buf, (size_t)segs * sp->blksize);
-	stream_fill_random(sp->buf, (size_t)segs * sp->blksize);
+	stream_env_grow_tx(sp->env, (size_t)segs * sp->blksize);
 }
 
 static void
