@@ -66,4 +66,11 @@ int osdep_udp_gro(int fd);
  */
 ssize_t osdep_recv_gro(int fd, void *buf, size_t len, int *seg);
 
+/*
+ * Raise the soft limit on open descriptors towards the hard one, to need
+ * at least. Returns 0, or -1 with *hard set when the hard limit is below
+ * need.
+ */
+int osdep_raise_nofile(long need, long *hard);
+
 #endif /* EVPERF_OSDEP_H */

@@ -36,7 +36,8 @@ enum proto_state {
 	ACCESS_DENIED = -1,
 	SERVER_ERROR = -2,
 	/* evperf extension, only ever sent to a client that advertised it. */
-	EVPERF_ROLES_ACK = 100,
+	EVPERF_ROLES_ACK = 100, /* the 1-byte role flag */
+	EVPERF_ROLES2_ACK = 101, /* the 2-byte role flag (-P above 128) */
 };
 
 #define COOKIE_SIZE 37 /* 36 characters + NUL, iperf3's COOKIE_SIZE */
@@ -52,12 +53,30 @@ enum proto_state {
  */
 #define PROTO_ROLE_CLIENT_SENDS 0x80
 #define PROTO_ROLE_INDEX_MASK 0x7f
+/*
+ * The wide form, for tests of more than 128 streams: two bytes, big
+ * endian; bit 15 = the client sends, bits 0-14 = the index (0..32767).
+ * The client offers it with "evperf_roles":2; the server confirms it
+ * with EVPERF_ROLES2_ACK only when -P is above PROTO_ROLE_NARROW_MAX.
+ */
+#define PROTO_ROLES_WIDE 2 /* value of the offer that includes it */
+#define PROTO_ROLE_NARROW_MAX 128 /* streams per direction, 1-byte form */
+#define PROTO_ROLE_WIDE_SENDS 0x8000
+#define PROTO_ROLE_WIDE_MASK 0x7fff
+#define PROTO_ROLE_MAX_LEN 2
 
-/* The role flag of the idx-th connection of its direction. */
-unsigned char proto_role_encode(bool client_sends, int idx);
+/*
+ * The role flag of the idx-th connection of its direction, in width
+ * bytes (1 or 2) at out.
+ */
+void proto_role_encode(
+    unsigned char *out, int width, bool client_sends, int idx);
 
-/* A role flag's direction (*client_sends) and index, which it returns. */
-int proto_role_decode(unsigned char role, bool *client_sends);
+/*
+ * A role flag of width bytes as read (first byte in the high bits):
+ * its direction (*client_sends) and its index, which it returns.
+ */
+int proto_role_decode(unsigned int role, int width, bool *client_sends);
 
 /* What both ends agree a test is: the parameter message as a struct. */
 struct test_params {
@@ -83,7 +102,8 @@ struct test_params {
 	bool udp_counters_64bit;
 	bool gso, gro; /* UDP segmentation / receive offload */
 	int gso_dg_size, gso_bf_size, gro_bf_size;
-	bool roles; /* peer speaks evperf's role flag */
+	int roles; /* role flag: server, the form offered (0, 1 or 2);
+		      client, the width confirmed (0, 1 or 2 bytes) */
 };
 
 /* One stream's entry of a results message. */
@@ -159,5 +179,8 @@ void proto_results_free(struct results *r);
 
 /* Stream id of the k-th stream (0-based): 1, 3, 4, 5, ... as iperf3. */
 int proto_stream_id(int k);
+
+/* The k of stream id, or -1 if no stream has that id (2, or below 1). */
+int proto_stream_k(int id);
 
 #endif /* EVPERF_PROTO_H */

@@ -61,13 +61,16 @@ bool session_wants_streams(const struct session *sess);
 /* Server: does cookie (COOKIE_SIZE bytes) belong to this test? */
 bool session_cookie_matches(const struct session *sess, const char *cookie);
 
-/* Server: does this test's client send a role flag after the cookie? */
-bool session_uses_roles(const struct session *sess);
+/*
+ * Server: the width in bytes of the role flag this test's client sends
+ * after the cookie (and after "9876" on UDP): 0 (none), 1 or 2.
+ */
+int session_role_width(const struct session *sess);
 
 /*
  * Server: adopt an accepted data connection whose cookie matched. role is
- * the flag byte the client sent (0..255), or -1 for none (stock client:
- * accept order). Returns 0, or -1 if the connection was refused (fd
+ * the flag the client sent (session_role_width() bytes, big endian), or -1
+ * for none (stock client: accept order). Returns 0, or -1 if the connection was refused (fd
  * closed).
  */
 int session_add_stream(struct session *sess, int fd, int role);

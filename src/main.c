@@ -21,12 +21,15 @@
 #include <event2/event.h>
 
 #include "log.h"
+#include "osdep.h"
 #include "options.h"
 #include "pidfile.h"
 #include "report.h"
 #include "server.h"
 #include "session.h"
 #include "xev.h"
+
+#define MAIN_SPARE_FDS 32 /* control, listener, log, libevent's own */
 
 struct app {
 	struct event_base *base;
@@ -120,6 +123,28 @@ main_fail_errno(struct app *app, const char *what, const char *arg)
 }
 
 /*
+ * Descriptors: take the hard limit; a client that needs more for its
+ * streams than it allows fails now, before it connects anything.
+ */
+static void
+main_nofile(struct app *app)
+{
+	const struct settings *s = &app->set;
+	long need = 0, hard;
+	char msg[256];
+
+	if (s->role == ROLE_CLIENT)
+		need = (long)s->parallel * (s->bidir ? 2 : 1) + MAIN_SPARE_FDS;
+	if (osdep_raise_nofile(need, &hard) == 0)
+		return;
+	snprintf(msg, sizeof(msg),
+	    "unable to open %d streams: they need about %ld file descriptors "
+	    "and the hard limit is %ld (ulimit -Hn)",
+	    s->parallel * (s->bidir ? 2 : 1), need, hard);
+	main_fail(s, app->out.out, app->out.err, msg);
+}
+
+/*
  * The log file takes the report. With -J it takes only the document (or
  * the stream lines): warnings stay on stderr so the file stays parseable.
  */
@@ -188,6 +213,7 @@ main(int argc, char **argv)
 	main_parse(&app, argc, argv);
 	log_init(app.set.debug);
 	main_setup_output(&app);
+	main_nofile(&app);
 	if (app.set.pidfile != NULL && pidfile_write(app.set.pidfile) == -1)
 		main_fail_errno(
 		    &app, "unable to write PID file ", app.set.pidfile);

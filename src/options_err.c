@@ -54,6 +54,14 @@ options_err_value(
 {
 	char name[64];
 
+	/* iperf3's text says 128; evperf's own limit is higher. */
+	if (rc == IE_NUMSTREAMS) {
+		xasprintf(cause,
+		    "parameter error - number of parallel streams too large "
+		    "(maximum = %d)",
+		    EVPERF_MAX_STREAMS);
+		return -1;
+	}
 	if (rc != OPTIONS_EBADARG)
 		return options_err_ie(cause, rc);
 	if (sp->val == 'P') {

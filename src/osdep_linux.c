@@ -9,6 +9,7 @@
 #include "compat.h"
 
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <linux/sockios.h>
@@ -144,4 +145,27 @@ osdep_recv_gro(int fd, void *buf, size_t len, int *seg)
 		if (cm->cmsg_level == IPPROTO_UDP && cm->cmsg_type == UDP_GRO)
 			memcpy(seg, CMSG_DATA(cm), sizeof(int));
 	return n;
+}
+
+/*
+ * Thousands of streams need thousands of descriptors, and the usual soft
+ * limit is 1024: take what the hard limit allows (it costs nothing until
+ * used), as a long-running server with many clients wants it too.
+ */
+int
+osdep_raise_nofile(long need, long *hard)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return 0; /* nothing known: let the test find out */
+	if (rl.rlim_cur != rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_max != RLIM_INFINITY && (long)rl.rlim_max < need) {
+		*hard = (long)rl.rlim_max;
+		return -1;
+	}
+	return 0;
 }

@@ -38,18 +38,32 @@ proto_make_cookie(char cookie[COOKIE_SIZE])
 	cookie[COOKIE_SIZE - 1] = '\0';
 }
 
-unsigned char
-proto_role_encode(bool client_sends, int idx)
+void
+proto_role_encode(unsigned char *out, int width, bool client_sends, int idx)
 {
-	return (unsigned char)((client_sends ? PROTO_ROLE_CLIENT_SENDS : 0) |
-	    (idx & PROTO_ROLE_INDEX_MASK));
+	unsigned int v;
+
+	if (width == 1) {
+		out[0] = (unsigned char)((client_sends ? PROTO_ROLE_CLIENT_SENDS
+						       : 0) |
+		    (idx & PROTO_ROLE_INDEX_MASK));
+		return;
+	}
+	v = (client_sends ? PROTO_ROLE_WIDE_SENDS : 0) |
+	    ((unsigned int)idx & PROTO_ROLE_WIDE_MASK);
+	out[0] = (unsigned char)(v >> 8);
+	out[1] = (unsigned char)v;
 }
 
 int
-proto_role_decode(unsigned char role, bool *client_sends)
+proto_role_decode(unsigned int role, int width, bool *client_sends)
 {
-	*client_sends = (role & PROTO_ROLE_CLIENT_SENDS) != 0;
-	return role & PROTO_ROLE_INDEX_MASK;
+	if (width == 1) {
+		*client_sends = (role & PROTO_ROLE_CLIENT_SENDS) != 0;
+		return (int)(role & PROTO_ROLE_INDEX_MASK);
+	}
+	*client_sends = (role & PROTO_ROLE_WIDE_SENDS) != 0;
+	return (int)(role & PROTO_ROLE_WIDE_MASK);
 }
 
 /* evbuffer_add, or fatalx: it fails only when memory runs out. */
@@ -152,6 +166,14 @@ proto_stream_id(int k)
 	return k == 0 ? 1 : k + 2;
 }
 
+int
+proto_stream_k(int id)
+{
+	if (id == 1)
+		return 0;
+	return id >= 3 ? id - 2 : -1;
+}
+
 /*
  * A JSON number as int64. iperf3 3.12 prints -1 as 18446744073709551615,
  * so anything at or past 2^63 reads as -1 (protocol reference 5.3).
@@ -192,6 +214,17 @@ proto_get_flag(const cJSON *obj, const char *key)
 	if (cJSON_IsTrue(it))
 		return true;
 	return cJSON_IsNumber(it) && it->valuedouble != 0;
+}
+
+/* The role-flag form a client offers: 0, 1 (true or 1) or 2 (2 or more). */
+static int
+proto_roles_offer(const cJSON *j)
+{
+	const cJSON *it = cJSON_GetObjectItem(j, PROTO_ROLES_KEY);
+
+	if (cJSON_IsNumber(it) && it->valuedouble >= PROTO_ROLES_WIDE)
+		return PROTO_ROLES_WIDE;
+	return proto_get_flag(j, PROTO_ROLES_KEY) ? 1 : 0;
 }
 
 static char *
@@ -285,7 +318,7 @@ proto_params_to_json(const struct test_params *p, bool offer_roles)
 	if (p->udp_counters_64bit)
 		cJSON_AddNumberToObject(j, "udp_counters_64bit", 1);
 	if (offer_roles)
-		cJSON_AddNumberToObject(j, PROTO_ROLES_KEY, 1);
+		cJSON_AddNumberToObject(j, PROTO_ROLES_KEY, PROTO_ROLES_WIDE);
 	cJSON_AddStringToObject(j, "client_version", version_iperf());
 	return j;
 }
@@ -364,7 +397,7 @@ proto_params_from_json(const cJSON *j, struct test_params *p)
 	p->udp_counters_64bit = proto_get_flag(j, "udp_counters_64bit");
 	p->gso = proto_get_flag(j, "gso");
 	p->gro = proto_get_flag(j, "gro");
-	p->roles = proto_get_flag(j, PROTO_ROLES_KEY);
+	p->roles = proto_roles_offer(j);
 	p->title = proto_get_str(j, "title");
 	p->extra_data = proto_get_str(j, "extra_data");
 	p->congestion = proto_get_str(j, "congestion");

@@ -38,7 +38,7 @@ struct pending {
 	struct server *srv;
 	int fd;
 	struct event *ev;
-	char buf[COOKIE_SIZE + 1];
+	unsigned char buf[COOKIE_SIZE + PROTO_ROLE_MAX_LEN];
 	size_t got, want;
 };
 
@@ -87,6 +87,20 @@ server_pending_all_free(struct server *srv)
 		pending_free(pc, true);
 }
 
+/* The role flag of len bytes (big endian) at p, or -1 when len is 0. */
+static int
+server_role_flag(const unsigned char *p, size_t len)
+{
+	int v = 0;
+	size_t i;
+
+	if (len == 0)
+		return -1;
+	for (i = 0; i < len; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
 static void
 pending_read_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -109,13 +123,12 @@ pending_read_cb(evutil_socket_t fd, short what, void *arg)
 	if ((pc->got += (size_t)n) < pc->want)
 		return;
 	if (sess == NULL || !session_wants_streams(sess) ||
-	    !session_cookie_matches(sess, pc->buf)) {
+	    !session_cookie_matches(sess, (const char *)pc->buf)) {
 		server_deny(pc->fd);
 		pending_free(pc, false);
 		return;
 	}
-	role =
-	    pc->want > COOKIE_SIZE ? (unsigned char)pc->buf[COOKIE_SIZE] : -1;
+	role = server_role_flag(pc->buf + COOKIE_SIZE, pc->want - COOKIE_SIZE);
 	pending_free(pc, false);
 	session_add_stream(sess, fd, role);
 }
@@ -127,7 +140,7 @@ server_add_pending(struct server *srv, int fd)
 
 	pc->srv = srv;
 	pc->fd = fd;
-	pc->want = COOKIE_SIZE + (session_uses_roles(srv->sess) ? 1 : 0);
+	pc->want = COOKIE_SIZE + (size_t)session_role_width(srv->sess);
 	pc->ev =
 	    xev_new(srv->base, fd, EV_READ | EV_PERSIST, pending_read_cb, pc);
 	TAILQ_INSERT_TAIL(&srv->pending, pc, entry);
@@ -175,12 +188,13 @@ server_udp_cb(evutil_socket_t fd, short what, void *arg)
 	socklen_t flen = sizeof(from);
 	unsigned char buf[8];
 	ssize_t n;
-	int role;
+	int role, width;
 
 	n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
 	if (n < 0 || sess == NULL || !session_wants_streams(sess))
 		return; /* EAGAIN, a stray ICMP error, or too late */
-	role = session_uses_roles(sess) && n >= 5 ? buf[4] : -1;
+	width = session_role_width(sess);
+	role = n >= 4 + width ? server_role_flag(buf + 4, (size_t)width) : -1;
 	if (connect(fd, (struct sockaddr *)&from, flen) == -1) {
 		session_abort(sess, IE_STREAMACCEPT, errno);
 		return;

@@ -229,6 +229,10 @@ session_env_init(struct session *sess)
 	cfg->gso = p->gso;
 	cfg->gro = p->gro;
 	cfg->gso_bf_size = p->gso_bf_size;
+	sess->nk = p->bidir ? 2 * p->parallel : p->parallel;
+	sess->by_k = xcalloc((size_t)sess->nk, sizeof(*sess->by_k));
+	sess->maxstreams = sess->nk;
+	sess->streams = xcalloc((size_t)sess->nk, sizeof(*sess->streams));
 	sess->env.budget.limit = 0;
 	if (sess->role->client)
 		sess->env.budget.limit =
@@ -271,20 +275,32 @@ session_stream_cb(
 	}
 }
 
-/* A stream on fd, placed at pos in the report order (-1: last). */
+/* Stream number k, or NULL while it has not arrived (or k is out of range). */
+struct stream *
+session_stream_at(const struct session *sess, int k)
+{
+	if (k < 0 || k >= sess->nk)
+		return NULL;
+	return sess->by_k[k];
+}
+
+/*
+ * A stream on fd, number k (new, below nk: the callers check), placed at
+ * pos in the report order (-1: last).
+ */
 struct stream *
 session_stream_new(struct session *sess, int fd, int k, bool sender, int pos)
 {
 	struct stream *sp;
 
-	if (sess->nstreams == sess->maxstreams) {
-		sess->maxstreams = sess->maxstreams ? 2 * sess->maxstreams : 8;
-		sess->streams = xreallocarray(sess->streams,
-		    (size_t)sess->maxstreams, sizeof(*sess->streams));
-	}
+	if (k < 0 || k >= sess->nk || sess->by_k[k] != NULL ||
+	    sess->nstreams == sess->maxstreams)
+		fatalx("%s: stream %d of %d taken or out of range", __func__, k,
+		    sess->nk);
 	if (pos < 0 || pos > sess->nstreams)
 		pos = sess->nstreams;
 	sp = stream_new(&sess->env, fd, k, sender, session_stream_cb, sess);
+	sess->by_k[k] = sp;
 	memmove(&sess->streams[pos + 1], &sess->streams[pos],
 	    (size_t)(sess->nstreams - pos) * sizeof(*sess->streams));
 	sess->streams[pos] = sp;
@@ -382,6 +398,8 @@ session_free(struct session *sess)
 	for (i = 0; i < sess->nstreams; i++)
 		stream_free(sess->streams[i]);
 	free(sess->streams);
+	free(sess->by_k);
+	free(sess->peer_at);
 	sess->role->free(sess);
 	if (sess->ctl != NULL)
 		bufferevent_free(sess->ctl);

@@ -68,26 +68,31 @@ client_stream_sends(const struct session *sess, int k)
 	return !sess->p.reverse;
 }
 
-/* The role flag of stream k: its direction and index within it. */
-static unsigned char
-client_role_byte(const struct session *sess, int k)
+/*
+ * The role flag of stream k (its direction and index within it) at out,
+ * in the width the server confirmed; returns that width (0: no flag).
+ */
+static size_t
+client_role_flag(const struct session *sess, int k, unsigned char *out)
 {
 	bool sends = client_stream_sends(sess, k);
 
-	return proto_role_encode(
-	    sends, sess->p.bidir && !sends ? k - sess->p.parallel : k);
+	if (sess->p.roles == 0)
+		return 0;
+	proto_role_encode(out, sess->p.roles, sends,
+	    sess->p.bidir && !sends ? k - sess->p.parallel : k);
+	return (size_t)sess->p.roles;
 }
 
 /* The cookie, and after the server confirmed the role flag, the flag. */
 static int
 client_send_cookie(struct session *sess, int fd, int k)
 {
-	char buf[COOKIE_SIZE + 1];
+	unsigned char buf[COOKIE_SIZE + PROTO_ROLE_MAX_LEN];
 	size_t len = COOKIE_SIZE;
 
 	memcpy(buf, sess->cookie, COOKIE_SIZE);
-	if (sess->p.roles)
-		buf[len++] = (char)client_role_byte(sess, k);
+	len += client_role_flag(sess, k, buf + len);
 	/* A fresh socket's buffer always takes these few bytes at once. */
 	if (send(fd, buf, len, MSG_NOSIGNAL) != (ssize_t)len)
 		return -1;
@@ -163,11 +168,10 @@ client_stream_connected_cb(evutil_socket_t fd, short what, void *arg)
 static int
 client_udp_hello(struct session *sess, int fd, int k)
 {
-	char buf[5] = { '9', '8', '7', '6', 0 };
+	unsigned char buf[4 + PROTO_ROLE_MAX_LEN] = { '9', '8', '7', '6' };
 	size_t len = 4;
 
-	if (sess->p.roles)
-		buf[len++] = (char)client_role_byte(sess, k);
+	len += client_role_flag(sess, k, buf + len);
 	return send(fd, buf, len, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
 }
 
@@ -358,9 +362,31 @@ client_take_server_error(struct session *sess, struct evbuffer *in)
 	return -1;
 }
 
+/*
+ * Stock iperf3 servers take at most 128 streams per direction (3.12 to
+ * 3.21 accept more but watch their sockets with select(), which fails
+ * past 1024 descriptors; newer ones refuse): without the wide role flag
+ * an evperf server would have confirmed, refuse before connecting.
+ */
+static bool
+client_too_many(struct session *sess)
+{
+	if (sess->p.parallel <= PROTO_ROLE_NARROW_MAX || sess->p.roles == 2)
+		return false;
+	snprintf(sess->err_buf, sizeof(sess->err_buf),
+	    "parameter error - number of parallel streams too large for this "
+	    "server (maximum = %d; more need an evperf server)",
+	    PROTO_ROLE_NARROW_MAX);
+	sess->err_msg = sess->err_buf;
+	session_fail(sess, IE_NUMSTREAMS, 0);
+	return true;
+}
+
 static void
 client_create_streams(struct session *sess)
 {
+	if (client_too_many(sess))
+		return;
 	session_env_init(sess);
 	session_set_state(sess, SS_C_CREATING);
 	client_connect_next(sess);
@@ -374,9 +400,9 @@ client_handle_state(struct session *sess, signed char st)
 
 	if (st == PARAM_EXCHANGE && ss == SS_C_WAIT_PARAMREQ)
 		client_send_params(sess);
-	else if (st == EVPERF_ROLES_ACK && ss == SS_C_WAIT_CREATE &&
-	    !sess->set->no_role_flag)
-		sess->p.roles = true;
+	else if ((st == EVPERF_ROLES_ACK || st == EVPERF_ROLES2_ACK) &&
+	    ss == SS_C_WAIT_CREATE && !sess->set->no_role_flag)
+		sess->p.roles = st == EVPERF_ROLES2_ACK ? 2 : 1;
 	else if (st == CREATE_STREAMS && ss == SS_C_WAIT_CREATE)
 		client_create_streams(sess);
 	else if (st == TEST_START && ss == SS_C_WAIT_START) {

@@ -74,6 +74,9 @@ struct session {
 	struct stream_env env; /* what the streams share (budget, ...) */
 	struct stream **streams; /* report/pairing order (see stats) */
 	int nstreams, maxstreams;
+	struct stream **by_k; /* the same streams by number k, or NULL */
+	int *peer_at; /* index of stream k's entry in peer.streams, or -1 */
+	int nk; /* streams the test has: -P, or 2 x -P with --bidir */
 
 	struct reporter *rpt;
 	struct rpt_start start;
@@ -115,6 +118,7 @@ int session_stream_opts(struct session *sess, int fd);
 void session_env_init(struct session *sess);
 struct stream *session_stream_new(
     struct session *sess, int fd, int k, bool sender, int pos);
+struct stream *session_stream_at(const struct session *sess, int k);
 
 /* session_run.c */
 void session_new_timers(struct session *sess);

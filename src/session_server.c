@@ -125,8 +125,10 @@ server_take_params(struct session *sess, struct evbuffer *in)
 	a->nsend_wanted = (p->reverse || p->bidir) ? p->parallel : 0;
 	session_env_init(sess);
 	/* Only a client that offered the role flag ever sees this byte. */
-	if (session_uses_roles(sess))
-		session_send_state(sess, EVPERF_ROLES_ACK);
+	if (session_role_width(sess) > 0)
+		session_send_state(sess,
+		    session_role_width(sess) == 2 ? EVPERF_ROLES2_ACK
+						  : EVPERF_ROLES_ACK);
 	session_send_state(sess, CREATE_STREAMS);
 	session_set_state(sess, SS_S_CREATING);
 	session_arm_timeout(sess, SERVER_STREAMS_TIMEOUT);
@@ -294,7 +296,8 @@ server_stream_role(struct session *sess, int role, bool *sender)
 		*sender = a->nrecv >= a->nrecv_wanted;
 		return *sender ? a->nsend : a->nrecv;
 	}
-	idx = proto_role_decode((unsigned char)role, &client_sends);
+	idx = proto_role_decode(
+	    (unsigned int)role, session_role_width(sess), &client_sends);
 	*sender = !client_sends;
 	return idx < sess->p.parallel ? idx : -1;
 }
@@ -312,23 +315,16 @@ server_stream_k(const struct session *sess, bool sender, int idx)
 static int
 server_stream_pos(const struct session *sess, int id)
 {
-	int i;
+	int lo = 0, hi = sess->nstreams, mid;
 
-	for (i = 0; i < sess->nstreams; i++)
-		if (stream_id(sess->streams[i]) > id)
-			return i;
-	return sess->nstreams;
-}
-
-static bool
-server_k_taken(const struct session *sess, int k)
-{
-	int i;
-
-	for (i = 0; i < sess->nstreams; i++)
-		if (stream_k(sess->streams[i]) == k)
-			return true;
-	return false;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (stream_id(sess->streams[mid]) > id)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
 }
 
 /* Room left for a stream of that direction, and its number k is new. */
@@ -339,7 +335,7 @@ server_stream_fits(struct session *sess, bool sender, int k)
 
 	if (sender ? a->nsend >= a->nsend_wanted : a->nrecv >= a->nrecv_wanted)
 		return false;
-	return !server_k_taken(sess, k);
+	return session_stream_at(sess, k) == NULL;
 }
 
 int
@@ -387,10 +383,15 @@ session_cookie_matches(const struct session *sess, const char *cookie)
 	return strncmp(sess->cookie, cookie, COOKIE_SIZE) == 0;
 }
 
-bool
-session_uses_roles(const struct session *sess)
+int
+session_role_width(const struct session *sess)
 {
-	return sess->p.roles && !sess->set->no_role_flag;
+	if (sess->p.roles == 0 || sess->set->no_role_flag)
+		return 0;
+	return sess->p.roles >= PROTO_ROLES_WIDE &&
+		sess->p.parallel > PROTO_ROLE_NARROW_MAX
+	    ? 2
+	    : 1;
 }
 
 /* Codes a stock peer knows; evperf's own (timeouts) become the nearest. */

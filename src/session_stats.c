@@ -124,12 +124,7 @@ session_sample_interval(struct session *sess, double now, bool final)
 struct stream *
 session_find_stream(const struct session *sess, int id)
 {
-	int i;
-
-	for (i = 0; i < sess->nstreams; i++)
-		if (stream_id(sess->streams[i]) == id)
-			return sess->streams[i];
-	return NULL;
+	return session_stream_at(sess, proto_stream_k(id));
 }
 
 void
@@ -172,21 +167,26 @@ session_apply_peer(struct session *sess, struct results *r)
 	sess->peer = *r;
 	memset(r, 0, sizeof(*r));
 	sess->have_peer = true;
+	free(sess->peer_at);
+	sess->peer_at = xcalloc((size_t)sess->nk, sizeof(*sess->peer_at));
+	for (i = 0; i < (size_t)sess->nk; i++)
+		sess->peer_at[i] = -1;
+	/* A repeated id: the last entry counts. */
+	for (i = 0; i < sess->peer.nstreams; i++)
+		sess->peer_at[proto_stream_k(sess->peer.streams[i].id)] =
+		    (int)i;
 	return 0;
 }
 
-/* The peer's entry for stream id (the last one, as it overrode). */
+/* The peer's entry for stream id, or NULL. */
 static const struct result_stream *
 session_peer_entry(const struct session *sess, int id)
 {
-	size_t i;
+	int k = proto_stream_k(id);
 
-	if (!sess->have_peer)
+	if (!sess->have_peer || k < 0 || k >= sess->nk || sess->peer_at[k] < 0)
 		return NULL;
-	for (i = sess->peer.nstreams; i > 0; i--)
-		if (sess->peer.streams[i - 1].id == id)
-			return &sess->peer.streams[i - 1];
-	return NULL;
+	return &sess->peer.streams[sess->peer_at[k]];
 }
 
 /* T_snd and T_rcv come from the first stream only (reference 6.5). */

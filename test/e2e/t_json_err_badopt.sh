@@ -27,7 +27,7 @@ bad_args() {
 }
 bad_args "^unrecognized option '--foo'\$" -c 127.0.0.1 -J --foo
 bad_args "^unrecognized option '--foo'\$" --foo -c 127.0.0.1 --json
-bad_args '^parameter error - number of parallel streams too large' -J -c 127.0.0.1 -P 999
+bad_args '^parameter error - number of parallel streams too large \(maximum = 10000\)$' -J -c 127.0.0.1 -P 10001
 bad_args '^parameter error - some option you are trying to set is client only' -sJ -P 3
 bad_args '^parameter error' -J
 

@@ -166,16 +166,27 @@ END_TEST
 
 START_TEST(test_role_flag)
 {
+	unsigned char b[2];
 	bool sends;
-	int idx;
 
-	ck_assert_uint_eq(proto_role_encode(true, 5), 0x85);
-	ck_assert_uint_eq(proto_role_encode(false, 127), 0x7f);
-	idx = proto_role_decode(0x85, &sends);
-	ck_assert_int_eq(idx, 5);
+	proto_role_encode(b, 1, true, 5);
+	ck_assert_uint_eq(b[0], 0x85);
+	proto_role_encode(b, 1, false, 127);
+	ck_assert_uint_eq(b[0], 0x7f);
+	ck_assert_int_eq(proto_role_decode(0x85, 1, &sends), 5);
 	ck_assert(sends);
-	idx = proto_role_decode(0x03, &sends);
-	ck_assert_int_eq(idx, 3);
+	ck_assert_int_eq(proto_role_decode(0x03, 1, &sends), 3);
+	ck_assert(!sends);
+	/* The wide form: big endian, bit 15 the direction. */
+	proto_role_encode(b, 2, true, 9999);
+	ck_assert_uint_eq(b[0], 0x80 | (9999 >> 8));
+	ck_assert_uint_eq(b[1], 9999 & 0xff);
+	ck_assert_int_eq(
+	    proto_role_decode((unsigned)b[0] << 8 | b[1], 2, &sends), 9999);
+	ck_assert(sends);
+	proto_role_encode(b, 2, false, 300);
+	ck_assert_int_eq(
+	    proto_role_decode((unsigned)b[0] << 8 | b[1], 2, &sends), 300);
 	ck_assert(!sends);
 }
 END_TEST

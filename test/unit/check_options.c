@@ -344,18 +344,18 @@ static const struct bad_case bad_cases[] = {
 	{ "-c h -R --bidir", PE "cannot be both reverse and bidirectional" },
 	{ "-c h --bidir -R", PE "cannot be both reverse and bidirectional" },
 	{ "-s -R --bidir", PE "cannot be both reverse and bidirectional" },
-	{ "-c h -P 129",
+	{ "-c h -P 10001",
 	    PE "number of parallel streams too large (maximum = "
-	       "128)" },
+	       "10000)" },
 	{ "-c h -P 0",
 	    PE "invalid number of parallel streams (min = 1, max = "
-	       "128)" },
+	       "10000)" },
 	{ "-c h -P -3",
 	    PE "invalid number of parallel streams (min = 1, max = "
-	       "128)" },
+	       "10000)" },
 	{ "-c h -P abc",
 	    PE "invalid number of parallel streams (min = 1, "
-	       "max = 128)" },
+	       "max = 10000)" },
 	{ "-c h -t 86401",
 	    PE "test duration valid values are 0 to 86400 "
 	       "seconds" },

@@ -131,10 +131,11 @@ START_TEST(test_params_roundtrip)
 	    "{\"tcp\":true,\"omit\":0,\"time\":2,\"num\":0,\"blockcount\":0,"
 	    "\"parallel\":4,\"bidirectional\":true,\"window\":65536,"
 	    "\"len\":131072,\"pacing_timer\":1000,\"title\":\"t\","
-	    "\"evperf_roles\":1,\"client_version\":\"3.21\"}");
+	    "\"evperf_roles\":2,\"client_version\":\"3.21\"}");
 	ck_assert_int_eq(proto_params_from_json(j, &q), 0);
 	ck_assert_int_eq(q.parallel, 4);
-	ck_assert(q.bidir && !q.reverse && q.roles);
+	ck_assert(q.bidir && !q.reverse);
+	ck_assert_int_eq(q.roles, 2);
 	ck_assert_int_eq(q.window, 65536);
 	ck_assert_str_eq(q.title, "t");
 	proto_params_free(&q);
@@ -157,11 +158,39 @@ params_rc(const char *text)
 	return rc;
 }
 
+/* The role-flag offer of an old (1) and a current (2) evperf client. */
+static int
+params_roles(const char *text)
+{
+	struct test_params q;
+	cJSON *j = cJSON_Parse(text);
+	int roles;
+
+	ck_assert_ptr_nonnull(j);
+	ck_assert_int_eq(proto_params_from_json(j, &q), 0);
+	roles = q.roles;
+	proto_params_free(&q);
+	cJSON_Delete(j);
+	return roles;
+}
+
+START_TEST(test_params_roles_offer)
+{
+	ck_assert_int_eq(params_roles("{\"tcp\":true}"), 0);
+	ck_assert_int_eq(params_roles("{\"tcp\":true,\"evperf_roles\":1}"), 1);
+	ck_assert_int_eq(
+	    params_roles("{\"tcp\":true,\"evperf_roles\":true}"), 1);
+	ck_assert_int_eq(params_roles("{\"tcp\":true,\"evperf_roles\":2}"), 2);
+	ck_assert_int_eq(params_roles("{\"tcp\":true,\"evperf_roles\":7}"), 2);
+}
+END_TEST
+
 START_TEST(test_params_validation)
 {
 	ck_assert_int_eq(params_rc("{\"tcp\":true,\"parallel\":1}"), 0);
+	ck_assert_int_eq(params_rc("{\"tcp\":true,\"parallel\":10000}"), 0);
 	ck_assert_int_eq(
-	    params_rc("{\"tcp\":true,\"parallel\":129}"), IE_NUMSTREAMS);
+	    params_rc("{\"tcp\":true,\"parallel\":10001}"), IE_NUMSTREAMS);
 	ck_assert_int_eq(
 	    params_rc("{\"tcp\":true,\"parallel\":0}"), IE_NUMSTREAMS);
 	ck_assert_int_eq(
@@ -261,6 +290,7 @@ proto_suite(void)
 	tcase_add_test(tc, test_state_and_ints);
 	tcase_add_test(tc, test_params_roundtrip);
 	tcase_add_test(tc, test_params_validation);
+	tcase_add_test(tc, test_params_roles_offer);
 	tcase_add_test(tc, test_results_312);
 	tcase_add_test(tc, test_results_roundtrip_and_bad);
 	tcase_add_test(tc, test_stream_ids);
