@@ -32,6 +32,7 @@
 #include "xev.h"
 
 #define PENDING_TIMEOUT 10 /* seconds to send a data connection's cookie */
+#define ACCEPT_PAUSE 0.1 /* seconds accepting rests when out of descriptors */
 
 struct pending {
 	TAILQ_ENTRY(pending) entry;
@@ -57,6 +58,8 @@ struct server {
 	int udp_fd; /* UDP streams "connect" here; -1 = none */
 	struct event *ev_udp;
 	bool mss_set; /* the listener carries a test's -M */
+	struct event *ev_resume; /* accepting again after a pause */
+	bool accept_warned; /* the pause was logged (once per spell) */
 };
 
 static void
@@ -287,6 +290,7 @@ server_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 {
 	struct server *srv = arg;
 
+	srv->accept_warned = false;
 	if (srv->stopping) {
 		close(fd);
 		return;
@@ -317,11 +321,36 @@ server_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 		server_deny(fd);
 }
 
-/* EMFILE and friends: keep listening; tcpbench pauses accept instead. */
+static void
+server_resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *srv = arg;
+
+	if (evconnlistener_enable(srv->lev) == -1)
+		fatalx("%s: evconnlistener_enable failed", __func__);
+}
+
+/*
+ * accept() failed, EMFILE and friends: the connection stays queued, so
+ * the listener would wake again at once. Pause accepting for a moment
+ * (tcpbench does the same), say so once, and end a test that is waiting
+ * for its data connections with that error rather than a timeout: its
+ * client hears why, and the server goes on to the next one.
+ */
 static void
 server_accept_error_cb(struct evconnlistener *lev, void *arg)
 {
-	log_warnx("accept: %s", strerror(errno));
+	struct server *srv = arg;
+	int err = errno;
+
+	if (!srv->accept_warned)
+		log_warnx("accept: %s; pausing new connections", strerror(err));
+	srv->accept_warned = true;
+	if (srv->sess != NULL && session_wants_streams(srv->sess))
+		session_abort(srv->sess, IE_STREAMACCEPT, err);
+	if (evconnlistener_disable(lev) == -1)
+		fatalx("%s: evconnlistener_disable failed", __func__);
+	xev_add(srv->ev_resume, ACCEPT_PAUSE);
 }
 
 static void
@@ -359,6 +388,7 @@ server_new(struct event_base *base, const struct settings *s,
 	if (srv->lev == NULL)
 		fatalx("%s: evconnlistener_new failed", __func__);
 	srv->ev_idle = xev_timer(base, server_idle_cb, srv);
+	srv->ev_resume = xev_timer(base, server_resume_cb, srv);
 	evconnlistener_set_error_cb(srv->lev, server_accept_error_cb);
 	server_banner(srv);
 	server_arm_idle(srv);
@@ -400,5 +430,6 @@ server_free(struct server *srv)
 	server_udp_close(srv);
 	evconnlistener_free(srv->lev);
 	xev_free(srv->ev_idle);
+	xev_free(srv->ev_resume);
 	free(srv);
 }
