@@ -72,6 +72,7 @@ struct settings {
 	bool debug; /* -d */
 	bool get_server_output; /* --get-server-output */
 	bool forceflush; /* --forceflush */
+	bool sum_only; /* --sum-only: [SUM] rows only (evperf extension) */
 	bool udp_counters_64bit; /* --udp-counters-64bit */
 	bool gsro; /* --gsro: UDP GSO/GRO where the kernel has it */
 	bool daemon; /* -D */

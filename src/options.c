@@ -103,6 +103,7 @@ const struct options_spec options_table[] = {
 	    STR(logfile) },
 	{ "forceflush", no_argument, OPT_FORCEFLUSH, OPTIONS_BOTH,
 	    FLAG(forceflush) },
+	{ "sum-only", no_argument, OPT_SUM_ONLY, OPTIONS_BOTH, FLAG(sum_only) },
 	{ "get-server-output", no_argument, OPT_GET_SERVER_OUTPUT,
 	    OPTIONS_CLIENT, FLAG(get_server_output) },
 	{ "udp-counters-64bit", no_argument, OPT_UDP_COUNTERS_64BIT,

@@ -41,6 +41,7 @@ enum options_long {
 	OPT_NO_ROLE_FLAG,
 	OPT_JSON_STREAM,
 	OPT_JSON_STREAM_FULL,
+	OPT_SUM_ONLY,
 };
 
 /* Parse state beyond struct settings, for the cross checks. */

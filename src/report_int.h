@@ -48,6 +48,11 @@ struct report_ops {
 extern const struct report_ops report_human_ops;
 extern const struct report_ops report_json_ops;
 
+/* One --json-stream line: {"event":name,"data":data}; data is not taken. */
+void report_jstream_event(struct reporter *r, const char *name, cJSON *data);
+/* The closing --json-stream events (error, server output, end). */
+void report_jstream_finish(struct reporter *r);
+
 struct reporter {
 	const struct report_ops *ops; /* chosen once by report_new */
 	const struct settings *s;

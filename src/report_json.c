@@ -66,26 +66,6 @@ rj_move_last(cJSON *o, const char *key)
 		cJSON_AddItemToObject(o, key, item);
 }
 
-/* One --json-stream line: {"event":name,"data":data}; data is not taken. */
-static void
-rj_event(struct reporter *r, const char *name, cJSON *data)
-{
-	cJSON *ev;
-	char *txt;
-
-	ev = cJSON_CreateObject();
-	cJSON_AddStringToObject(ev, "event", name);
-	cJSON_AddItemReferenceToObject(ev, "data", data);
-	txt = cJSON_PrintUnformatted(ev);
-	if (txt != NULL) {
-		fputs(txt, r->out);
-		fputc('\n', r->out);
-		fflush(r->out);
-	}
-	cJSON_free(txt);
-	cJSON_Delete(ev);
-}
-
 /* iperf3's UDP receiver keys, in its order. */
 static void
 rj_udp(cJSON *o, const struct report_udp *u)
@@ -221,7 +201,7 @@ rj_test_start(struct reporter *r, const struct rpt_start *st)
 		rj_bufs(r->jstart, st);
 	rj_test_start_keys(r->jstart, st);
 	if (r->stream)
-		rj_event(r, "start", r->jstart);
+		report_jstream_event(r, "start", r->jstart);
 }
 
 static cJSON *
@@ -310,7 +290,7 @@ rj_interval(struct reporter *r, const struct rpt_interval *iv)
 		cJSON_AddItemToObject(
 		    o, "sum_bidir_reverse", rj_iv_sum(r, iv, &dir[1 - k]));
 	if (r->stream)
-		rj_event(r, "interval", o);
+		report_jstream_event(r, "interval", o);
 	if (r->keep_intervals)
 		cJSON_AddItemToArray(r->jintervals, o);
 	else
@@ -522,27 +502,6 @@ rj_document(const struct reporter *r)
 	return rj_document_full(r, false);
 }
 
-/* The closing --json-stream events, in iperf3's order. */
-static void
-rj_stream_finish(struct reporter *r)
-{
-	cJSON *s;
-
-	if (r->errmsg != NULL) {
-		s = cJSON_CreateString(r->errmsg);
-		rj_event(r, "error", s);
-		cJSON_Delete(s);
-	}
-	if (r->server_json != NULL)
-		rj_event(r, "server_output_json", r->server_json);
-	if (r->server_text != NULL) {
-		s = cJSON_CreateString(r->server_text);
-		rj_event(r, "server_output_text", s);
-		cJSON_Delete(s);
-	}
-	rj_event(r, "end", r->jend);
-}
-
 static void
 rj_finish(struct reporter *r)
 {
@@ -550,7 +509,7 @@ rj_finish(struct reporter *r)
 	char *txt;
 
 	if (r->stream) {
-		rj_stream_finish(r);
+		report_jstream_finish(r);
 		if (!r->stream_full)
 			return;
 	}
