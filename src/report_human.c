@@ -384,13 +384,6 @@ rh_iv_row(struct reporter *r, int socket, bool sender,
 		report_printf(r, rh_fmt[RH_BW], head, om);
 }
 
-/* --sum-only with a [SUM] row to show: no per-stream rows. */
-static bool
-rh_sums_only(const struct reporter *r)
-{
-	return r->s->sum_only && report_num_streams(r) > 1;
-}
-
 /* A direction's rows, then its [SUM] (times from the test's first stream). */
 static void
 rh_iv_group(struct reporter *r, const struct rpt_interval *iv,
@@ -403,7 +396,7 @@ rh_iv_group(struct reporter *r, const struct rpt_interval *iv,
 
 	if (d->from >= d->to)
 		return;
-	for (i = d->from; i < d->to && !rh_sums_only(r); i++) {
+	for (i = d->from; i < d->to && !report_sums_only(r); i++) {
 		sp = &iv->streams[i];
 		report_total_ivs(sp, 1, &t);
 		units_fmt_bytes(cwnd, sizeof(cwnd), (double)sp->snd_cwnd);
@@ -533,7 +526,7 @@ rh_end_group(
 
 	if (d->from >= d->to)
 		return;
-	for (i = d->from; i < d->to && !rh_sums_only(r); i++) {
+	for (i = d->from; i < d->to && !report_sums_only(r); i++) {
 		sp = &end->streams[i];
 		report_total_ends(sp, 1, &t);
 		rh_end_rows(r, end, sp->socket, sp->sender, &t,

@@ -48,6 +48,9 @@ struct report_ops {
 extern const struct report_ops report_human_ops;
 extern const struct report_ops report_json_ops;
 
+/* --sum-only with a [SUM] row to show: no per-stream rows. */
+bool report_sums_only(const struct reporter *r);
+
 /* One --json-stream line: {"event":name,"data":data}; data is not taken. */
 void report_jstream_event(struct reporter *r, const char *name, cJSON *data);
 /* The closing --json-stream events (error, server output, end). */

@@ -133,3 +133,9 @@ report_total_udp(const struct report_total *t, uint64_t packets)
 	u.jitter_ms = report_div(t->jitter * 1000.0, (double)t->n);
 	return u;
 }
+
+bool
+report_sums_only(const struct reporter *r)
+{
+	return r->s->sum_only && report_num_streams(r) > 1;
+}
