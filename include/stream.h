@@ -106,7 +106,6 @@ void stream_summary(const struct stream *sp, const struct result_stream *peer,
     bool peer_retrans, struct rpt_stream_end *e);
 
 int stream_id(const struct stream *sp); /* iperf3 id: 1, 3, 4, ... */
-int stream_k(const struct stream *sp);
 int stream_fd(const struct stream *sp); /* -1 once closed */
 bool stream_is_sender(const struct stream *sp);
 double stream_secs(const struct stream *sp); /* start to last sample */

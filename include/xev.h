@@ -6,7 +6,8 @@
  * of event_new/event_add is ever ignored: a failure there means libevent
  * itself is broken (out of memory, a backend refusing a descriptor it
  * accepted before) and ends the process through fatalx, as xmalloc does.
- * Also the one home of seconds-to-timeval.
+ * Timeouts are seconds as a double (xev.c holds the one conversion to a
+ * struct timeval).
  */
 #ifndef EVPERF_XEV_H
 #define EVPERF_XEV_H
@@ -16,9 +17,6 @@
 #include <event2/event.h>
 
 #include "compat.h"
-
-/* secs (>= 0) as a struct timeval. */
-struct timeval xev_tv(double secs);
 
 /* event_new, or fatalx. */
 struct event *xev_new(struct event_base *base, evutil_socket_t fd, short what,

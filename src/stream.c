@@ -118,7 +118,6 @@ stream_new(struct stream_env *env, int fd, int k, bool sender,
 	sp->cb = cb;
 	sp->cb_arg = arg;
 	sp->fd = fd;
-	sp->k = k;
 	sp->id = proto_stream_id(k);
 	sp->sender = sender;
 	sp->blksize = env->cfg.blksize;
@@ -224,12 +223,6 @@ int
 stream_id(const struct stream *sp)
 {
 	return sp->id;
-}
-
-int
-stream_k(const struct stream *sp)
-{
-	return sp->k;
 }
 
 int

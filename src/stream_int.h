@@ -37,7 +37,6 @@ struct stream {
 	const struct stream_ops *ops;
 	stream_event_cb cb;
 	void *cb_arg;
-	int k; /* creation (client) / pairing (server) order */
 	int id; /* iperf3 stream id: 1, 3, 4, ... */
 	int fd;
 	bool sender; /* this end writes payload */

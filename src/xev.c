@@ -9,7 +9,8 @@
 #include "log.h"
 #include "xev.h"
 
-struct timeval
+/* secs (>= 0) as a struct timeval: the one place that converts. */
+static struct timeval
 xev_tv(double secs)
 {
 	struct timeval tv;
