@@ -104,6 +104,15 @@ fake_op_cookie_out(struct fake *fk, const struct fake_step *st)
 	return fake_write(fk, fk->cookie, COOKIE_SIZE);
 }
 
+/* The width of the role flag a confirmation byte announces, or 0. */
+static int
+fake_ack_width(int s)
+{
+	if (s == EVPERF_ROLES_ACK)
+		return 1;
+	return s == EVPERF_ROLES2_ACK ? 2 : 0;
+}
+
 static enum fake_rc
 fake_op_state_in(struct fake *fk, const struct fake_step *st)
 {
@@ -114,8 +123,8 @@ fake_op_state_in(struct fake *fk, const struct fake_step *st)
 	proto_take_state(fake_in(fk), &s);
 	if (s != st->arg)
 		fake_fail(fk, "expected state %d, got %d", st->arg, s);
-	if (s == EVPERF_ROLES_ACK)
-		fk->roles_acked = true;
+	if (fake_ack_width(s) != 0)
+		fk->role_width = fake_ack_width(s);
 	return FAKE_NEXT;
 }
 
@@ -124,7 +133,22 @@ fake_op_state_out(struct fake *fk, const struct fake_step *st)
 {
 	signed char s = (signed char)st->arg;
 
+	if (fake_ack_width(s) != 0)
+		fk->role_width = fake_ack_width(s);
 	return fake_write(fk, &s, 1);
+}
+
+static enum fake_rc
+fake_op_int_in(struct fake *fk, const struct fake_step *st)
+{
+	int32_t v;
+
+	if (!fake_need(fk, 4))
+		return FAKE_WAIT;
+	proto_take_int(fake_in(fk), &v);
+	if (v != st->arg)
+		fake_fail(fk, "expected int %d, got %d", st->arg, (int)v);
+	return FAKE_NEXT;
 }
 
 static enum fake_rc
@@ -192,7 +216,10 @@ fake_op_results_in(struct fake *fk, const struct fake_step *st)
 	return FAKE_NEXT;
 }
 
-/* Our results: one entry per data connection, ids from c, as iperf3. */
+/*
+ * Our results: one entry per data connection of the test, ids from k (c
+ * as iperf3, or what the role flag named).
+ */
 static void
 fake_put_results(struct fake *fk)
 {
@@ -206,10 +233,10 @@ fake_put_results(struct fake *fk)
 	r.streams = calloc(FAKE_MAX_CONNS, sizeof(*r.streams));
 	for (c = 0; c < FAKE_MAX_CONNS; c++) {
 		fc = &fk->conns[c];
-		if (!fc->ready)
+		if (!fc->ready || c >= fake_total_conns(fk))
 			continue;
 		any_sender |= fc->we_send;
-		r.streams[r.nstreams].id = proto_stream_id(c);
+		r.streams[r.nstreams].id = proto_stream_id(fc->k);
 		r.streams[r.nstreams].bytes = fc->we_send ? fc->tx : fc->rx;
 		r.streams[r.nstreams].retransmits = fc->we_send ? 0 : -1;
 		r.streams[r.nstreams].end_time = 1.0;
@@ -364,6 +391,7 @@ static const fake_handler fake_ops[FAKE_NOPS] = {
 	[FAKE_CLOSE] = fake_op_close,
 	[FAKE_INTRUDE] = fake_op_intrude,
 	[FAKE_HOLD] = fake_op_hold,
+	[FAKE_INT_IN] = fake_op_int_in,
 };
 
 /* Run steps until one has to wait for the network or a timer. */
@@ -409,6 +437,8 @@ fake_alloc(struct event_base *base, const struct fake_step *script)
 	for (c = 0; c < FAKE_MAX_CONNS; c++) {
 		fk->conns[c].fk = fk;
 		fk->conns[c].c = c;
+		fk->conns[c].k = c;
+		fk->conns[c].flag = -1;
 		fk->conns[c].fd = -1;
 		fk->order[c] = c;
 	}

@@ -21,7 +21,7 @@
 
 #include "proto.h"
 
-#define FAKE_MAX_CONNS 8
+#define FAKE_MAX_CONNS 512 /* room for --bidir -P 150 and -P 200 + 1 */
 #define FAKE_SCRATCH (64 * 1024) /* read and write buffer */
 
 enum fake_op {
@@ -44,6 +44,7 @@ enum fake_op {
 	FAKE_CLOSE, /* close the control connection */
 	FAKE_INTRUDE, /* client: a second control connection, read to EOF */
 	FAKE_HOLD, /* stop here (fk->held) until the test calls fake_release */
+	FAKE_INT_IN, /* one BE32 int (after SERVER_ERROR), which must be .arg */
 	FAKE_NOPS
 };
 
@@ -79,16 +80,21 @@ struct fake_step {
 
 struct fake;
 
-/* One data connection. c: client creation index / server accept order. */
+/*
+ * One data connection. c: client creation index / server accept order;
+ * k: the stream number its results entry carries (c, or from the flag).
+ */
 struct fake_conn {
 	struct fake *fk;
 	int c;
+	int k;
 	int fd;
 	struct event *ev;
 	bool we_send; /* this fake writes the payload on it */
 	bool ready; /* connected and cookie sent / cookie read and matched */
-	char cookie[COOKIE_SIZE];
-	size_t cookie_got; /* server: cookie bytes read so far */
+	char cookie[COOKIE_SIZE + PROTO_ROLE_MAX_LEN]; /* and the role flag */
+	size_t cookie_got; /* server: cookie (and flag) bytes read so far */
+	int flag; /* server: the role flag read after the cookie; -1: none */
 	uint64_t rx, tx; /* payload bytes (the cookie is not counted) */
 	bool eof;
 	int err; /* errno of the read that ended it; 0 for EOF */
@@ -111,7 +117,10 @@ struct fake {
 
 	struct test_params params; /* client: what to send; server: got */
 	bool roles; /* client: offer the role flag, send it if confirmed */
-	bool roles_acked; /* client: the server sent EVPERF_ROLES_ACK */
+	int role_width; /* flag bytes after the cookie, once EVPERF_ROLES_ACK
+			   (1) or EVPERF_ROLES2_ACK (2) went (server) or came */
+	int extra; /* client: connections beyond the test's, flagged with the
+		      next indices of the last direction (servers refuse them) */
 	int order[FAKE_MAX_CONNS]; /* client: the k-th connection opened */
 	uint64_t payload[FAKE_MAX_CONNS]; /* client: bytes to send, by c */
 	struct fake_conn conns[FAKE_MAX_CONNS];

@@ -4,10 +4,12 @@
  * fake_data.c: the fake peer's data connections. A fake server accepts
  * them only during a FAKE_ACCEPT step (its listener is disabled
  * otherwise, so a test decides exactly when the kernel's queue is read)
- * and checks each cookie; a fake client opens them one after another in
- * the order the test chose, writing the cookie and, once the server
- * confirmed the role flag, the flag byte. Every connection then counts
- * what arrives on it until EOF; payload goes out only in FAKE_DATA_OUT.
+ * and checks each cookie (and reads the role flag after it, once it sent
+ * the confirmation, taking the role and stream number it names); a fake
+ * client opens them one after another in the order the test chose,
+ * writing the cookie and, once the server confirmed the role flag, the
+ * flag. Every connection then counts what arrives on it until EOF;
+ * payload goes out only in FAKE_DATA_OUT.
  */
 #include "compat.h"
 
@@ -68,16 +70,39 @@ fake_conns_free(struct fake *fk)
 	}
 }
 
-/* Server: the cookie comes first. 1: read and matched, 0: wait, -1: EOF. */
+/* Server: what the role flag names, as the real server reads it. */
+static void
+fake_conn_flag(struct fake_conn *fc)
+{
+	struct fake *fk = fc->fk;
+	const unsigned char *p = (const unsigned char *)fc->cookie;
+	bool client_sends;
+	int idx;
+
+	fc->flag = p[COOKIE_SIZE];
+	if (fk->role_width == 2)
+		fc->flag = fc->flag << 8 | p[COOKIE_SIZE + 1];
+	idx = proto_role_decode(
+	    (unsigned int)fc->flag, fk->role_width, &client_sends);
+	fc->we_send = !client_sends;
+	fc->k =
+	    fk->params.bidir && !client_sends ? fk->params.parallel + idx : idx;
+}
+
+/*
+ * Server: the cookie (and role flag) come first. 1: read and matched,
+ * 0: wait, -1: EOF.
+ */
 static int
 fake_conn_cookie(struct fake_conn *fc)
 {
 	struct fake *fk = fc->fk;
+	size_t want = COOKIE_SIZE + (size_t)fk->role_width;
 	ssize_t n;
 
-	while (fc->cookie_got < COOKIE_SIZE) {
+	while (fc->cookie_got < want) {
 		n = recv(fc->fd, fc->cookie + fc->cookie_got,
-		    COOKIE_SIZE - fc->cookie_got, 0);
+		    want - fc->cookie_got, 0);
 		if (n == -1 && (errno == EAGAIN || errno == EINTR))
 			return 0;
 		if (n <= 0) {
@@ -88,6 +113,8 @@ fake_conn_cookie(struct fake_conn *fc)
 	}
 	if (memcmp(fc->cookie, fk->cookie, COOKIE_SIZE) != 0)
 		fake_fail(fk, "data connection %d: wrong cookie", fc->c);
+	if (fk->role_width > 0)
+		fake_conn_flag(fc);
 	fc->ready = true;
 	return 1;
 }
@@ -179,16 +206,16 @@ static void
 fake_send_cookie(struct fake_conn *fc)
 {
 	struct fake *fk = fc->fk;
-	char buf[COOKIE_SIZE + 1];
+	unsigned char buf[COOKIE_SIZE + PROTO_ROLE_MAX_LEN];
 	size_t len = COOKIE_SIZE;
 	int idx = fc->c;
 
 	memcpy(buf, fk->cookie, COOKIE_SIZE);
-	if (fk->roles_acked) {
+	if (fk->role_width > 0) {
 		if (fk->params.bidir && !fc->we_send)
 			idx -= fk->params.parallel;
-		buf[len++] =
-		    (char)((fc->we_send ? PROTO_ROLE_CLIENT_SENDS : 0) | idx);
+		proto_role_encode(buf + len, fk->role_width, fc->we_send, idx);
+		len += (size_t)fk->role_width;
 	}
 	if (send(fc->fd, buf, len, MSG_NOSIGNAL) != (ssize_t)len)
 		fake_fail(fk, "data connection %d: cookie not sent", fc->c);
@@ -241,7 +268,7 @@ fake_connect_next(struct fake *fk)
 enum fake_rc
 fake_op_connect(struct fake *fk, const struct fake_step *st)
 {
-	int total = fake_total_conns(fk), k, ready = 0;
+	int total = fake_total_conns(fk) + fk->extra, k, ready = 0;
 
 	for (k = 0; k < fk->nconns; k++)
 		ready += fk->conns[fk->order[k]].ready;
