@@ -1,19 +1,26 @@
 /*
  * SPDX-License-Identifier: BSD-3-Clause
  *
- * check_scale.c: many streams. The wide (2-byte) role flag from both
- * ends: the real client at -P 200 and at --bidir -P 150 against a fake
- * server that confirms it and decodes every flag, and the real server
- * against a fake client that opens its 200 connections in a shuffled
- * order (once with a stray index among them).
+ * check_scale.c: many streams, and a server out of descriptors. The wide
+ * (2-byte) role flag from both ends: the real client at -P 200 and at
+ * --bidir -P 150 against a fake server that confirms it and decodes every
+ * flag, and the real server against a fake client that opens its 200
+ * connections in a shuffled order (once with a stray index among them).
+ * Then accept() failing with EMFILE on the real server: one warning, the
+ * test waiting for its streams ends with the accept error, and once
+ * descriptors are back the next client is served.
  */
 #include "compat.h"
+
+#include <sys/resource.h>
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "errors.h"
 #include "fake.h"
 #include "fixture.h"
 #include "osdep.h"
@@ -347,6 +354,222 @@ START_TEST(test_wide_server)
 }
 END_TEST
 
+/*
+ * 3. The real server out of descriptors. A fake client is held after
+ * CREATE_STREAMS; then every descriptor number below EMFILE_LIMIT is taken
+ * but one, the soft RLIMIT_NOFILE is lowered to EMFILE_LIMIT, and the fake
+ * opens its data connection in that last slot: the server's accept() fails
+ * with EMFILE. (Everything the case opens after the server was numbered
+ * above the limit, so closing it frees no slot.) The server must end the
+ * waiting test with IE_STREAMACCEPT, which its client hears as
+ * SERVER_ERROR, and warn once for the whole spell, which lasts while the
+ * fake pauses (long enough for the listener to retry after a few of its
+ * 0.1 s rests; the count must be one however many it makes). With the
+ * descriptors back it serves again: first the data connection still in
+ * its queue, which it can only take for a control connection (an ordinary
+ * client would have closed it, as the fake does; that phantom test fails
+ * at once), then the next real client, to the end.
+ */
+#define EMFILE_LIMIT 64 /* the soft limit on descriptors during the spell */
+
+struct emfile {
+	int dups[EMFILE_LIMIT];
+	int ndups;
+	struct rlimit rl; /* the limit as it was */
+	FILE *log; /* what the server writes to stderr (log_warnx) */
+	int stderr_fd; /* the real stderr, put back at the end */
+};
+
+static void
+emfile_log_start(struct emfile *e)
+{
+	fflush(stderr);
+	ck_assert_ptr_nonnull((e->log = tmpfile()));
+	ck_assert_int_ne((e->stderr_fd = dup(STDERR_FILENO)), -1);
+	ck_assert_int_ne(dup2(fileno(e->log), STDERR_FILENO), -1);
+}
+
+/* How many times text was logged so far. */
+static int
+emfile_log_count(struct emfile *e, const char *text)
+{
+	char buf[4096];
+	const char *p;
+	ssize_t n;
+	int count = 0;
+
+	fflush(stderr);
+	n = pread(fileno(e->log), buf, sizeof(buf) - 1, 0);
+	ck_assert_int_ge(n, 0);
+	buf[n] = '\0';
+	for (p = buf; (p = strstr(p, text)) != NULL; p += strlen(text))
+		count++;
+	return count;
+}
+
+static void
+emfile_log_stop(struct emfile *e)
+{
+	fflush(stderr);
+	dup2(e->stderr_fd, STDERR_FILENO);
+	close(e->stderr_fd);
+	fclose(e->log);
+}
+
+/* Take every free number below the limit, so later ones land above. */
+static void
+emfile_fill(struct emfile *e)
+{
+	int fd;
+
+	e->ndups = 0;
+	do {
+		ck_assert_int_ne((fd = dup(fileno(e->log))), -1);
+		ck_assert_int_lt(fd, EMFILE_LIMIT);
+		e->dups[e->ndups++] = fd;
+	} while (fd < EMFILE_LIMIT - 1);
+}
+
+/* Lower the limit and free the last slot below it, for the fake. */
+static void
+emfile_exhaust(struct emfile *e)
+{
+	struct rlimit rl;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &e->rl), 0);
+	rl = e->rl;
+	rl.rlim_cur = EMFILE_LIMIT;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	close(e->dups[--e->ndups]);
+}
+
+static void
+emfile_release(struct emfile *e)
+{
+	while (e->ndups > 0)
+		close(e->dups[--e->ndups]);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &e->rl), 0);
+}
+
+static const struct fake_step emfile_script[] = {
+	FAKE_DO(FAKE_COOKIE_OUT),
+	FAKE_EXPECT(PARAM_EXCHANGE),
+	FAKE_DO(FAKE_PARAMS_OUT),
+	FAKE_EXPECT(CREATE_STREAMS),
+	FAKE_DO(FAKE_HOLD),
+	FAKE_DO(FAKE_CONNECT),
+	FAKE_EXPECT(SERVER_ERROR),
+	FAKE_DO_ARG(FAKE_INT_IN, IE_STREAMACCEPT),
+	FAKE_DO_ARG(FAKE_INT_IN, EMFILE),
+	FAKE_DO_ARG(FAKE_PAUSE, 350),
+	FAKE_DO(FAKE_END),
+};
+
+static bool
+emfile_held(struct fixture *fx, void *arg)
+{
+	struct fake *fk = arg;
+
+	return fk->held || fk->fail[0] != '\0';
+}
+
+static bool
+emfile_ended(struct fixture *fx, void *arg)
+{
+	struct fake *fk = arg;
+
+	return (fk->done || fk->fail[0] != '\0') &&
+	    capture_ndocs(&fx->sout) >= 1;
+}
+
+static bool
+emfile_phantom_done(struct fixture *fx, void *arg)
+{
+	return capture_ndocs(&fx->sout) >= 2;
+}
+
+static bool
+emfile_next_done(struct fixture *fx, void *arg)
+{
+	return fx->sess_done && capture_ndocs(&fx->sout) >= 3;
+}
+
+/* The server's n-th -J document and its error (NULL if none). */
+static char *
+emfile_doc_error(struct fixture *fx, size_t n)
+{
+	cJSON *doc = capture_doc(&fx->sout, n);
+	const char *err;
+	char *copy;
+
+	ck_assert_ptr_nonnull(doc);
+	err = json_str(doc, "error");
+	copy = err != NULL ? strdup(err) : NULL;
+	cJSON_Delete(doc);
+	return copy;
+}
+
+START_TEST(test_emfile)
+{
+	static const char *const a_args[] = { "-c", "127.0.0.1", "-t", "10",
+		"-l", "8K", NULL };
+	static const char *const c_args[] = { "-n", "100K", NULL };
+	struct fixture *fx = fixture_new();
+	struct emfile e;
+	struct settings s;
+	struct fake *fk;
+	char warn[128], want[128], *err;
+	cJSON *doc;
+
+	snprintf(warn, sizeof(warn),
+	    "warning: accept: %s; pausing new connections", strerror(EMFILE));
+	fixture_server(fx, NULL);
+	emfile_log_start(&e);
+	emfile_fill(&e);
+	fixture_settings(&s, a_args);
+	fk = fake_client_new(fx->base, fx->port, emfile_script);
+	proto_params_from_settings(&fk->params, &s);
+	fake_start(fk);
+	ck_assert_msg(fixture_run(fx, emfile_held, fk), "not held");
+	ck_assert_msg(fk->fail[0] == '\0', "%s", fk->fail);
+
+	emfile_exhaust(&e);
+	fake_release(fk);
+	ck_assert_int_eq(fk->conns[0].fd, EMFILE_LIMIT - 1);
+	ck_assert(fixture_run(fx, emfile_ended, fk));
+	/* No loop pass until the next run: the server cannot retry before. */
+	emfile_release(&e);
+	ck_assert_msg(fk->fail[0] == '\0', "%s", fk->fail);
+	ck_assert_int_eq(emfile_log_count(&e, warn), 1);
+	ck_assert_int_eq(emfile_log_count(&e, "warning:"), 1);
+	err = emfile_doc_error(fx, 0);
+	ck_assert_str_eq(
+	    err, errors_str(want, sizeof(want), IE_STREAMACCEPT, EMFILE));
+	free(err);
+
+	fake_free(fk);
+	ck_assert(fixture_run(fx, emfile_phantom_done, NULL));
+	ck_assert_ptr_nonnull((err = emfile_doc_error(fx, 1)));
+	ck_assert_str_eq(
+	    err, "the client has unexpectedly closed the connection");
+	free(err);
+
+	fixture_client(fx, fx->port, c_args);
+	ck_assert(fixture_run(fx, emfile_next_done, NULL));
+	ck_assert_int_eq(session_error(fx->sess), 0);
+	doc = capture_doc(&fx->cout, 0);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_uint_eq(json_num(doc, "end.sum_sent.bytes"), 102400);
+	cJSON_Delete(doc);
+	err = emfile_doc_error(fx, 2);
+	ck_assert_msg(err == NULL, "server error: %s", err);
+	ck_assert_int_eq(server_exit_code(fx->srv), 0);
+	ck_assert_int_eq(emfile_log_count(&e, "warning:"), 1);
+	emfile_log_stop(&e);
+	fixture_free(fx);
+}
+END_TEST
+
 Suite *
 loop_scale_suite(void)
 {
@@ -361,6 +584,11 @@ loop_scale_suite(void)
 	tc = tcase_create("wide_server");
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_wide_server, 0, 2);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("emfile");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_emfile);
 	suite_add_tcase(s, tc);
 	return s;
 }
