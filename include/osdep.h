@@ -73,4 +73,10 @@ ssize_t osdep_recv_gro(int fd, void *buf, size_t len, int *seg);
  */
 int osdep_raise_nofile(long need, long *hard);
 
+/*
+ * Linux's net.core.somaxconn: the most a listen() backlog can be, or -1
+ * if unknown.
+ */
+int osdep_somaxconn(void);
+
 #endif /* EVPERF_OSDEP_H */

@@ -64,6 +64,11 @@ enum proto_state {
 #define PROTO_ROLE_WIDE_SENDS 0x8000
 #define PROTO_ROLE_WIDE_MASK 0x7fff
 #define PROTO_ROLE_MAX_LEN 2
+/*
+ * With the role flag, an evperf client has up to this many TCP data
+ * connects in flight at once (any order); without it, one at a time.
+ */
+#define PROTO_CONNECT_WINDOW 64
 
 /*
  * The role flag of the idx-th connection of its direction, in width

@@ -75,6 +75,18 @@ int session_role_width(const struct session *sess);
  */
 int session_add_stream(struct session *sess, int fd, int role);
 
+/* Client: how its data connections went (for tests and -d traces). */
+struct session_connects {
+	int window; /* connects allowed in flight at once */
+	int in_flight; /* in flight now */
+	int max_in_flight; /* most at once so far */
+	int retries; /* refused or reset connects tried again */
+};
+
+/* Client: those figures (all 0 before the data connections start). */
+void session_client_connects(
+    const struct session *sess, struct session_connects *out);
+
 /* End the test with an IE code (the listener failed on its behalf). */
 void session_abort(struct session *sess, int code, int err);
 

@@ -41,6 +41,7 @@ struct stream_cfg {
 	bool udp64; /* --udp-counters-64bit */
 	bool gso, gro; /* UDP offloads the peer agreed to */
 	int gso_bf_size; /* bytes per GSO send */
+	int wake_blocks; /* TCP blocks moved per wake-up, at most */
 };
 
 /*

@@ -18,6 +18,17 @@
 
 #include "compat.h"
 
+#define XEV_PRIO_CLOCK 0 /* timers, control connection, signals */
+#define XEV_PRIO_BULK 1 /* data streams: the default */
+#define XEV_NPRIO 2
+#define XEV_DISPATCH_SLICE 0.001 /* seconds of bulk callbacks, at most */
+
+/* A new event_base set up as xev.c describes, or NULL. */
+struct event_base *xev_base_new(void);
+
+/* Give a (not yet added) event the clock's priority; or fatalx. */
+void xev_urgent(struct event *ev);
+
 /* event_new, or fatalx. */
 struct event *xev_new(struct event_base *base, evutil_socket_t fd, short what,
     event_callback_fn cb, void *arg);

@@ -168,25 +168,6 @@ main_setup_output(struct app *app)
 		main_fail_errno(app, "unable to become a daemon", "");
 }
 
-/*
- * The default coarse monotonic clock lets timers fire milliseconds early,
- * which would shorten a -t test; ask for the precise one.
- */
-static struct event_base *
-main_base(void)
-{
-	struct event_config *cfg;
-	struct event_base *base;
-
-	if ((cfg = event_config_new()) == NULL)
-		return NULL;
-	base = event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER) == 0
-	    ? event_base_new_with_config(cfg)
-	    : NULL;
-	event_config_free(cfg);
-	return base;
-}
-
 static void
 main_signals(struct app *app, struct event **evs)
 {
@@ -196,7 +177,9 @@ main_signals(struct app *app, struct event **evs)
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < nitems(sigs); i++) {
 		evs[i] = evsignal_new(app->base, sigs[i], main_signal_cb, app);
-		if (evs[i] == NULL || event_add(evs[i], NULL) == -1)
+		if (evs[i] == NULL ||
+		    event_priority_set(evs[i], XEV_PRIO_CLOCK) == -1 ||
+		    event_add(evs[i], NULL) == -1)
 			errx(1, "unable to set up signal handling");
 	}
 }
@@ -217,7 +200,7 @@ main(int argc, char **argv)
 	if (app.set.pidfile != NULL && pidfile_write(app.set.pidfile) == -1)
 		main_fail_errno(
 		    &app, "unable to write PID file ", app.set.pidfile);
-	if ((app.base = main_base()) == NULL)
+	if ((app.base = xev_base_new()) == NULL)
 		errx(1, "unable to create the event loop");
 	main_signals(&app, sigevs);
 	if (app.set.role == ROLE_CLIENT)

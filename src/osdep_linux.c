@@ -18,7 +18,10 @@
 #include <netinet/udp.h>
 
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "osdep.h"
 
@@ -168,4 +171,27 @@ osdep_raise_nofile(long need, long *hard)
 		return -1;
 	}
 	return 0;
+}
+
+/* The first number in a /proc/sys file, or -1. */
+static long
+osdep_proc_long(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long v = -1;
+
+	if (f == NULL)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+int
+osdep_somaxconn(void)
+{
+	long v = osdep_proc_long("/proc/sys/net/core/somaxconn");
+
+	return v > 0 && v <= INT_MAX ? (int)v : -1;
 }

@@ -26,6 +26,7 @@
 #include "errors.h"
 #include "log.h"
 #include "net.h"
+#include "osdep.h"
 #include "proto.h"
 #include "report.h"
 #include "server.h"
@@ -60,6 +61,7 @@ struct server {
 	bool mss_set; /* the listener carries a test's -M */
 	struct event *ev_resume; /* accepting again after a pause */
 	bool accept_warned; /* the pause was logged (once per spell) */
+	bool backlog_warned; /* somaxconn was found too low (once) */
 };
 
 static void
@@ -218,6 +220,32 @@ server_udp_cb(evutil_socket_t fd, short what, void *arg)
 	session_add_stream(sess, fd, role);
 }
 
+/*
+ * The listener asked for the largest backlog (listen(INT_MAX)), which
+ * Linux cuts to net.core.somaxconn. An evperf client with the role flag
+ * has up to PROTO_CONNECT_WINDOW connects in flight; a queue shorter than
+ * that drops or refuses some (the client retries them). Say so once.
+ */
+static void
+server_check_backlog(struct server *srv, const struct session *sess)
+{
+	const struct test_params *p = session_params(sess);
+	int max = osdep_somaxconn(), need;
+
+	need = p->bidir ? 2 * p->parallel : p->parallel;
+	if (session_role_width(sess) == 0)
+		need = 1;
+	else if (need > PROTO_CONNECT_WINDOW)
+		need = PROTO_CONNECT_WINDOW;
+	if (srv->backlog_warned || max < 0 || max >= need)
+		return;
+	srv->backlog_warned = true;
+	log_warnx("net.core.somaxconn is %d, below the %d data connections "
+		  "a client opens at once: some will be retried (sysctl -w "
+		  "net.core.somaxconn=%d)",
+	    max, need, need);
+}
+
 /* A test's parameters are in: -M on the listener, the UDP socket. */
 static int
 server_listener_prepare(struct session *sess, void *arg)
@@ -225,6 +253,8 @@ server_listener_prepare(struct session *sess, void *arg)
 	struct server *srv = arg;
 	const struct test_params *p = session_params(sess);
 
+	if (p->proto == PROTO_TCP)
+		server_check_backlog(srv, sess);
 	if (p->proto == PROTO_TCP && p->mss != 0) {
 		if (net_set_mss(srv->listen_fd, p->mss) == -1)
 			return IE_SETMSS;

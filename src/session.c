@@ -26,6 +26,8 @@
 #include "xev.h"
 
 #define SESSION_GRACE 1.0 /* seconds a stream error waits for control */
+#define SESSION_WAKE_BLOCKS 16 /* blocks per stream wake-up, at most */
+#define SESSION_MANY 64 /* ... and from this many streams, one */
 
 static const char *const session_state_names[] = {
 	[SS_INIT] = "INIT",
@@ -142,6 +144,8 @@ void
 session_ctl_open(struct session *sess, struct bufferevent *bev)
 {
 	sess->ctl = bev;
+	if (bufferevent_priority_set(bev, XEV_PRIO_CLOCK) == -1)
+		fatalx("%s: bufferevent_priority_set failed", __func__);
 	bufferevent_setcb(
 	    bev, session_ctl_read_cb, NULL, session_ctl_event_cb, sess);
 	if (bufferevent_enable(bev, EV_READ | EV_WRITE) == -1)
@@ -214,6 +218,21 @@ session_ctl_flush(struct session *sess)
 }
 
 /* What the data path needs of the parameters, and the -n/-k budget. */
+/*
+ * The loop serves every ready stream once per round, each moving up to
+ * wake_blocks blocks. A round must stay well inside an interval, or a
+ * stream served late in one round and early in the next misses a whole
+ * interval (seen at -P 1000 with 16 blocks of 128 KiB: rounds near 1 s).
+ * From SESSION_MANY streams on this end each moves one block per wake-up,
+ * which also measured best for throughput here (bench/README.md); fewer
+ * streams move up to SESSION_WAKE_BLOCKS.
+ */
+static int
+session_wake_blocks(const struct session *sess)
+{
+	return sess->nk >= SESSION_MANY ? 1 : SESSION_WAKE_BLOCKS;
+}
+
 void
 session_env_init(struct session *sess)
 {
@@ -230,6 +249,7 @@ session_env_init(struct session *sess)
 	cfg->gro = p->gro;
 	cfg->gso_bf_size = p->gso_bf_size;
 	sess->nk = p->bidir ? 2 * p->parallel : p->parallel;
+	cfg->wake_blocks = session_wake_blocks(sess);
 	sess->by_k = xcalloc((size_t)sess->nk, sizeof(*sess->by_k));
 	sess->maxstreams = sess->nk;
 	sess->streams = xcalloc((size_t)sess->nk, sizeof(*sess->streams));
@@ -284,21 +304,37 @@ session_stream_at(const struct session *sess, int k)
 	return sess->by_k[k];
 }
 
+/* Where a stream with that id goes: the streams stay sorted by id. */
+static int
+session_stream_pos(const struct session *sess, int id)
+{
+	int lo = 0, hi = sess->nstreams, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (stream_id(sess->streams[mid]) > id)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
 /*
- * A stream on fd, number k (new, below nk: the callers check), placed at
- * pos in the report order (-1: last).
+ * A stream on fd, number k (new, below nk: the callers check), placed in
+ * id order (both ends list streams by id, whatever order they came in).
  */
 struct stream *
-session_stream_new(struct session *sess, int fd, int k, bool sender, int pos)
+session_stream_new(struct session *sess, int fd, int k, bool sender)
 {
 	struct stream *sp;
+	int pos;
 
 	if (k < 0 || k >= sess->nk || sess->by_k[k] != NULL ||
 	    sess->nstreams == sess->maxstreams)
 		fatalx("%s: stream %d of %d taken or out of range", __func__, k,
 		    sess->nk);
-	if (pos < 0 || pos > sess->nstreams)
-		pos = sess->nstreams;
+	pos = session_stream_pos(sess, proto_stream_id(k));
 	sp = stream_new(&sess->env, fd, k, sender, session_stream_cb, sess);
 	sess->by_k[k] = sp;
 	memmove(&sess->streams[pos + 1], &sess->streams[pos],

@@ -2,11 +2,11 @@
  * SPDX-License-Identifier: BSD-3-Clause
  *
  * session_client.c: the client role. It connects, sends the cookie and
- * parameters, opens the data connections one after another when the
+ * parameters, has the data connections made (session_connect.c) when the
  * server asks, decides when the test ends (timer, -n, -k), exchanges
  * results and reports. One small handler per state byte; every
  * transition goes through session_set_state(). Its own state (the data
- * connect in progress, a SERVER_ERROR being read) is struct client.
+ * connections being made, a SERVER_ERROR being read) is struct client.
  */
 #include "compat.h"
 
@@ -29,237 +29,21 @@
 #include "xev.h"
 
 #define CLIENT_CTL_TIMEOUT 60.0 /* seconds the server may be silent */
-#define CLIENT_ACK_POLL 0.0005 /* cookie acknowledgement poll, seconds */
-#define CLIENT_ACK_POLLS 10000 /* ... for at most 5 seconds */
-#define CLIENT_CONNECT_TIMEOUT 30.0 /* a data connection, without -W */
 
 struct client {
 	struct net_addr peer_addr; /* where data connections go */
-	int connect_fd; /* data connection in progress, -1 if none */
-	struct event *ev_connect; /* its connect (TCP) or reply (UDP) */
-	struct event *ev_ack; /* the cookie acknowledgement poll */
-	int ack_polls;
+	struct connector *cn; /* the data connections being made */
 	bool await_err_ints; /* SERVER_ERROR body pending */
 	bool srv_err_have_code;
 	int32_t srv_err_code;
 };
 
-static void client_connect_next(struct session *sess);
 static void client_read(struct session *sess, struct evbuffer *in);
 
 static struct client *
 client_of(const struct session *sess)
 {
 	return sess->rs;
-}
-
-static int
-client_total_streams(const struct session *sess)
-{
-	return sess->p.bidir ? 2 * sess->p.parallel : sess->p.parallel;
-}
-
-/* Which way stream k sends: -P senders first, then -P receivers. */
-static bool
-client_stream_sends(const struct session *sess, int k)
-{
-	if (sess->p.bidir)
-		return k < sess->p.parallel;
-	return !sess->p.reverse;
-}
-
-/*
- * The role flag of stream k (its direction and index within it) at out,
- * in the width the server confirmed; returns that width (0: no flag).
- */
-static size_t
-client_role_flag(const struct session *sess, int k, unsigned char *out)
-{
-	bool sends = client_stream_sends(sess, k);
-
-	if (sess->p.roles == 0)
-		return 0;
-	proto_role_encode(out, sess->p.roles, sends,
-	    sess->p.bidir && !sends ? k - sess->p.parallel : k);
-	return (size_t)sess->p.roles;
-}
-
-/* The cookie, and after the server confirmed the role flag, the flag. */
-static int
-client_send_cookie(struct session *sess, int fd, int k)
-{
-	unsigned char buf[COOKIE_SIZE + PROTO_ROLE_MAX_LEN];
-	size_t len = COOKIE_SIZE;
-
-	memcpy(buf, sess->cookie, COOKIE_SIZE);
-	len += client_role_flag(sess, k, buf + len);
-	/* A fresh socket's buffer always takes these few bytes at once. */
-	if (send(fd, buf, len, MSG_NOSIGNAL) != (ssize_t)len)
-		return -1;
-	return 0;
-}
-
-/*
- * Towards a stock server (no role flag) a --bidir client must make the
- * server accept its connections in creation order, since roles go by
- * accept order there. Once the server's TCP stack has acknowledged the
- * cookie, that connection sits in the server's FIFO accept queue ahead of
- * any later one; so wait for that before opening the next (bounded).
- */
-static void
-client_ack_cb(evutil_socket_t unused, short what, void *arg)
-{
-	struct session *sess = arg;
-	struct client *c = client_of(sess);
-	struct stream *sp = sess->streams[sess->nstreams - 1];
-
-	if (osdep_unacked_bytes(stream_fd(sp)) > 0 &&
-	    ++c->ack_polls < CLIENT_ACK_POLLS) {
-		xev_add(c->ev_ack, CLIENT_ACK_POLL);
-		return;
-	}
-	client_connect_next(sess);
-}
-
-/* The k-th data connection is up: make it a stream, then the next one. */
-static void
-client_adopt_stream(struct session *sess, int fd)
-{
-	struct client *c = client_of(sess);
-	int k = sess->nstreams;
-
-	c->connect_fd = -1;
-	xev_free(c->ev_connect);
-	c->ev_connect = NULL;
-	session_stream_new(sess, fd, k, client_stream_sends(sess, k), -1);
-	if (sess->p.proto == PROTO_TCP && sess->p.bidir && !sess->p.roles) {
-		c->ack_polls = 0;
-		client_ack_cb(-1, 0, sess);
-	} else
-		client_connect_next(sess);
-}
-
-static void
-client_stream_connected_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct session *sess = arg;
-
-	if (what & EV_TIMEOUT) {
-		session_fail(sess, IE_STREAMCONNECT, ETIMEDOUT);
-		return;
-	}
-	if (net_connect_result(fd) == -1) {
-		session_fail(sess, IE_STREAMCONNECT, errno);
-		return;
-	}
-	if (sess->p.congestion != NULL &&
-	    net_set_congestion(fd, sess->p.congestion) == -1) {
-		session_fail(sess, IE_SETCONGESTION, errno);
-		return;
-	}
-	if (client_send_cookie(sess, fd, sess->nstreams) == -1) {
-		session_fail(sess, IE_SENDCOOKIE, errno);
-		return;
-	}
-	client_adopt_stream(sess, fd);
-}
-
-/* UDP "connect": 9876 on the wire, then the role flag when confirmed. */
-static int
-client_udp_hello(struct session *sess, int fd, int k)
-{
-	unsigned char buf[4 + PROTO_ROLE_MAX_LEN] = { '9', '8', '7', '6' };
-	size_t len = 4;
-
-	len += client_role_flag(sess, k, buf + len);
-	return send(fd, buf, len, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
-}
-
-/* The server's reply: 6789, or 3.11's 987654321 as a little-endian int. */
-static bool
-client_udp_is_reply(const unsigned char *b, ssize_t n)
-{
-	static const unsigned char legacy[4] = { 0xb1, 0x68, 0xde, 0x3a };
-
-	return n == 4 &&
-	    (memcmp(b, "6789", 4) == 0 || memcmp(b, legacy, 4) == 0);
-}
-
-static void
-client_udp_reply_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct session *sess = arg;
-	unsigned char buf[8];
-	ssize_t n;
-
-	if (what & EV_TIMEOUT) {
-		session_fail(sess, IE_STREAMREAD, ETIMEDOUT);
-		return;
-	}
-	n = recv(fd, buf, sizeof(buf), 0);
-	if (n == -1) {
-		/* EAGAIN, or an ICMP error from a port not yet open. */
-		if (errno == EAGAIN || osdep_udp_transient(errno))
-			return;
-		session_fail(sess, IE_STREAMREAD, errno);
-		return;
-	}
-	/* With -R, early data may precede the reply (as iperf3 allows). */
-	if (client_udp_is_reply(buf, n))
-		client_adopt_stream(sess, fd);
-}
-
-/* A socket for data connection k, with the options set, connecting. */
-static int
-client_open_stream(struct session *sess, int k)
-{
-	const struct settings *s = sess->set;
-	struct client *c = client_of(sess);
-	bool udp = sess->p.proto == PROTO_UDP;
-	int fd, rc;
-
-	fd = net_socket_bound(c->peer_addr.ss.ss_family, s->bind_host,
-	    s->cport ? s->cport + k : 0, udp ? SOCK_DGRAM : SOCK_STREAM);
-	if (fd == -1)
-		return IE_STREAMCONNECT;
-	c->connect_fd = fd;
-	if ((rc = session_stream_opts(sess, fd)) != 0)
-		return rc;
-	/* The server sets -M on its listener; the client on each socket. */
-	if (!udp && sess->p.mss != 0 && net_set_mss(fd, sess->p.mss) == -1)
-		return IE_SETMSS;
-	if (net_connect_fd(fd, &c->peer_addr) == -1)
-		return IE_STREAMCONNECT;
-	if (udp && client_udp_hello(sess, fd, k) == -1)
-		return IE_STREAMWRITE;
-	return 0;
-}
-
-/* Data connections go strictly one after another, as iperf3's do. */
-static void
-client_connect_next(struct session *sess)
-{
-	const struct settings *s = sess->set;
-	struct client *c = client_of(sess);
-	bool udp = sess->p.proto == PROTO_UDP;
-	int k = sess->nstreams, rc;
-
-	if (k == client_total_streams(sess)) {
-		session_set_state(sess, SS_C_WAIT_START);
-		/* TEST_START may be waiting in the control buffer. */
-		client_read(sess, bufferevent_get_input(sess->ctl));
-		return;
-	}
-	if ((rc = client_open_stream(sess, k)) != 0) {
-		session_fail(sess, rc, errno);
-		return;
-	}
-	c->ev_connect = xev_new(sess->base, c->connect_fd,
-	    udp ? EV_READ | EV_PERSIST : EV_WRITE,
-	    udp ? client_udp_reply_cb : client_stream_connected_cb, sess);
-	xev_add(c->ev_connect,
-	    s->connect_timeout_ms > 0 ? s->connect_timeout_ms / 1000.0
-				      : CLIENT_CONNECT_TIMEOUT);
 }
 
 static void
@@ -382,14 +166,25 @@ client_too_many(struct session *sess)
 	return true;
 }
 
+/* Every data connection is up: TEST_START may be waiting already. */
+static void
+client_streams_up(struct session *sess)
+{
+	session_set_state(sess, SS_C_WAIT_START);
+	client_read(sess, bufferevent_get_input(sess->ctl));
+}
+
 static void
 client_create_streams(struct session *sess)
 {
+	struct client *c = client_of(sess);
+
 	if (client_too_many(sess))
 		return;
 	session_env_init(sess);
 	session_set_state(sess, SS_C_CREATING);
-	client_connect_next(sess);
+	c->cn = connector_new(sess, &c->peer_addr, client_streams_up);
+	connector_start(c->cn);
 }
 
 /* One state byte from the server. */
@@ -503,8 +298,7 @@ client_halt(struct session *sess)
 {
 	struct client *c = client_of(sess);
 
-	xev_del(c->ev_connect);
-	xev_del(c->ev_ack);
+	connector_halt(c->cn);
 }
 
 static void
@@ -512,10 +306,7 @@ client_free(struct session *sess)
 {
 	struct client *c = client_of(sess);
 
-	xev_free(c->ev_connect);
-	xev_free(c->ev_ack);
-	if (c->connect_fd != -1)
-		close(c->connect_fd);
+	connector_free(c->cn);
 	free(c);
 }
 
@@ -570,6 +361,13 @@ client_connect_ctl(struct session *sess)
 	return 0;
 }
 
+void
+session_client_connects(
+    const struct session *sess, struct session_connects *out)
+{
+	connector_stats(sess->role->client ? client_of(sess)->cn : NULL, out);
+}
+
 struct session *
 session_client_new(struct event_base *base, const struct settings *s,
     const struct session_out *o, session_done_cb cb, void *arg)
@@ -578,9 +376,7 @@ session_client_new(struct event_base *base, const struct settings *s,
 	struct session *sess;
 	int rc;
 
-	c->connect_fd = -1;
 	sess = session_alloc(base, s, o, &client_role, c, cb, arg);
-	c->ev_ack = xev_timer(base, client_ack_cb, sess);
 	proto_params_from_settings(&sess->p, s);
 	if (sess->p.blksize == 0 && s->proto == PROTO_TCP)
 		sess->p.blksize = EVPERF_DEFAULT_TCP_BLKSIZE;

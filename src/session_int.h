@@ -15,6 +15,7 @@
 #include <event2/event.h>
 
 #include "clock.h"
+#include "net.h"
 #include "proto.h"
 #include "report.h"
 #include "session.h"
@@ -117,8 +118,18 @@ void session_put_json(struct session *sess, cJSON *j);
 int session_stream_opts(struct session *sess, int fd);
 void session_env_init(struct session *sess);
 struct stream *session_stream_new(
-    struct session *sess, int fd, int k, bool sender, int pos);
+    struct session *sess, int fd, int k, bool sender);
 struct stream *session_stream_at(const struct session *sess, int k);
+
+/* session_connect.c: the client's data connections */
+struct connector;
+typedef void (*connector_done_cb)(struct session *sess);
+struct connector *connector_new(
+    struct session *sess, const struct net_addr *peer, connector_done_cb done);
+void connector_start(struct connector *cn);
+void connector_halt(struct connector *cn);
+void connector_free(struct connector *cn);
+void connector_stats(const struct connector *cn, struct session_connects *out);
 
 /* session_run.c */
 void session_new_timers(struct session *sess);

@@ -90,6 +90,9 @@ session_new_timers(struct session *sess)
 	    xev_new(base, -1, EV_PERSIST, session_interval_cb, sess);
 	sess->ev_omit = xev_timer(base, session_omit_cb, sess);
 	sess->ev_end = xev_timer(base, session_end_cb, sess);
+	xev_urgent(sess->ev_interval);
+	xev_urgent(sess->ev_omit);
+	xev_urgent(sess->ev_end);
 	sess->ev_rcvwatch =
 	    xev_new(base, -1, EV_PERSIST, session_rcvwatch_cb, sess);
 }

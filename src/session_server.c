@@ -311,22 +311,6 @@ server_stream_k(const struct session *sess, bool sender, int idx)
 	return idx;
 }
 
-/* Where a stream with that id goes: the streams stay sorted by id. */
-static int
-server_stream_pos(const struct session *sess, int id)
-{
-	int lo = 0, hi = sess->nstreams, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (stream_id(sess->streams[mid]) > id)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
-}
-
 /* Room left for a stream of that direction, and its number k is new. */
 static bool
 server_stream_fits(struct session *sess, bool sender, int k)
@@ -358,8 +342,7 @@ session_add_stream(struct session *sess, int fd, int role)
 		return -1;
 	}
 	*(sender ? &a->nsend : &a->nrecv) += 1;
-	session_stream_new(
-	    sess, fd, k, sender, server_stream_pos(sess, proto_stream_id(k)));
+	session_stream_new(sess, fd, k, sender);
 	if (sess->nstreams == server_total_streams(sess))
 		server_all_streams(sess);
 	return 0;

@@ -22,8 +22,6 @@
 #include "stream_int.h"
 #include "xev.h"
 
-/* Blocks moved per callback before yielding to other events. */
-#define STREAM_BURST 16
 #define STREAM_LOWAT (512 * 1024) /* receiver wake-up threshold, bytes */
 
 /*
@@ -69,6 +67,9 @@ stream_tcp_set_lowat(struct stream *sp)
 
 	if (win != 0 && lowat > win / 4)
 		lowat = win / 4;
+	/* One wake-up reads what woke it. */
+	if ((size_t)lowat > (size_t)sp->env->cfg.wake_blocks * sp->blksize)
+		lowat = sp->env->cfg.wake_blocks * (int)sp->blksize;
 	if (lowat > (int)sp->blksize)
 		(void)setsockopt(
 		    sp->fd, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat));
@@ -106,7 +107,7 @@ stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg)
 	ssize_t n;
 	int i;
 
-	for (i = 0; i < STREAM_BURST; i++) {
+	for (i = 0; i < sp->env->cfg.wake_blocks; i++) {
 		if ((len = budget_chunk(&sp->env->budget, sp->blksize)) == 0 ||
 		    stream_tcp_paced(sp))
 			break;
@@ -137,7 +138,7 @@ stream_tcp_recv_some(struct stream *sp)
 	ssize_t n;
 	int i;
 
-	for (i = 0; i < STREAM_BURST; i++) {
+	for (i = 0; i < sp->env->cfg.wake_blocks; i++) {
 		n = recv(sp->fd, sp->env->rxbuf, sp->blksize, 0);
 		if (n > 0) {
 			if (sp->counting)

@@ -22,6 +22,43 @@ xev_tv(double secs)
 	return tv;
 }
 
+/*
+ * The base every evperf process runs on. The precise monotonic clock: the
+ * default coarse one lets timers fire milliseconds early, which would
+ * shorten a -t test. Two priorities: the clock's events (interval and end
+ * timers, the control connection, signals) before the bulk of stream
+ * callbacks; and after XEV_DISPATCH_SLICE of bulk callbacks the loop
+ * looks at its timers again, so that a wake-up with thousands of ready
+ * streams cannot hold an interval boundary back.
+ */
+struct event_base *
+xev_base_new(void)
+{
+	struct timeval slice = xev_tv(XEV_DISPATCH_SLICE);
+	struct event_config *cfg;
+	struct event_base *base = NULL;
+
+	if ((cfg = event_config_new()) == NULL)
+		return NULL;
+	if (event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER) == 0 &&
+	    event_config_set_max_dispatch_interval(
+		cfg, &slice, -1, XEV_PRIO_BULK) == 0)
+		base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	if (base != NULL && event_base_priority_init(base, XEV_NPRIO) == -1) {
+		event_base_free(base);
+		base = NULL;
+	}
+	return base;
+}
+
+void
+xev_urgent(struct event *ev)
+{
+	if (event_priority_set(ev, XEV_PRIO_CLOCK) == -1)
+		fatalx("event_priority_set failed");
+}
+
 struct event *
 xev_new(struct event_base *base, evutil_socket_t fd, short what,
     event_callback_fn cb, void *arg)

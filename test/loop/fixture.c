@@ -22,6 +22,7 @@
 
 #include "fixture.h"
 #include "options.h"
+#include "xev.h"
 
 #define FIXTURE_WATCH_US 5000 /* how often the stop condition is checked */
 #define FIXTURE_PORT_TRIES 20
@@ -60,7 +61,7 @@ fixture_new(void)
 	ck_assert_ptr_nonnull(fx);
 	/* The fake peers write with plain write(2) through bufferevents. */
 	signal(SIGPIPE, SIG_IGN);
-	fx->base = event_base_new();
+	fx->base = xev_base_new();
 	ck_assert_ptr_nonnull(fx->base);
 	fx->ev_watch =
 	    event_new(fx->base, -1, EV_PERSIST, fixture_watch_cb, fx);
