@@ -46,6 +46,9 @@ int net_connect_fd(int fd, const struct net_addr *dst);
 /* After writability: 0 if the connect succeeded, else -1 with errno. */
 int net_connect_result(int fd);
 
+/* Is the non-blocking connect on fd still under way (not yet writable)? */
+bool net_connect_pending(int fd);
+
 int net_set_nonblock(int fd);
 int net_set_nodelay(int fd);
 int net_set_mss(int fd, int mss);

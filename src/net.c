@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -154,6 +155,15 @@ net_connect_result(int fd)
 		return -1;
 	}
 	return 0;
+}
+
+bool
+net_connect_pending(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+	/* Made or failed, the socket is writable (POSIX connect()). */
+	return poll(&pfd, 1, 0) != 1;
 }
 
 int

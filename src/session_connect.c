@@ -207,7 +207,14 @@ slot_connected_cb(evutil_socket_t fd, short what, void *arg)
 	struct slot *sl = arg;
 	struct session *sess = sl->cn->sess;
 
-	if (what & EV_TIMEOUT) {
+	/*
+	 * A timeout counts only while the connect is still under way. The
+	 * last try gets what is left of the connect timeout; when that ends
+	 * in the loop pass that sees the refusal, libevent reports EV_TIMEOUT
+	 * alone (the timeout deletes the fd's activation), and "timed out"
+	 * would hide the real ECONNREFUSED (or a connection just made).
+	 */
+	if ((what & EV_TIMEOUT) && net_connect_pending(fd)) {
 		session_fail(sess, IE_STREAMCONNECT, ETIMEDOUT);
 		return;
 	}
