@@ -455,25 +455,59 @@ fake_ctl_attach(struct fake *fk, int fd)
 	bufferevent_enable(fk->ctl, EV_READ | EV_WRITE);
 }
 
+/* Listen on 127.0.0.1:port (0: an ephemeral one, into fk->port). */
+static int
+fake_listen(struct fake *fk, int port)
+{
+	struct sockaddr_in sin = fake_addr(port);
+	socklen_t len = sizeof(sin);
+
+	fk->lev = evconnlistener_new_bind(fk->base, fake_accept_cb, fk,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 16,
+	    (struct sockaddr *)&sin, sizeof(sin));
+	if (fk->lev == NULL)
+		return -1;
+	getsockname(
+	    evconnlistener_get_fd(fk->lev), (struct sockaddr *)&sin, &len);
+	fk->port = ntohs(sin.sin_port);
+	return 0;
+}
+
 struct fake *
 fake_server_new(struct event_base *base, const struct fake_step *script)
 {
 	struct fake *fk = fake_alloc(base, script);
-	struct sockaddr_in sin = fake_addr(0);
-	socklen_t len = sizeof(sin);
 
 	fk->server = true;
-	fk->lev = evconnlistener_new_bind(base, fake_accept_cb, fk,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 16,
-	    (struct sockaddr *)&sin, sizeof(sin));
-	if (fk->lev == NULL) {
+	if (fake_listen(fk, 0) == -1) {
 		fake_free(fk);
 		return NULL;
 	}
-	getsockname(
-	    evconnlistener_get_fd(fk->lev), (struct sockaddr *)&sin, &len);
-	fk->port = ntohs(sin.sin_port);
 	return fk;
+}
+
+void
+fake_unlisten(struct fake *fk)
+{
+	if (fk->lev != NULL)
+		evconnlistener_free(fk->lev);
+	fk->lev = NULL;
+}
+
+int
+fake_relisten(struct fake *fk)
+{
+	bool accepting;
+
+	fake_unlisten(fk);
+	if (fake_listen(fk, fk->port) == -1)
+		return -1;
+	/* Only the control connection and a started FAKE_ACCEPT read it. */
+	accepting = fk->ctl == NULL ||
+	    (!fk->done && fk->script[fk->pc].op == FAKE_ACCEPT && fk->sub == 1);
+	if (!accepting)
+		evconnlistener_disable(fk->lev);
+	return 0;
 }
 
 struct fake *

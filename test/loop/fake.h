@@ -89,6 +89,7 @@ struct fake_conn {
 	int c;
 	int k;
 	int fd;
+	int port; /* server: the peer's port (the client's local port) */
 	struct event *ev;
 	bool we_send; /* this fake writes the payload on it */
 	bool ready; /* connected and cookie sent / cookie read and matched */
@@ -153,6 +154,16 @@ void fake_start(struct fake *fk);
 
 /* Let a fake held at FAKE_HOLD go on. */
 void fake_release(struct fake *fk);
+
+/* Server: close the listening socket; connects to fk->port are refused. */
+void fake_unlisten(struct fake *fk);
+
+/*
+ * Server: listen on fk->port again (SO_REUSEADDR, as the control
+ * connection still holds the port), accepting at once if the script is
+ * in a FAKE_ACCEPT step. 0, or -1 if the port could not be bound.
+ */
+int fake_relisten(struct fake *fk);
 
 void fake_free(struct fake *fk);
 

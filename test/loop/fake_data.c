@@ -166,6 +166,7 @@ fake_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 {
 	struct fake *fk = arg;
 	struct fake_conn *fc;
+	struct sockaddr_in *sin = (struct sockaddr_in *)sa;
 
 	if (fk->ctl == NULL && !fk->ctl_eof) {
 		fake_ctl_attach(fk, fd);
@@ -180,6 +181,7 @@ fake_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	}
 	fc = &fk->conns[fk->nconns++];
 	fc->fd = fd;
+	fc->port = ntohs(sin->sin_port);
 	fake_conn_watch(fc);
 }
 
@@ -189,15 +191,18 @@ fake_op_accept(struct fake *fk, const struct fake_step *st)
 {
 	int c, ready = 0;
 
+	/* No listener now (fake_unlisten): fake_relisten() enables it. */
 	if (fk->sub == 0) {
-		evconnlistener_enable(fk->lev);
+		if (fk->lev != NULL)
+			evconnlistener_enable(fk->lev);
 		fk->sub = 1;
 	}
 	for (c = 0; c < FAKE_MAX_CONNS; c++)
 		ready += fk->conns[c].ready;
 	if (ready < st->arg)
 		return FAKE_WAIT;
-	evconnlistener_disable(fk->lev);
+	if (fk->lev != NULL)
+		evconnlistener_disable(fk->lev);
 	return FAKE_NEXT;
 }
 
