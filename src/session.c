@@ -323,6 +323,8 @@ session_stream_pos(const struct session *sess, int id)
 /*
  * A stream on fd, number k (new, below nk: the callers check), placed in
  * id order (both ends list streams by id, whatever order they came in).
+ * Its "connected" report waits until every stream below it is up, so
+ * reports, like the -J start.connected list, come in id order too.
  */
 struct stream *
 session_stream_new(struct session *sess, int fd, int k, bool sender)
@@ -341,7 +343,10 @@ session_stream_new(struct session *sess, int fd, int k, bool sender)
 	    (size_t)(sess->nstreams - pos) * sizeof(*sess->streams));
 	sess->streams[pos] = sp;
 	sess->nstreams++;
-	report_on_stream(session_rpt(sess), stream_conn(sp));
+	while (sess->nk_reported < sess->nk &&
+	    sess->by_k[sess->nk_reported] != NULL)
+		report_on_stream(session_rpt(sess),
+		    stream_conn(sess->by_k[sess->nk_reported++]));
 	return sp;
 }
 

@@ -78,6 +78,7 @@ struct session {
 	struct stream **by_k; /* the same streams by number k, or NULL */
 	int *peer_at; /* index of stream k's entry in peer.streams, or -1 */
 	int nk; /* streams the test has: -P, or 2 x -P with --bidir */
+	int nk_reported; /* streams 0..this-1 are reported as connected */
 
 	struct reporter *rpt;
 	struct rpt_start start;
