@@ -134,25 +134,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
-
-free_port() {
-	timeout 10 python3 -c '
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()'
-}
-
-wait_port() {
-	local port=$1 pid=$2 i
-	for ((i = 0; i < 100; i++)); do
-		[ -n "$(ss -Hltn "sport = :$port" 2>/dev/null)" ] && return 0
-		kill -0 "$pid" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # forget PID: it has been reaped; its number may be reused.
 forget() {
@@ -161,22 +144,6 @@ forget() {
 		[ "$p" = "$1" ] || keep+=("$p")
 	done
 	PIDS=("${keep[@]}")
-}
-
-# time_field FILE LABEL: a value from GNU time -v output.
-time_field() {
-	awk -F': ' -v k="$2" '$1 ~ "^[[:space:]]*" k "$" { print $2 }' "$1"
-}
-
-cpu_s() {
-	awk -v u="$(time_field "$1" 'User time \(seconds\)')" \
-		-v s="$(time_field "$1" 'System time \(seconds\)')" \
-		'BEGIN { printf "%.2f", u + s }'
-}
-
-rss_mb() {
-	awk -v k="$(time_field "$1" 'Maximum resident set size \(kbytes\)')" \
-		'BEGIN { printf "%.1f", k / 1024 }'
 }
 
 # run_one TOOLNAME BIN TAG CLIENT_ARGS...: one client/server run. Leaves

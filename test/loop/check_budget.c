@@ -109,11 +109,7 @@ Suite *
 loop_budget_suite(void)
 {
 	Suite *s = suite_create("loop_budget");
-	TCase *tc;
 
-	tc = tcase_create("budget");
-	tcase_set_timeout(tc, 30);
-	tcase_add_loop_test(tc, test_budget, 0, nitems(budget_rows));
-	suite_add_tcase(s, tc);
+	fixture_tcase(s, "budget", test_budget, nitems(budget_rows));
 	return s;
 }

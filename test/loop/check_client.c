@@ -243,21 +243,11 @@ Suite *
 loop_client_suite(void)
 {
 	Suite *s = suite_create("loop_client");
-	TCase *tc;
 
-	tc = tcase_create("start_overtakes_streams");
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_start_overtakes_streams);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("server_error");
-	tcase_set_timeout(tc, 30);
-	tcase_add_loop_test(tc, test_server_error, 0, nitems(srverr_rows));
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("stream_reset");
-	tcase_set_timeout(tc, 30);
-	tcase_add_loop_test(tc, test_stream_reset, 0, nitems(reset_rows));
-	suite_add_tcase(s, tc);
+	fixture_tcase(
+	    s, "start_overtakes_streams", test_start_overtakes_streams, 1);
+	fixture_tcase(
+	    s, "server_error", test_server_error, nitems(srverr_rows));
+	fixture_tcase(s, "stream_reset", test_stream_reset, nitems(reset_rows));
 	return s;
 }

@@ -530,26 +530,10 @@ Suite *
 loop_connect_suite(void)
 {
 	Suite *s = suite_create("loop_connect");
-	TCase *tc;
 
-	tc = tcase_create("window");
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_window);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("stock");
-	tcase_set_timeout(tc, 30);
-	tcase_add_loop_test(tc, test_stock, 0, nitems(stock_rows));
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("retry");
-	tcase_set_timeout(tc, 30);
-	tcase_add_loop_test(tc, test_retry, 0, nitems(retry_rows));
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("udp");
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_udp);
-	suite_add_tcase(s, tc);
+	fixture_tcase(s, "window", test_window, 1);
+	fixture_tcase(s, "stock", test_stock, nitems(stock_rows));
+	fixture_tcase(s, "retry", test_retry, nitems(retry_rows));
+	fixture_tcase(s, "udp", test_udp, 1);
 	return s;
 }

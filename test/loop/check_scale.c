@@ -574,21 +574,9 @@ Suite *
 loop_scale_suite(void)
 {
 	Suite *s = suite_create("loop_scale");
-	TCase *tc;
 
-	tc = tcase_create("wide_client");
-	tcase_set_timeout(tc, 30);
-	tcase_add_loop_test(tc, test_wide_client, 0, nitems(wide_rows));
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("wide_server");
-	tcase_set_timeout(tc, 30);
-	tcase_add_loop_test(tc, test_wide_server, 0, 2);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("emfile");
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_emfile);
-	suite_add_tcase(s, tc);
+	fixture_tcase(s, "wide_client", test_wide_client, nitems(wide_rows));
+	fixture_tcase(s, "wide_server", test_wide_server, 2);
+	fixture_tcase(s, "emfile", test_emfile, 1);
 	return s;
 }

@@ -313,16 +313,8 @@ Suite *
 loop_server_suite(void)
 {
 	Suite *s = suite_create("loop_server");
-	TCase *tc;
 
-	tc = tcase_create("busy");
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_busy);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("bidir_roles");
-	tcase_set_timeout(tc, 30);
-	tcase_add_loop_test(tc, test_bidir_roles, 0, nitems(roles_rows));
-	suite_add_tcase(s, tc);
+	fixture_tcase(s, "busy", test_busy, 1);
+	fixture_tcase(s, "bidir_roles", test_bidir_roles, nitems(roles_rows));
 	return s;
 }

@@ -52,6 +52,16 @@ fixture_watch_cb(evutil_socket_t fd, short what, void *arg)
 		event_base_loopexit(fx->base, NULL);
 }
 
+void
+fixture_tcase(Suite *s, const char *name, const TTest *fn, int nrows)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_set_timeout(tc, FIXTURE_CASE_TIMEOUT);
+	tcase_add_loop_test(tc, fn, 0, nrows);
+	suite_add_tcase(s, tc);
+}
+
 struct fixture *
 fixture_new(void)
 {

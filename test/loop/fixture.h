@@ -56,6 +56,11 @@ struct fixture {
 	struct server *srv;
 };
 
+#define FIXTURE_CASE_TIMEOUT 30 /* seconds Check gives one case */
+
+/* Add to s the case name: fn run for rows 0..nrows-1 (1: once). */
+void fixture_tcase(Suite *s, const char *name, const TTest *fn, int nrows);
+
 struct fixture *fixture_new(void);
 
 /* Frees the client session and the server too. */
