@@ -172,13 +172,7 @@ static const struct fake_step window_script[] = {
 	FAKE_DO(FAKE_HOLD),
 	FAKE_DO_ARG(FAKE_ACCEPT, CONNECT_MAX),
 	FAKE_BYTES(start_running),
-	FAKE_EXPECT(TEST_END),
-	FAKE_SAY(EXCHANGE_RESULTS),
-	FAKE_DO(FAKE_RESULTS_IN),
-	FAKE_DO(FAKE_RESULTS_OUT),
-	FAKE_SAY(DISPLAY_RESULTS),
-	FAKE_EXPECT(IPERF_DONE),
-	FAKE_DO(FAKE_END),
+	FAKE_STEPS_EXCHANGE,
 };
 
 /* TCP sockets of this process in SYN_SENT: the client's held connects. */
@@ -314,13 +308,7 @@ START_TEST(test_stock)
 		FAKE_SAY(CREATE_STREAMS),
 		FAKE_DO_ARG(FAKE_ACCEPT, row->total),
 		FAKE_BYTES(start_running),
-		FAKE_EXPECT(TEST_END),
-		FAKE_SAY(EXCHANGE_RESULTS),
-		FAKE_DO(FAKE_RESULTS_IN),
-		FAKE_DO(FAKE_RESULTS_OUT),
-		FAKE_SAY(DISPLAY_RESULTS),
-		FAKE_EXPECT(IPERF_DONE),
-		FAKE_DO(FAKE_END),
+		FAKE_STEPS_EXCHANGE,
 	};
 	struct session_connects sc;
 	struct fixture *fx;
@@ -368,13 +356,7 @@ static const struct fake_step retry_script[] = {
 	FAKE_SAY(CREATE_STREAMS),
 	FAKE_DO_ARG(FAKE_ACCEPT, 4),
 	FAKE_BYTES(start_running),
-	FAKE_EXPECT(TEST_END),
-	FAKE_SAY(EXCHANGE_RESULTS),
-	FAKE_DO(FAKE_RESULTS_IN),
-	FAKE_DO(FAKE_RESULTS_OUT),
-	FAKE_SAY(DISPLAY_RESULTS),
-	FAKE_EXPECT(IPERF_DONE),
-	FAKE_DO(FAKE_END),
+	FAKE_STEPS_EXCHANGE,
 };
 
 static const struct retry_row {

@@ -77,6 +77,12 @@ struct fake_step {
 	{                                                                      \
 		.op = FAKE_SEND, .bytes = (a), .len = sizeof(a)                \
 	}
+/* A fake server's end of a test: TEST_END in, results both ways, done. */
+#define FAKE_STEPS_EXCHANGE                                                    \
+	FAKE_EXPECT(TEST_END), FAKE_SAY(EXCHANGE_RESULTS),                     \
+	    FAKE_DO(FAKE_RESULTS_IN), FAKE_DO(FAKE_RESULTS_OUT),               \
+	    FAKE_SAY(DISPLAY_RESULTS), FAKE_EXPECT(IPERF_DONE),                \
+	    FAKE_DO(FAKE_END)
 
 struct fake;
 
