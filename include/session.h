@@ -44,10 +44,14 @@ struct session_listener {
 	void (*restore)(struct session *sess, void *arg);
 };
 
-/* A server test on an accepted control connection. */
+/*
+ * A server test on an accepted control connection whose cookie
+ * (COOKIE_SIZE bytes) the listener has read: it asks for the parameters.
+ */
 struct session *session_server_new(struct event_base *base,
     const struct settings *s, const struct session_out *o, int ctl_fd,
-    const struct session_listener *ln, session_done_cb cb, void *arg);
+    const char *cookie, const struct session_listener *ln, session_done_cb cb,
+    void *arg);
 
 /* The test's parameters (valid once the server has read them). */
 const struct test_params *session_params(const struct session *sess);

@@ -32,7 +32,8 @@
 #include "server.h"
 #include "xev.h"
 
-#define PENDING_TIMEOUT 10 /* seconds to send a data connection's cookie */
+#define PENDING_TIMEOUT 10 /* seconds to send a cookie, as iperf3 3.15+ */
+#define PENDING_MAX 1024 /* connections without a cookie; more: oldest go */
 #define ACCEPT_PAUSE 0.1 /* seconds accepting rests when out of descriptors */
 
 struct pending {
@@ -41,7 +42,7 @@ struct pending {
 	int fd;
 	struct event *ev;
 	unsigned char buf[COOKIE_SIZE + PROTO_ROLE_MAX_LEN];
-	size_t got, want;
+	size_t got, want; /* want: the cookie, then its role flag */
 };
 
 struct server {
@@ -55,7 +56,8 @@ struct server {
 	int exit_code;
 	bool stopping;
 	struct event *ev_idle;
-	TAILQ_HEAD(, pending) pending;
+	TAILQ_HEAD(, pending) pending; /* accepted, cookie not yet read */
+	int npending;
 	int udp_fd; /* UDP streams "connect" here; -1 = none */
 	struct event *ev_udp;
 	bool mss_set; /* the listener carries a test's -M */
@@ -77,6 +79,7 @@ static void
 pending_free(struct pending *pc, bool close_fd)
 {
 	TAILQ_REMOVE(&pc->srv->pending, pc, entry);
+	pc->srv->npending--;
 	event_free(pc->ev);
 	if (close_fd)
 		close(pc->fd);
@@ -106,13 +109,58 @@ server_role_flag(const unsigned char *p, size_t len)
 	return v;
 }
 
+static void server_session_done(struct session *sess, void *arg);
+static const struct session_listener server_listener;
+
+/*
+ * A whole cookie has arrived on an accepted connection. It is a data
+ * connection of the running test (its role flag follows, if any), a new
+ * test's control connection if no test runs, or else refused as busy.
+ */
+static void
+pending_cookie(struct pending *pc)
+{
+	struct server *srv = pc->srv;
+	struct session *sess;
+	size_t width;
+	int fd = pc->fd;
+
+	/* The last test ended but its deferred clean-up has not run yet. */
+	if (srv->sess != NULL && session_is_done(srv->sess)) {
+		server_session_done(srv->sess, srv);
+		if (srv->stopping || srv->set->one_off) {
+			pending_free(pc, true);
+			return;
+		}
+	}
+	sess = srv->sess;
+	if (sess != NULL && session_wants_streams(sess) &&
+	    session_cookie_matches(sess, (const char *)pc->buf)) {
+		width = (size_t)session_role_width(sess);
+		if (pc->got < COOKIE_SIZE + width) {
+			pc->want = COOKIE_SIZE + width;
+			return;
+		}
+		pending_free(pc, false);
+		session_add_stream(
+		    sess, fd, server_role_flag(pc->buf + COOKIE_SIZE, width));
+	} else if (sess == NULL && !srv->stopping) {
+		xev_del(srv->ev_idle);
+		pending_free(pc, false);
+		srv->sess = session_server_new(srv->base, srv->set, &srv->out,
+		    fd, (const char *)pc->buf, &server_listener,
+		    server_session_done, srv);
+	} else {
+		server_deny(fd);
+		pending_free(pc, false);
+	}
+}
+
 static void
 pending_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct pending *pc = arg;
-	struct session *sess = pc->srv->sess;
 	ssize_t n;
-	int role;
 
 	if (what & EV_TIMEOUT) {
 		pending_free(pc, true);
@@ -125,30 +173,29 @@ pending_read_cb(evutil_socket_t fd, short what, void *arg)
 		pending_free(pc, true);
 		return;
 	}
-	if ((pc->got += (size_t)n) < pc->want)
-		return;
-	if (sess == NULL || !session_wants_streams(sess) ||
-	    !session_cookie_matches(sess, (const char *)pc->buf)) {
-		server_deny(pc->fd);
-		pending_free(pc, false);
-		return;
-	}
-	role = server_role_flag(pc->buf + COOKIE_SIZE, pc->want - COOKIE_SIZE);
-	pending_free(pc, false);
-	session_add_stream(sess, fd, role);
+	if ((pc->got += (size_t)n) == pc->want)
+		pending_cookie(pc);
 }
 
+/*
+ * Every accepted connection waits here, holding nothing (no test, no
+ * slot), until its cookie is in; a silent or slow one only costs its
+ * record until PENDING_TIMEOUT. Past PENDING_MAX the oldest is dropped.
+ */
 static void
 server_add_pending(struct server *srv, int fd)
 {
 	struct pending *pc = xcalloc(1, sizeof(*pc));
 
+	if (srv->npending >= PENDING_MAX)
+		pending_free(TAILQ_FIRST(&srv->pending), true);
 	pc->srv = srv;
 	pc->fd = fd;
-	pc->want = COOKIE_SIZE + (size_t)session_role_width(srv->sess);
+	pc->want = COOKIE_SIZE;
 	pc->ev =
 	    xev_new(srv->base, fd, EV_READ | EV_PERSIST, pending_read_cb, pc);
 	TAILQ_INSERT_TAIL(&srv->pending, pc, entry);
+	srv->npending++;
 	xev_add(pc->ev, PENDING_TIMEOUT);
 }
 
@@ -305,7 +352,6 @@ server_session_done(struct session *sess, void *arg)
 	srv->exit_code = session_error(sess) != 0;
 	session_free(sess);
 	srv->sess = NULL;
-	server_pending_all_free(srv);
 	if (srv->stopping || srv->set->one_off) {
 		xev_loopexit(srv->base);
 		return;
@@ -329,26 +375,7 @@ server_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 		close(fd);
 		return;
 	}
-	/*
-	 * The last test has ended but its deferred clean-up has not run yet:
-	 * run it now, so a client that connects right after the previous one
-	 * finished is served, not told "busy".
-	 */
-	if (srv->sess != NULL && session_is_done(srv->sess)) {
-		server_session_done(srv->sess, srv);
-		if (srv->stopping || srv->set->one_off) {
-			close(fd);
-			return;
-		}
-	}
-	if (srv->sess == NULL) {
-		xev_del(srv->ev_idle);
-		srv->sess = session_server_new(srv->base, srv->set, &srv->out,
-		    fd, &server_listener, server_session_done, srv);
-	} else if (session_wants_streams(srv->sess))
-		server_add_pending(srv, fd);
-	else
-		server_deny(fd);
+	server_add_pending(srv, fd);
 }
 
 static void

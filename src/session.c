@@ -36,7 +36,6 @@ static const char *const session_state_names[] = {
 	[SS_C_WAIT_CREATE] = "C_WAIT_CREATE",
 	[SS_C_CREATING] = "C_CREATING",
 	[SS_C_WAIT_START] = "C_WAIT_START",
-	[SS_S_WAIT_COOKIE] = "S_WAIT_COOKIE",
 	[SS_S_WAIT_PARAMS] = "S_WAIT_PARAMS",
 	[SS_S_CREATING] = "S_CREATING",
 	[SS_RUNNING] = "RUNNING",

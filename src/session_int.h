@@ -28,7 +28,6 @@ enum sess_state {
 	SS_C_WAIT_CREATE, /* client: params sent, await CREATE_STREAMS */
 	SS_C_CREATING, /* client: connecting data streams */
 	SS_C_WAIT_START, /* client: streams up, await TEST_START */
-	SS_S_WAIT_COOKIE, /* server: control accepted, await cookie */
 	SS_S_WAIT_PARAMS, /* server: PARAM_EXCHANGE sent */
 	SS_S_CREATING, /* server: CREATE_STREAMS sent, accepting */
 	SS_RUNNING, /* both: TEST_START seen/sent */

@@ -137,15 +137,11 @@ server_take_params(struct session *sess, struct evbuffer *in)
 	report_on_connect(session_rpt(sess), &sess->start);
 }
 
+/* The control connection's cookie (read by the listener): ask for params. */
 static void
-server_take_cookie(struct session *sess, struct evbuffer *in)
+server_take_cookie(struct session *sess, const char *cookie)
 {
-	if (evbuffer_get_length(in) < COOKIE_SIZE)
-		return;
-	if (evbuffer_remove(in, sess->cookie, COOKIE_SIZE) != COOKIE_SIZE) {
-		session_fail(sess, IE_RECVCOOKIE, 0);
-		return;
-	}
+	memcpy(sess->cookie, cookie, COOKIE_SIZE);
 	sess->cookie[COOKIE_SIZE - 1] = '\0';
 	memcpy(sess->start.cookie, sess->cookie, COOKIE_SIZE);
 	session_send_state(sess, PARAM_EXCHANGE);
@@ -235,9 +231,7 @@ server_read(struct session *sess, struct evbuffer *in)
 
 	while (sess->state != SS_DONE && evbuffer_get_length(in) > 0) {
 		before = evbuffer_get_length(in);
-		if (sess->state == SS_S_WAIT_COOKIE)
-			server_take_cookie(sess, in);
-		else if (sess->state == SS_S_WAIT_PARAMS)
+		if (sess->state == SS_S_WAIT_PARAMS)
 			server_take_params(sess, in);
 		else if (sess->state == SS_S_WAIT_RESULTS)
 			server_take_results(sess, in);
@@ -392,8 +386,7 @@ server_failing(struct session *sess, int code, int err)
 {
 	struct evbuffer *out;
 
-	if (sess->ctl == NULL || code == IE_CTRLCLOSE ||
-	    code == IE_CLIENTTERM || sess->state == SS_S_WAIT_COOKIE)
+	if (sess->ctl == NULL || code == IE_CTRLCLOSE || code == IE_CLIENTTERM)
 		return;
 	out = bufferevent_get_output(sess->ctl);
 	session_send_state(sess, SERVER_ERROR);
@@ -444,8 +437,8 @@ static const struct session_role server_role = {
 
 struct session *
 session_server_new(struct event_base *base, const struct settings *s,
-    const struct session_out *o, int ctl_fd, const struct session_listener *ln,
-    session_done_cb cb, void *arg)
+    const struct session_out *o, int ctl_fd, const char *cookie,
+    const struct session_listener *ln, session_done_cb cb, void *arg)
 {
 	struct acceptor *a = xcalloc(1, sizeof(*a));
 	struct session *sess;
@@ -465,7 +458,6 @@ session_server_new(struct event_base *base, const struct settings *s,
 	if (bev == NULL)
 		fatalx("%s: bufferevent_socket_new failed", __func__);
 	session_ctl_open(sess, bev);
-	session_set_state(sess, SS_S_WAIT_COOKIE);
-	session_arm_timeout(sess, SERVER_HANDSHAKE_TIMEOUT);
+	server_take_cookie(sess, cookie);
 	return sess;
 }

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Bad input: a peer connects to the control port and sends nothing. The evperf
-# server (running without -1) must not stay busy forever: like iperf3 3.15+ it
-# gives up on a silent control peer after about 10 s, so a normal client,
-# retried while the server answers "busy", must complete within 25 s while the
-# silent peer would still hold its socket for 40 s, and the silent peer must
-# see the server close its connection. (Stock iperf3 3.12 blocks on such a
-# peer indefinitely and fails this test, boundedly.)
+# server (running without -1) must not stay busy: the connection holds
+# nothing until its cookie is in (docs/protocol.md, "Accepting"), so a normal
+# client completes (retried, boundedly, in case it is told "busy") while the
+# silent peer still holds its socket, and after about 10 s (iperf3 3.15+'s
+# limit) the silent peer sees the server close its connection. (Stock iperf3
+# 3.12 blocks on such a peer indefinitely and fails this test, boundedly.)
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -86,8 +86,8 @@ results_stream(const cJSON *results, int id)
 }
 
 /*
- * 4. A test is running. A second control connection that sends nothing
- * gets the single byte ACCESS_DENIED and EOF; a real client gets it too
+ * 4. A test is running. A second control connection that sends its
+ * cookie gets the single byte ACCESS_DENIED and EOF; a real client gets it too
  * and fails with IE_ACCESSDENIED. The first test then completes with its
  * bytes counted, and the server serves the next (real) client.
  */

@@ -333,7 +333,10 @@ fake_addr(int port)
 	return sin;
 }
 
-/* A second control connection that sends nothing and reads to EOF. */
+/*
+ * A second control connection: its cookie (a server reads it before it
+ * can tell a control connection from a data one), then read to EOF.
+ */
 static enum fake_rc
 fake_op_intrude(struct fake *fk, const struct fake_step *st)
 {
@@ -349,6 +352,10 @@ fake_op_intrude(struct fake *fk, const struct fake_step *st)
 		if (bufferevent_socket_connect(fk->intruder,
 			(struct sockaddr *)&sin, sizeof(sin)) == -1)
 			fake_fail(fk, "intruder connect failed");
+		else
+			bufferevent_write(fk->intruder,
+			    "intruderintruderintruderintruder1234",
+			    COOKIE_SIZE);
 	}
 	return fk->intr_closed ? FAKE_NEXT : FAKE_WAIT;
 }

@@ -42,7 +42,7 @@ enum fake_op {
 	FAKE_RESULTS_IN, /* the peer's results message, into fk->peer */
 	FAKE_RESULTS_OUT, /* ours, from the data connections' counters */
 	FAKE_CLOSE, /* close the control connection */
-	FAKE_INTRUDE, /* client: a second control connection, read to EOF */
+	FAKE_INTRUDE, /* client: a second control connection's cookie, EOF */
 	FAKE_HOLD, /* stop here (fk->held) until the test calls fake_release */
 	FAKE_INT_IN, /* one BE32 int (after SERVER_ERROR), which must be .arg */
 	FAKE_NOPS
