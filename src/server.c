@@ -122,8 +122,9 @@ pending_cookie(struct pending *pc)
 {
 	struct server *srv = pc->srv;
 	struct session *sess;
+	char cookie[COOKIE_SIZE];
 	size_t width;
-	int fd = pc->fd;
+	int fd = pc->fd, role;
 
 	/* The last test ended but its deferred clean-up has not run yet. */
 	if (srv->sess != NULL && session_is_done(srv->sess)) {
@@ -141,15 +142,15 @@ pending_cookie(struct pending *pc)
 			pc->want = COOKIE_SIZE + width;
 			return;
 		}
+		role = server_role_flag(pc->buf + COOKIE_SIZE, width);
 		pending_free(pc, false);
-		session_add_stream(
-		    sess, fd, server_role_flag(pc->buf + COOKIE_SIZE, width));
+		session_add_stream(sess, fd, role);
 	} else if (sess == NULL && !srv->stopping) {
 		xev_del(srv->ev_idle);
+		memcpy(cookie, pc->buf, COOKIE_SIZE);
 		pending_free(pc, false);
 		srv->sess = session_server_new(srv->base, srv->set, &srv->out,
-		    fd, (const char *)pc->buf, &server_listener,
-		    server_session_done, srv);
+		    fd, cookie, &server_listener, server_session_done, srv);
 	} else {
 		server_deny(fd);
 		pending_free(pc, false);
