@@ -264,22 +264,6 @@ wide_fake_client(struct fixture *fx, bool stray)
 	return fk;
 }
 
-struct wide_wait {
-	struct fake *fk;
-	size_t ndocs;
-};
-
-static bool
-wide_server_done(struct fixture *fx, void *arg)
-{
-	struct wide_wait *w = arg;
-
-	if (w->fk->fail[0] != '\0')
-		return true;
-	return w->fk->done && fake_conns_closed(w->fk) &&
-	    capture_ndocs(&fx->sout) >= w->ndocs;
-}
-
 /* The server's results, and its n-th -J document, for one fake client. */
 static void
 wide_check_server(struct fixture *fx, const struct fake *fk, size_t n)
@@ -317,7 +301,7 @@ START_TEST(test_wide_server)
 {
 	bool stray = _i == 1;
 	struct fixture *fx;
-	struct wide_wait w = { NULL, 1 };
+	struct fake_wait w = { NULL, 1 };
 	const struct fake_conn *fc;
 
 	scale_nofile();
@@ -325,7 +309,7 @@ START_TEST(test_wide_server)
 	fixture_server(fx, NULL);
 	w.fk = wide_fake_client(fx, stray);
 	fake_start(w.fk);
-	ck_assert_msg(fixture_run(fx, wide_server_done, &w), "%s", w.fk->fail);
+	ck_assert_msg(fixture_run(fx, fake_client_done, &w), "%s", w.fk->fail);
 	wide_check_server(fx, w.fk, 0);
 	ck_assert_int_eq(w.fk->nconns, SCALE_P + stray);
 	if (stray) {
@@ -339,7 +323,7 @@ START_TEST(test_wide_server)
 		w.ndocs = 2;
 		fake_start(w.fk);
 		ck_assert_msg(
-		    fixture_run(fx, wide_server_done, &w), "%s", w.fk->fail);
+		    fixture_run(fx, fake_client_done, &w), "%s", w.fk->fail);
 		wide_check_server(fx, w.fk, 1);
 	}
 	ck_assert_int_eq(server_exit_code(fx->srv), 0);

@@ -34,26 +34,10 @@ server_fake_client(struct fixture *fx, const struct fake_step *script,
 	return fk;
 }
 
-struct server_wait {
-	struct fake *fk;
-	size_t ndocs; /* server documents to wait for */
-};
-
-static bool
-server_fake_done(struct fixture *fx, void *arg)
-{
-	struct server_wait *w = arg;
-
-	if (w->fk->fail[0] != '\0')
-		return true;
-	return w->fk->done && fake_conns_closed(w->fk) &&
-	    capture_ndocs(&fx->sout) >= w->ndocs;
-}
-
 static bool
 server_client_done(struct fixture *fx, void *arg)
 {
-	struct server_wait *w = arg;
+	struct fake_wait *w = arg;
 
 	return fx->sess_done && capture_ndocs(&fx->sout) >= w->ndocs;
 }
@@ -174,7 +158,7 @@ START_TEST(test_busy)
 		"-l", "8K", NULL };
 	static const char *const c_args[] = { "-n", "100K", NULL };
 	struct fixture *fx = fixture_new();
-	struct server_wait w = { NULL, 1 };
+	struct fake_wait w = { NULL, 1 };
 
 	fixture_server(fx, NULL);
 	w.fk = server_fake_client(fx, busy_script, a_args, false);
@@ -188,7 +172,7 @@ START_TEST(test_busy)
 	busy_check_denied(fx);
 
 	fake_release(w.fk);
-	ck_assert_msg(fixture_run(fx, server_fake_done, &w), "first test: %s",
+	ck_assert_msg(fixture_run(fx, fake_client_done, &w), "first test: %s",
 	    w.fk->fail);
 	busy_check_first(fx, w.fk);
 
@@ -290,7 +274,7 @@ START_TEST(test_bidir_roles)
 	const struct roles_row *row = &roles_rows[_i];
 	struct fake_step script[SERVER_MAX_STEPS];
 	struct fixture *fx = fixture_new();
-	struct server_wait w = { NULL, 1 };
+	struct fake_wait w = { NULL, 1 };
 
 	roles_script(script, row->roles);
 	fixture_server(fx, NULL);
@@ -299,7 +283,7 @@ START_TEST(test_bidir_roles)
 	w.fk->payload[0] = 4096;
 	w.fk->payload[1] = 8192;
 	fake_start(w.fk);
-	ck_assert_msg(fixture_run(fx, server_fake_done, &w), "%s", row->name);
+	ck_assert_msg(fixture_run(fx, fake_client_done, &w), "%s", row->name);
 	ck_assert_msg(w.fk->fail[0] == '\0', "%s: %s", row->name, w.fk->fail);
 	ck_assert_int_eq(w.fk->role_width, row->roles ? 1 : 0);
 	roles_check(fx, w.fk);

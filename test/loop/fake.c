@@ -21,6 +21,7 @@
 #include <event2/buffer.h>
 
 #include "fake.h"
+#include "fixture.h"
 
 typedef enum fake_rc (*fake_handler)(struct fake *, const struct fake_step *);
 
@@ -557,4 +558,15 @@ fake_free(struct fake *fk)
 	proto_params_free(&fk->params);
 	free(fk->scratch);
 	free(fk);
+}
+
+bool
+fake_client_done(struct fixture *fx, void *arg)
+{
+	struct fake_wait *w = arg;
+
+	if (w->fk->fail[0] != '\0')
+		return true;
+	return w->fk->done && fake_conns_closed(w->fk) &&
+	    capture_ndocs(&fx->sout) >= w->ndocs;
 }

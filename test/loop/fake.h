@@ -197,4 +197,19 @@ enum fake_rc fake_op_data_out(struct fake *fk, const struct fake_step *st);
 enum fake_rc fake_op_data_wait(struct fake *fk, const struct fake_step *st);
 enum fake_rc fake_op_reset(struct fake *fk, const struct fake_step *st);
 
+struct fixture;
+
+/* What a test waits for: a fake client's script, and the server's -J. */
+struct fake_wait {
+	struct fake *fk;
+	size_t ndocs; /* server documents to wait for */
+};
+
+/*
+ * fixture_run() until: the fake client (arg: struct fake_wait) failed,
+ * or ended with its connections closed and the server has written ndocs
+ * documents.
+ */
+bool fake_client_done(struct fixture *fx, void *arg);
+
 #endif /* EVPERF_LOOP_FAKE_H */
