@@ -323,7 +323,6 @@ slot_try(struct slot *sl)
 	    udp ? EV_READ | EV_PERSIST : EV_WRITE,
 	    udp ? slot_udp_reply_cb : slot_connected_cb, sl);
 	xev_add(sl->ev, left > 0 ? left : 0.001);
-	cn->stats.in_flight = cn->busy;
 	if (cn->busy > cn->stats.max_in_flight)
 		cn->stats.max_in_flight = cn->busy;
 }
@@ -361,7 +360,6 @@ connector_fill(struct connector *cn)
 		cn->busy++;
 		slot_try(sl);
 	}
-	cn->stats.in_flight = cn->busy;
 	if (sess->state == SS_C_CREATING && cn->up == total) {
 		log_debug("client: %d data connections up in %.3f s (window "
 			  "%d, at most %d at once, %d retries)",
@@ -440,4 +438,5 @@ connector_stats(const struct connector *cn, struct session_connects *out)
 	}
 	*out = cn->stats;
 	out->window = cn->window;
+	out->in_flight = cn->busy;
 }

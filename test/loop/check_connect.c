@@ -92,6 +92,20 @@ connect_doc_ok(struct fixture *fx)
 }
 
 /* The fake's connection from the client's local port, or NULL. */
+/* Connects went one at a time (stock server, UDP): none in flight now. */
+static void
+connect_check_serial(struct fixture *fx, int most_seen)
+{
+	struct session_connects sc;
+
+	session_client_connects(fx->sess, &sc);
+	ck_assert_int_eq(sc.window, 1);
+	ck_assert_int_eq(sc.max_in_flight, 1);
+	ck_assert_int_eq(sc.in_flight, 0);
+	ck_assert_int_eq(sc.retries, 0);
+	ck_assert_int_le(most_seen, 1);
+}
+
 static const struct fake_conn *
 connect_conn_from(const struct fake *fk, int port)
 {
@@ -310,7 +324,6 @@ START_TEST(test_stock)
 		FAKE_BYTES(start_running),
 		FAKE_STEPS_EXCHANGE,
 	};
-	struct session_connects sc;
 	struct fixture *fx;
 	struct watch w = { NULL };
 	cJSON *doc;
@@ -324,12 +337,7 @@ START_TEST(test_stock)
 	    row->name, session_error(fx->sess));
 	ck_assert_int_eq(w.fk->role_width, 0);
 	ck_assert_int_eq(w.fk->nconns, row->total);
-	session_client_connects(fx->sess, &sc);
-	ck_assert_int_eq(sc.window, 1);
-	ck_assert_int_eq(sc.max_in_flight, 1);
-	ck_assert_int_eq(sc.in_flight, 0);
-	ck_assert_int_eq(sc.retries, 0);
-	ck_assert_int_le(w.most, 1);
+	connect_check_serial(fx, w.most);
 	doc = connect_doc_ok(fx);
 	connect_check_order(doc, w.fk, row->total);
 	cJSON_Delete(doc);
@@ -478,7 +486,6 @@ START_TEST(test_udp)
 {
 	static const char *const args[] = { "-u", "-P", "4", "-b", "100M", "-n",
 		"200K", NULL };
-	struct session_connects sc;
 	struct fixture *fx = fixture_new();
 	struct watch w = { NULL };
 	cJSON *doc;
@@ -489,12 +496,7 @@ START_TEST(test_udp)
 	ck_assert_msg(session_error(fx->sess) == 0, "client error %d",
 	    session_error(fx->sess));
 	ck_assert_int_eq(session_params(fx->sess)->roles, 1);
-	session_client_connects(fx->sess, &sc);
-	ck_assert_int_eq(sc.window, 1);
-	ck_assert_int_eq(sc.max_in_flight, 1);
-	ck_assert_int_eq(sc.in_flight, 0);
-	ck_assert_int_eq(sc.retries, 0);
-	ck_assert_int_le(w.most, 1);
+	connect_check_serial(fx, w.most);
 	doc = connect_doc_ok(fx);
 	ck_assert_int_eq(json_num(doc, "start.test_start.num_streams"), 4);
 	ck_assert_int_eq(cJSON_GetArraySize(json_at(doc, "end.streams")), 4);

@@ -210,14 +210,7 @@ static const struct fake_step wide_client_script[] = {
 	FAKE_EXPECT(TEST_START),
 	FAKE_EXPECT(TEST_RUNNING),
 	FAKE_DO(FAKE_DATA_OUT),
-	FAKE_SAY(TEST_END),
-	FAKE_EXPECT(EXCHANGE_RESULTS),
-	FAKE_DO(FAKE_RESULTS_OUT),
-	FAKE_DO(FAKE_RESULTS_IN),
-	FAKE_EXPECT(DISPLAY_RESULTS),
-	FAKE_SAY(IPERF_DONE),
-	FAKE_DO(FAKE_CLOSE),
-	FAKE_DO(FAKE_END),
+	FAKE_STEPS_CLIENT_END,
 };
 
 /* The same shuffle every run: Fisher-Yates on a fixed-seed LCG. */
@@ -444,14 +437,6 @@ static const struct fake_step emfile_script[] = {
 };
 
 static bool
-emfile_held(struct fixture *fx, void *arg)
-{
-	struct fake *fk = arg;
-
-	return fk->held || fk->fail[0] != '\0';
-}
-
-static bool
 emfile_ended(struct fixture *fx, void *arg)
 {
 	struct fake *fk = arg;
@@ -508,7 +493,7 @@ START_TEST(test_emfile)
 	fk = fake_client_new(fx->base, fx->port, emfile_script);
 	proto_params_from_settings(&fk->params, &s);
 	fake_start(fk);
-	ck_assert_msg(fixture_run(fx, emfile_held, fk), "not held");
+	ck_assert_msg(fixture_run(fx, fake_held, fk), "not held");
 	ck_assert_msg(fk->fail[0] == '\0', "%s", fk->fail);
 
 	emfile_exhaust(&e);

@@ -86,23 +86,8 @@ static const struct fake_step busy_script[] = {
 	FAKE_DO(FAKE_DATA_OUT),
 	FAKE_DO(FAKE_INTRUDE),
 	FAKE_DO(FAKE_HOLD),
-	FAKE_SAY(TEST_END),
-	FAKE_EXPECT(EXCHANGE_RESULTS),
-	FAKE_DO(FAKE_RESULTS_OUT),
-	FAKE_DO(FAKE_RESULTS_IN),
-	FAKE_EXPECT(DISPLAY_RESULTS),
-	FAKE_SAY(IPERF_DONE),
-	FAKE_DO(FAKE_CLOSE),
-	FAKE_DO(FAKE_END),
+	FAKE_STEPS_CLIENT_END,
 };
-
-static bool
-busy_held(struct fixture *fx, void *arg)
-{
-	struct fake *fk = arg;
-
-	return fk->held || fk->fail[0] != '\0';
-}
 
 /* The real client that came while the server was busy. */
 static void
@@ -164,7 +149,7 @@ START_TEST(test_busy)
 	w.fk = server_fake_client(fx, busy_script, a_args, false);
 	w.fk->payload[0] = 8192;
 	fake_start(w.fk);
-	ck_assert_msg(fixture_run(fx, busy_held, w.fk), "not held");
+	ck_assert_msg(fixture_run(fx, fake_held, w.fk), "not held");
 	ck_assert_msg(w.fk->fail[0] == '\0', "%s", w.fk->fail);
 
 	fixture_client(fx, fx->port, c_args);
@@ -216,14 +201,7 @@ roles_script(struct fake_step *st, bool roles)
 		FAKE_EXPECT(TEST_RUNNING),
 		FAKE_DO(FAKE_DATA_OUT),
 		FAKE_DO_ARG(FAKE_DATA_WAIT, 1),
-		FAKE_SAY(TEST_END),
-		FAKE_EXPECT(EXCHANGE_RESULTS),
-		FAKE_DO(FAKE_RESULTS_OUT),
-		FAKE_DO(FAKE_RESULTS_IN),
-		FAKE_EXPECT(DISPLAY_RESULTS),
-		FAKE_SAY(IPERF_DONE),
-		FAKE_DO(FAKE_CLOSE),
-		FAKE_DO(FAKE_END),
+		FAKE_STEPS_CLIENT_END,
 	};
 	size_t n = 0;
 

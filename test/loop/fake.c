@@ -570,3 +570,11 @@ fake_client_done(struct fixture *fx, void *arg)
 	return w->fk->done && fake_conns_closed(w->fk) &&
 	    capture_ndocs(&fx->sout) >= w->ndocs;
 }
+
+bool
+fake_held(struct fixture *fx, void *arg)
+{
+	struct fake *fk = arg;
+
+	return fk->held || fk->fail[0] != '\0';
+}

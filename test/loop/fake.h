@@ -77,6 +77,12 @@ struct fake_step {
 	{                                                                      \
 		.op = FAKE_SEND, .bytes = (a), .len = sizeof(a)                \
 	}
+/* A fake client's end of a test: TEST_END out, results both ways, close. */
+#define FAKE_STEPS_CLIENT_END                                                  \
+	FAKE_SAY(TEST_END), FAKE_EXPECT(EXCHANGE_RESULTS),                     \
+	    FAKE_DO(FAKE_RESULTS_OUT), FAKE_DO(FAKE_RESULTS_IN),               \
+	    FAKE_EXPECT(DISPLAY_RESULTS), FAKE_SAY(IPERF_DONE),                \
+	    FAKE_DO(FAKE_CLOSE), FAKE_DO(FAKE_END)
 /* A fake server's end of a test: TEST_END in, results both ways, done. */
 #define FAKE_STEPS_EXCHANGE                                                    \
 	FAKE_EXPECT(TEST_END), FAKE_SAY(EXCHANGE_RESULTS),                     \
@@ -211,5 +217,8 @@ struct fake_wait {
  * documents.
  */
 bool fake_client_done(struct fixture *fx, void *arg);
+
+/* fixture_run() until: the fake (arg) holds at FAKE_HOLD, or failed. */
+bool fake_held(struct fixture *fx, void *arg);
 
 #endif /* EVPERF_LOOP_FAKE_H */
