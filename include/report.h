@@ -150,6 +150,13 @@ struct reporter *report_new(
     const struct settings *s, bool client, FILE *out, FILE *err, bool capture);
 void report_free(struct reporter *r);
 
+/*
+ * Prefix every human line of this test with "tag:  " (the -T layout), on
+ * the output only (not in the text --get-server-output captures). tag is
+ * not copied: it must outlive r. For a server running concurrent tests.
+ */
+void report_set_tag(struct reporter *r, const char *tag);
+
 void report_on_connect(struct reporter *r, const struct rpt_start *st);
 void report_on_stream(struct reporter *r, const struct rpt_conn *c);
 void report_on_test_start(struct reporter *r, const struct rpt_start *st);

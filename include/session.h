@@ -25,6 +25,7 @@ typedef void (*session_done_cb)(struct session *sess, void *arg);
 struct session_out {
 	FILE *out; /* report: stdout or --logfile */
 	FILE *err; /* errors and warnings: stderr or --logfile */
+	const char *tag; /* prefix of every human line ("tag:  "), or NULL */
 };
 
 /* A client test against s->host; starts connecting at once. */
@@ -34,15 +35,25 @@ struct session *session_client_new(struct event_base *base,
 
 /*
  * What a server test asks of the listener it came from (server.c), with
- * the owner's argument: prepare it for this test's data connections once
- * the parameters are in (-M on the listening socket, the UDP socket on
- * the port), returning 0 or an IE code; and put it back once the last
- * data connection has arrived or the test has ended.
+ * the owner's argument. prepare: the parameters are in and valid; the
+ * listener either refuses the test (SESSION_LISTENER_BUSY: the client
+ * gets ACCESS_DENIED and the session ends without a report), holds it
+ * (SESSION_LISTENER_LATER: the listener calls session_listener_ready()
+ * once it can take this test's data connections), or readies itself for
+ * them (-M on the listening socket, the UDP socket on the port) and
+ * returns 0, or fails with an IE code. restore: the last data connection
+ * has arrived or the test has ended; put the listener back.
  */
+#define SESSION_LISTENER_BUSY (-1)
+#define SESSION_LISTENER_LATER (-2)
+
 struct session_listener {
 	int (*prepare)(struct session *sess, void *arg);
 	void (*restore)(struct session *sess, void *arg);
 };
+
+/* Server: the listener now takes the data connections of a held test. */
+void session_listener_ready(struct session *sess);
 
 /*
  * A server test on an accepted control connection whose cookie

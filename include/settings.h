@@ -18,6 +18,7 @@
 #define EVPERF_MAX_UDP_BLOCKSIZE 65507
 #define EVPERF_MAX_TCP_BUFFER (512 * 1024 * 1024)
 #define EVPERF_MAX_TIME 86400
+#define EVPERF_MAX_TESTS 64 /* --max-tests */
 #define EVPERF_MAX_OMIT 600
 #define EVPERF_MAX_MSS 9216
 #define EVPERF_MAX_BURST 1000
@@ -82,6 +83,7 @@ struct settings {
 	int connect_timeout_ms; /* --connect-timeout; -1 = none */
 	int rcv_timeout_ms; /* --rcv-timeout, default 120000 */
 	int idle_timeout; /* --idle-timeout seconds (server); 0 = off */
+	int max_tests; /* --max-tests: tests a server runs at once (1) */
 
 	bool show_version; /* -v */
 	bool show_help; /* -h */

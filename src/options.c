@@ -114,6 +114,8 @@ const struct options_spec options_table[] = {
 	    INT(connect_timeout_ms, 0, INT_MAX, OPTIONS_EBADARG) },
 	{ "idle-timeout", required_argument, OPT_IDLE_TIMEOUT, OPTIONS_SERVER,
 	    INT(idle_timeout, 1, EVPERF_MAX_TIME, IE_IDLETIMEOUT) },
+	{ "max-tests", required_argument, OPT_MAX_TESTS, OPTIONS_SERVER,
+	    INT(max_tests, 1, EVPERF_MAX_TESTS, OPTIONS_EBADARG) },
 	{ "rcv-timeout", required_argument, OPT_RCV_TIMEOUT, OPTIONS_BOTH,
 	    INT(rcv_timeout_ms, 100, EVPERF_MAX_TIME * 1000L, IE_RCVTIMEOUT) },
 	{ "debug", optional_argument, 'd', OPTIONS_BOTH,
@@ -296,6 +298,7 @@ options_defaults(struct settings *s)
 	s->format = 'a';
 	s->connect_timeout_ms = -1;
 	s->rcv_timeout_ms = EVPERF_DEFAULT_RCV_TIMEOUT_MS;
+	s->max_tests = 1;
 }
 
 /* Fill *s from argv: defaults, options in order, then cross checks. */

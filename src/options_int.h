@@ -42,6 +42,7 @@ enum options_long {
 	OPT_JSON_STREAM,
 	OPT_JSON_STREAM_FULL,
 	OPT_SUM_ONLY,
+	OPT_MAX_TESTS,
 };
 
 /* Parse state beyond struct settings, for the cross checks. */

@@ -100,6 +100,12 @@ report_keep_strings(struct reporter *r, const struct rpt_start *st)
 }
 
 void
+report_set_tag(struct reporter *r, const char *tag)
+{
+	r->tag = tag;
+}
+
+void
 report_on_connect(struct reporter *r, const struct rpt_start *st)
 {
 	report_keep_strings(r, st);
@@ -258,6 +264,8 @@ report_vemit(struct reporter *r, bool prefixed, const char *fmt, va_list ap)
 	prefix[0] = '\0';
 	if (prefixed)
 		report_prefix(r, prefix, sizeof(prefix));
+	if (prefixed && r->tag != NULL)
+		fprintf(r->out, report_fmt[RF_TITLE], r->tag);
 	fputs(prefix, r->out);
 	fputs(line, r->out);
 	if (r->capture)

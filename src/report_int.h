@@ -64,6 +64,7 @@ struct reporter {
 	bool stream_full; /* --json-stream-full-output: and the document */
 	bool keep_intervals; /* the document (or the peer) needs intervals */
 	FILE *out, *err;
+	const char *tag; /* server test's line prefix, or NULL (not owned) */
 
 	bool capture; /* keep every human line (--get-server-output) */
 	char *cap; /* captured text, NUL-terminated */

@@ -1,15 +1,20 @@
 /*
  * SPDX-License-Identifier: BSD-3-Clause
  *
- * server.c: the listening socket and what arrives on it. The first
- * connection becomes a test's control connection (a session); while that
- * test waits for data connections, newcomers are read for the cookie (and
- * the role flag, when the client speaks it) without blocking, each with a
- * timeout; anything else gets ACCESS_DENIED. While a test sets up its
- * data connections the listener carries that test's -M, and for UDP a
- * datagram socket on the same port turns each client's first datagram
- * into a connected stream socket (protocol reference 3.3). When a test
- * ends the server frees it and serves the next client, or exits with -1.
+ * server.c: the listening socket and what arrives on it. Every accepted
+ * connection first waits, holding nothing, until its cookie is in (the
+ * role flag too, for a data connection that has one). A cookie that
+ * belongs to a test waiting for data connections makes a data
+ * connection; one of a test that has just ended is dropped; anything
+ * else starts a new session, which asks for the parameters and takes a
+ * place among the --max-tests tests (one by default, as iperf3) only
+ * once they are in and valid; a session that finds no place gets
+ * ACCESS_DENIED. While a test sets up its data connections the listener
+ * carries that test's -M, and for UDP a datagram socket on the same port
+ * turns each client's first datagram into a connected stream socket of
+ * the test whose client has that address (protocol reference 3.3); tests
+ * that would clash there wait their turn. When a test ends the server
+ * frees it and serves the next client, or exits with -1.
  */
 #include "compat.h"
 
@@ -34,6 +39,8 @@
 
 #define PENDING_TIMEOUT 10 /* seconds to send a cookie, as iperf3 3.15+ */
 #define PENDING_MAX 1024 /* connections without a cookie; more: oldest go */
+#define HANDSHAKE_MAX 64 /* sessions before their parameters; oldest go */
+#define RECENT_MAX 64 /* cookies of ended tests whose stragglers we drop */
 #define ACCEPT_PAUSE 0.1 /* seconds accepting rests when out of descriptors */
 
 struct pending {
@@ -45,22 +52,40 @@ struct pending {
 	size_t got, want; /* want: the cookie, then its role flag */
 };
 
+/* One session on the server, from its cookie to its end. */
+struct test {
+	TAILQ_ENTRY(test) entry;
+	struct server *srv;
+	struct session *sess;
+	char cookie[COOKIE_SIZE];
+	char tag[24]; /* "test N" with --max-tests above 1 */
+	char peer[RPT_HOST_LEN]; /* the client's address, for UDP streams */
+	bool claimed; /* has a place (its parameters were valid) */
+	bool held; /* claimed, waits to prepare the listener */
+	bool prepared; /* the listener carries its -M or UDP socket */
+};
+
 struct server {
 	struct event_base *base;
 	const struct settings *set;
 	struct session_out out;
 	int listen_fd;
 	struct evconnlistener *lev;
-	struct session *sess;
+	TAILQ_HEAD(, test) tests; /* creation order */
+	int nclaimed, nhandshake; /* tests with a place, and the others */
+	int nconn; /* sessions started (tags) */
+	int nended; /* claimed tests ended */
 	int testno;
 	int exit_code;
 	bool stopping;
 	struct event *ev_idle;
 	TAILQ_HEAD(, pending) pending; /* accepted, cookie not yet read */
 	int npending;
+	char recent[RECENT_MAX][COOKIE_SIZE]; /* ring of ended tests */
+	int nrecent; /* cookies remembered so far (the ring wraps) */
 	int udp_fd; /* UDP streams "connect" here; -1 = none */
 	struct event *ev_udp;
-	bool mss_set; /* the listener carries a test's -M */
+	int mss; /* -M the listener carries now, 0 = none */
 	struct event *ev_resume; /* accepting again after a pause */
 	bool accept_warned; /* the pause was logged (once per spell) */
 	bool backlog_warned; /* somaxconn was found too low (once) */
@@ -112,45 +137,132 @@ server_role_flag(const unsigned char *p, size_t len)
 static void server_session_done(struct session *sess, void *arg);
 static const struct session_listener server_listener;
 
+/* The live test a cookie belongs to, or NULL. */
+static struct test *
+server_find_test(struct server *srv, const char *cookie)
+{
+	struct test *t;
+
+	TAILQ_FOREACH(t, &srv->tests, entry)
+	if (!session_is_done(t->sess) &&
+	    session_cookie_matches(t->sess, cookie))
+		return t;
+	return NULL;
+}
+
+static bool
+server_recent_cookie(const struct server *srv, const char *cookie)
+{
+	int i, n = srv->nrecent < RECENT_MAX ? srv->nrecent : RECENT_MAX;
+
+	for (i = 0; i < n; i++)
+		if (memcmp(srv->recent[i], cookie, COOKIE_SIZE - 1) == 0)
+			return true;
+	return false;
+}
+
+/* Room for one more test: --max-tests, and only one ever with -1. */
+static bool
+server_has_room(const struct server *srv)
+{
+	if (srv->set->one_off && srv->nclaimed + srv->nended > 0)
+		return false;
+	return srv->nclaimed < srv->set->max_tests;
+}
+
+/* Ended sessions whose deferred clean-up has not run yet: run it now. */
+static void
+server_reap(struct server *srv)
+{
+	struct test *t, *next;
+
+	for (t = TAILQ_FIRST(&srv->tests); t != NULL; t = next) {
+		next = TAILQ_NEXT(t, entry);
+		if (session_is_done(t->sess))
+			server_session_done(t->sess, t);
+	}
+}
+
+/* Drop a session that never got a place, without a word. */
+static void
+server_test_drop(struct test *t)
+{
+	struct server *srv = t->srv;
+
+	TAILQ_REMOVE(&srv->tests, t, entry);
+	srv->nhandshake--;
+	session_free(t->sess);
+	free(t);
+}
+
+/* A new client: a session that asks for its parameters. */
+static void
+server_test_new(struct server *srv, int fd, const char *cookie)
+{
+	struct session_out o = srv->out;
+	struct test *t, *old;
+	int lport;
+	char lhost[RPT_HOST_LEN];
+
+	if (srv->nhandshake >= HANDSHAKE_MAX) {
+		TAILQ_FOREACH(old, &srv->tests, entry)
+		if (!old->claimed)
+			break;
+		if (old != NULL)
+			server_test_drop(old);
+	}
+	t = xcalloc(1, sizeof(*t));
+	t->srv = srv;
+	memcpy(t->cookie, cookie, COOKIE_SIZE);
+	srv->nconn++;
+	if (srv->set->max_tests > 1) {
+		snprintf(t->tag, sizeof(t->tag), "test %d", srv->nconn);
+		o.tag = t->tag;
+	}
+	net_sock_names(
+	    fd, lhost, sizeof(lhost), &lport, t->peer, sizeof(t->peer), &lport);
+	TAILQ_INSERT_TAIL(&srv->tests, t, entry);
+	srv->nhandshake++;
+	t->sess = session_server_new(srv->base, srv->set, &o, fd, cookie,
+	    &server_listener, server_session_done, t);
+}
+
 /*
  * A whole cookie has arrived on an accepted connection. It is a data
- * connection of the running test (its role flag follows, if any), a new
- * test's control connection if no test runs, or else refused as busy.
+ * connection of a test that waits for them (its role flag follows, if
+ * any), a straggler of a test that has ended (dropped), or a new client:
+ * refused at once when every place is taken, else a new session.
  */
 static void
 pending_cookie(struct pending *pc)
 {
 	struct server *srv = pc->srv;
-	struct session *sess;
+	struct test *t;
 	char cookie[COOKIE_SIZE];
 	size_t width;
 	int fd = pc->fd, role;
 
-	/* The last test ended but its deferred clean-up has not run yet. */
-	if (srv->sess != NULL && session_is_done(srv->sess)) {
-		server_session_done(srv->sess, srv);
-		if (srv->stopping || srv->set->one_off) {
-			pending_free(pc, true);
-			return;
-		}
+	server_reap(srv);
+	if (srv->stopping) {
+		pending_free(pc, true);
+		return;
 	}
-	sess = srv->sess;
-	if (sess != NULL && session_wants_streams(sess) &&
-	    session_cookie_matches(sess, (const char *)pc->buf)) {
-		width = (size_t)session_role_width(sess);
+	memcpy(cookie, pc->buf, COOKIE_SIZE);
+	t = server_find_test(srv, cookie);
+	if (t != NULL && session_wants_streams(t->sess)) {
+		width = (size_t)session_role_width(t->sess);
 		if (pc->got < COOKIE_SIZE + width) {
 			pc->want = COOKIE_SIZE + width;
 			return;
 		}
 		role = server_role_flag(pc->buf + COOKIE_SIZE, width);
 		pending_free(pc, false);
-		session_add_stream(sess, fd, role);
-	} else if (sess == NULL && !srv->stopping) {
-		xev_del(srv->ev_idle);
-		memcpy(cookie, pc->buf, COOKIE_SIZE);
+		session_add_stream(t->sess, fd, role);
+	} else if (t == NULL && server_recent_cookie(srv, cookie)) {
+		pending_free(pc, true);
+	} else if (t == NULL && server_has_room(srv)) {
 		pending_free(pc, false);
-		srv->sess = session_server_new(srv->base, srv->set, &srv->out,
-		    fd, cookie, &server_listener, server_session_done, srv);
+		server_test_new(srv, fd, cookie);
 	} else {
 		server_deny(fd);
 		pending_free(pc, false);
@@ -180,7 +292,7 @@ pending_read_cb(evutil_socket_t fd, short what, void *arg)
 
 /*
  * Every accepted connection waits here, holding nothing (no test, no
- * slot), until its cookie is in; a silent or slow one only costs its
+ * place), until its cookie is in; a silent or slow one only costs its
  * record until PENDING_TIMEOUT. Past PENDING_MAX the oldest is dropped.
  */
 static void
@@ -217,6 +329,8 @@ server_udp_listen(struct server *srv)
 {
 	const struct settings *s = srv->set;
 
+	if (srv->udp_fd != -1)
+		return 0;
 	srv->udp_fd = net_listen(s->bind_host, s->port, s->family, SOCK_DGRAM);
 	if (srv->udp_fd == -1)
 		return -1;
@@ -224,6 +338,52 @@ server_udp_listen(struct server *srv)
 	    srv->base, srv->udp_fd, EV_READ | EV_PERSIST, server_udp_cb, srv);
 	xev_add(srv->ev_udp, -1);
 	return 0;
+}
+
+static bool
+test_wants_udp(const struct test *t)
+{
+	return t->prepared && session_params(t->sess)->proto == PROTO_UDP &&
+	    session_wants_streams(t->sess);
+}
+
+/*
+ * The test a UDP stream's first datagram is for: the one whose client
+ * has that address (tests that would share one wait, see server_clash),
+ * or else the only UDP test waiting for streams (a client behind a
+ * translator whose datagrams come from elsewhere).
+ */
+static struct test *
+server_udp_owner(struct server *srv, const struct sockaddr *from)
+{
+	struct test *t, *only = NULL;
+	char host[RPT_HOST_LEN];
+	int port, n = 0;
+
+	net_addr_text(from, host, sizeof(host), &port);
+	TAILQ_FOREACH(t, &srv->tests, entry)
+	{
+		if (!test_wants_udp(t))
+			continue;
+		if (strcmp(t->peer, host) == 0)
+			return t;
+		only = t;
+		n++;
+	}
+	return n == 1 ? only : NULL;
+}
+
+/* Another UDP stream is to come for some test: keep a socket bound. */
+static bool
+server_udp_more(struct server *srv, const struct test *taking)
+{
+	const struct test *t;
+	int missing = 0;
+
+	TAILQ_FOREACH(t, &srv->tests, entry)
+	if (test_wants_udp(t))
+		missing += session_streams_missing(t->sess);
+	return missing > (taking != NULL ? 1 : 0);
 }
 
 /*
@@ -236,36 +396,37 @@ static void
 server_udp_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct server *srv = arg;
-	struct session *sess = srv->sess;
 	struct sockaddr_storage from;
 	socklen_t flen = sizeof(from);
 	unsigned char buf[8];
+	struct test *t;
 	ssize_t n;
 	int role, width;
 
 	n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
-	if (n < 0 || sess == NULL || !session_wants_streams(sess))
-		return; /* EAGAIN, a stray ICMP error, or too late */
-	width = session_role_width(sess);
+	if (n < 0 ||
+	    (t = server_udp_owner(srv, (struct sockaddr *)&from)) == NULL)
+		return; /* EAGAIN, a stray ICMP error, a stranger or too late */
+	width = session_role_width(t->sess);
 	role = n >= 4 + width ? server_role_flag(buf + 4, (size_t)width) : -1;
 	if (connect(fd, (struct sockaddr *)&from, flen) == -1) {
-		session_abort(sess, IE_STREAMACCEPT, errno);
+		session_abort(t->sess, IE_STREAMACCEPT, errno);
 		return;
 	}
 	xev_free(srv->ev_udp);
 	srv->ev_udp = NULL;
 	srv->udp_fd = -1;
-	if (session_streams_missing(sess) > 1 && server_udp_listen(srv) == -1) {
+	if (server_udp_more(srv, t) && server_udp_listen(srv) == -1) {
 		close(fd);
-		session_abort(sess, IE_STREAMLISTEN, errno);
+		session_abort(t->sess, IE_STREAMLISTEN, errno);
 		return;
 	}
 	if (send(fd, "6789", 4, MSG_NOSIGNAL) != 4) {
 		close(fd);
-		session_abort(sess, IE_STREAMWRITE, errno);
+		session_abort(t->sess, IE_STREAMWRITE, errno);
 		return;
 	}
-	session_add_stream(sess, fd, role);
+	session_add_stream(t->sess, fd, role);
 }
 
 /*
@@ -294,35 +455,127 @@ server_check_backlog(struct server *srv, const struct session *sess)
 	    max, need, need);
 }
 
-/* A test's parameters are in: -M on the listener, the UDP socket. */
-static int
-server_listener_prepare(struct session *sess, void *arg)
+/*
+ * Would t's data connections clash with a test setting up its own? The
+ * listener carries one -M for every TCP test, and a UDP stream's first
+ * datagram goes to the test of the client with that address: tests from
+ * one client address must not both be waiting for UDP streams.
+ */
+static bool
+server_clash(const struct server *srv, const struct test *t)
 {
-	struct server *srv = arg;
-	const struct test_params *p = session_params(sess);
+	const struct test_params *p = session_params(t->sess), *q;
+	const struct test *o;
+
+	TAILQ_FOREACH(o, &srv->tests, entry)
+	{
+		if (o == t || !o->prepared)
+			continue;
+		q = session_params(o->sess);
+		if (p->proto != q->proto)
+			continue;
+		if (p->proto == PROTO_TCP && p->mss != q->mss)
+			return true;
+		if (p->proto == PROTO_UDP && strcmp(t->peer, o->peer) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Ready the listener for t's data connections: -M, the UDP socket. */
+static int
+server_prepare(struct server *srv, struct test *t)
+{
+	const struct test_params *p = session_params(t->sess);
 
 	if (p->proto == PROTO_TCP)
-		server_check_backlog(srv, sess);
-	if (p->proto == PROTO_TCP && p->mss != 0) {
+		server_check_backlog(srv, t->sess);
+	if (p->proto == PROTO_TCP && p->mss != srv->mss) {
 		if (net_set_mss(srv->listen_fd, p->mss) == -1)
 			return IE_SETMSS;
-		srv->mss_set = true;
+		srv->mss = p->mss;
 	}
 	if (p->proto == PROTO_UDP && server_udp_listen(srv) == -1)
 		return IE_STREAMLISTEN;
+	t->prepared = true;
 	return 0;
 }
 
-/* All data connections are in, or the test ended: undo the above. */
+/* Held tests whose turn has come prepare the listener and go on. */
+static void
+server_wake_held(struct server *srv)
+{
+	struct test *t;
+	int rc;
+
+again:
+	TAILQ_FOREACH(t, &srv->tests, entry)
+	{
+		if (!t->held || session_is_done(t->sess) ||
+		    server_clash(srv, t))
+			continue;
+		t->held = false;
+		if ((rc = server_prepare(srv, t)) != 0)
+			session_abort(t->sess, rc, errno);
+		else
+			session_listener_ready(t->sess);
+		goto again; /* either call may have changed the list's flags */
+	}
+}
+
+/*
+ * A test's parameters are in and valid: it takes a place if one is free
+ * (else the client hears the server is busy), then readies the listener,
+ * or waits while another test's setup would clash with its own.
+ */
+static int
+server_listener_prepare(struct session *sess, void *arg)
+{
+	struct test *t = arg;
+	struct server *srv = t->srv;
+
+	if (!t->claimed) {
+		if (srv->stopping || !server_has_room(srv))
+			return SESSION_LISTENER_BUSY;
+		t->claimed = true;
+		srv->nclaimed++;
+		srv->nhandshake--;
+		xev_del(srv->ev_idle);
+	}
+	if (server_clash(srv, t)) {
+		t->held = true;
+		return SESSION_LISTENER_LATER;
+	}
+	return server_prepare(srv, t);
+}
+
+/* No test still sets up: the listener is as it was. Then wake others. */
 static void
 server_listener_restore(struct session *sess, void *arg)
 {
-	struct server *srv = arg;
+	struct test *t = arg, *o;
+	struct server *srv = t->srv;
+	bool tcp = false, udp = false;
 
-	if (srv->mss_set)
+	if (!t->prepared)
+		return;
+	t->prepared = false;
+	TAILQ_FOREACH(o, &srv->tests, entry)
+	{
+		if (!o->prepared)
+			continue;
+		if (session_params(o->sess)->proto == PROTO_TCP)
+			tcp = true;
+		else
+			udp = true;
+	}
+	if (!tcp && srv->mss != 0) {
 		(void)net_set_mss(srv->listen_fd, 0);
-	srv->mss_set = false;
-	server_udp_close(srv);
+		srv->mss = 0;
+	}
+	if (!udp)
+		server_udp_close(srv);
+	server_wake_held(srv);
 }
 
 static const struct session_listener server_listener = {
@@ -345,20 +598,46 @@ server_arm_idle(struct server *srv)
 		xev_add(srv->ev_idle, srv->set->idle_timeout);
 }
 
+/* Data connections of an ended test may still arrive: know them. */
+static void
+server_remember_cookie(struct server *srv, const struct test *t)
+{
+	memcpy(srv->recent[srv->nrecent % RECENT_MAX], t->cookie, COOKIE_SIZE);
+	srv->nrecent++;
+}
+
 static void
 server_session_done(struct session *sess, void *arg)
 {
-	struct server *srv = arg;
+	struct test *t = arg;
+	struct server *srv = t->srv;
+	bool claimed = t->claimed;
 
-	srv->exit_code = session_error(sess) != 0;
+	if (t->prepared)
+		server_listener_restore(sess, t);
+	TAILQ_REMOVE(&srv->tests, t, entry);
+	if (claimed) {
+		srv->nclaimed--;
+		srv->nended++;
+		srv->exit_code = session_error(sess) != 0;
+		server_remember_cookie(srv, t);
+	} else
+		srv->nhandshake--;
 	session_free(sess);
-	srv->sess = NULL;
-	if (srv->stopping || srv->set->one_off) {
+	free(t);
+	server_wake_held(srv);
+	if (srv->stopping || (claimed && srv->set->one_off)) {
+		if (srv->stopping && !TAILQ_EMPTY(&srv->tests))
+			return; /* the others are ending too */
 		xev_loopexit(srv->base);
 		return;
 	}
-	server_banner(srv);
-	server_arm_idle(srv);
+	if (!claimed)
+		return;
+	if (srv->set->max_tests == 1)
+		server_banner(srv);
+	if (srv->nclaimed == 0)
+		server_arm_idle(srv);
 }
 
 static void
@@ -391,21 +670,24 @@ server_resume_cb(evutil_socket_t fd, short what, void *arg)
 /*
  * accept() failed, EMFILE and friends: the connection stays queued, so
  * the listener would wake again at once. Pause accepting for a moment
- * (tcpbench does the same), say so once, and end a test that is waiting
- * for its data connections with that error rather than a timeout: its
- * client hears why, and the server goes on to the next one.
+ * (tcpbench does the same), say so once, and end the tests that are
+ * waiting for their data connections with that error rather than a
+ * timeout: their clients hear why, and the server goes on to the next.
  */
 static void
 server_accept_error_cb(struct evconnlistener *lev, void *arg)
 {
 	struct server *srv = arg;
+	struct test *t;
 	int err = errno;
 
 	if (!srv->accept_warned)
 		log_warnx("accept: %s; pausing new connections", strerror(err));
 	srv->accept_warned = true;
-	if (srv->sess != NULL && session_wants_streams(srv->sess))
-		session_abort(srv->sess, IE_STREAMACCEPT, err);
+	TAILQ_FOREACH(t, &srv->tests, entry)
+	if (session_params(t->sess)->proto == PROTO_TCP &&
+	    session_wants_streams(t->sess))
+		session_abort(t->sess, IE_STREAMACCEPT, err);
 	if (evconnlistener_disable(lev) == -1)
 		fatalx("%s: evconnlistener_disable failed", __func__);
 	xev_add(srv->ev_resume, ACCEPT_PAUSE);
@@ -433,6 +715,7 @@ server_new(struct event_base *base, const struct settings *s,
 	srv->set = s;
 	srv->out = *o;
 	TAILQ_INIT(&srv->pending);
+	TAILQ_INIT(&srv->tests);
 	srv->listen_fd =
 	    net_listen(s->bind_host, s->port, s->family, SOCK_STREAM);
 	if (srv->listen_fd == -1) {
@@ -456,11 +739,18 @@ server_new(struct event_base *base, const struct settings *s,
 void
 server_interrupt(struct server *srv)
 {
+	struct test *t, *next;
 	struct reporter *r;
 
 	srv->stopping = true;
-	if (srv->sess != NULL) {
-		session_interrupt(srv->sess);
+	for (t = TAILQ_FIRST(&srv->tests); t != NULL; t = next) {
+		next = TAILQ_NEXT(t, entry);
+		if (!t->claimed)
+			server_test_drop(t);
+	}
+	if (srv->nclaimed > 0) {
+		TAILQ_FOREACH(t, &srv->tests, entry)
+		session_interrupt(t->sess);
 		return;
 	}
 	/* No test: report the interrupt the way iperf3 does, then stop. */
@@ -481,10 +771,16 @@ server_exit_code(const struct server *srv)
 void
 server_free(struct server *srv)
 {
+	struct test *t;
+
 	if (srv == NULL)
 		return;
 	server_pending_all_free(srv);
-	session_free(srv->sess);
+	while ((t = TAILQ_FIRST(&srv->tests)) != NULL) {
+		TAILQ_REMOVE(&srv->tests, t, entry);
+		session_free(t->sess);
+		free(t);
+	}
 	server_udp_close(srv);
 	evconnlistener_free(srv->lev);
 	xev_free(srv->ev_idle);

@@ -384,13 +384,14 @@ session_conclude(struct session *sess)
 	session_summary(sess, sess->have_peer);
 	session_stop_streams(sess, true);
 	session_stop_timers(sess);
-	if (sess->err != 0) {
+	if (sess->err != 0 && !sess->quiet) {
 		report_error(session_rpt(sess),
 		    sess->err_msg ? sess->err_msg
 				  : errors_str(buf, sizeof(buf), sess->err,
 					sess->err_errno));
 	}
-	report_finish(session_rpt(sess));
+	if (!sess->quiet)
+		report_finish(session_rpt(sess));
 	session_ctl_flush(sess);
 	if (sess->ctl != NULL &&
 	    bufferevent_disable(sess->ctl, EV_READ | EV_WRITE) == -1)

@@ -91,6 +91,7 @@ struct session {
 	double watch_t;
 
 	bool have_peer;
+	bool quiet; /* ends without a report (refused before it began) */
 	struct results peer;
 
 	int err, err_errno;

@@ -37,6 +37,7 @@ struct acceptor {
 	const struct session_listener *ln;
 	void *ln_arg;
 	bool prepared; /* the listener holds this test's settings */
+	bool held; /* the listener holds the test back (LATER) */
 	int nrecv_wanted, nrecv; /* data connections per direction */
 	int nsend_wanted, nsend;
 };
@@ -66,7 +67,10 @@ server_restore_listener(struct session *sess)
 	a->ln->restore(sess, a->ln_arg);
 }
 
-/* A -w the kernel cannot grant fails before CREATE_STREAMS, as iperf3. */
+/*
+ * A -w the kernel cannot grant fails before CREATE_STREAMS, as iperf3.
+ * Then the listener claims a place for the test, or refuses or holds it.
+ */
 static int
 server_check_params(struct session *sess)
 {
@@ -82,10 +86,12 @@ server_check_params(struct session *sess)
 		if (rc != 0)
 			return rc == -2 ? IE_SETBUF2 : IE_SETBUF;
 	}
-	if ((rc = a->ln->prepare(sess, a->ln_arg)) != 0)
-		return rc;
-	a->prepared = true;
-	return 0;
+	rc = a->ln->prepare(sess, a->ln_arg);
+	if (rc == SESSION_LISTENER_LATER)
+		a->held = true;
+	else if (rc == 0)
+		a->prepared = true;
+	return rc;
 }
 
 static void
@@ -99,28 +105,13 @@ server_params_error(struct session *sess, int rc)
 	session_fail(sess, IE_RECVPARAMS, 0);
 }
 
+/* The listener is ready for this test: ask for the data connections. */
 static void
-server_take_params(struct session *sess, struct evbuffer *in)
+server_create_streams(struct session *sess)
 {
-	struct test_params *p = &sess->p;
+	const struct test_params *p = &sess->p;
 	struct acceptor *a = acceptor_of(sess);
-	cJSON *j;
-	int rc;
 
-	if ((rc = proto_take_json(in, PROTO_PARAMS_MAX, &j)) == 0)
-		return;
-	if (rc < 0) {
-		server_params_error(sess, rc);
-		return;
-	}
-	rc = proto_params_from_json(j, p);
-	cJSON_Delete(j);
-	if (rc == 0)
-		rc = server_check_params(sess);
-	if (rc != 0) {
-		session_fail(sess, rc, 0);
-		return;
-	}
 	a->nrecv_wanted = p->reverse ? 0 : p->parallel;
 	a->nsend_wanted = (p->reverse || p->bidir) ? p->parallel : 0;
 	session_env_init(sess);
@@ -135,6 +126,46 @@ server_take_params(struct session *sess, struct evbuffer *in)
 	clock_wall(&sess->start.timesecs, &sess->start.timemillisecs);
 	session_fill_test_start(sess);
 	report_on_connect(session_rpt(sess), &sess->start);
+}
+
+static void
+server_take_params(struct session *sess, struct evbuffer *in)
+{
+	struct test_params *p = &sess->p;
+	cJSON *j;
+	int rc;
+
+	if ((rc = proto_take_json(in, PROTO_PARAMS_MAX, &j)) == 0)
+		return;
+	if (rc < 0) {
+		server_params_error(sess, rc);
+		return;
+	}
+	rc = proto_params_from_json(j, p);
+	cJSON_Delete(j);
+	if (rc == 0)
+		rc = server_check_params(sess);
+	if (rc == SESSION_LISTENER_BUSY) {
+		sess->quiet = true; /* no test ran: nothing to report */
+		session_fail(sess, IE_ACCESSDENIED, 0);
+	} else if (rc == SESSION_LISTENER_LATER) {
+		session_arm_timeout(sess, SERVER_STREAMS_TIMEOUT);
+	} else if (rc != 0) {
+		session_fail(sess, rc, 0);
+	} else
+		server_create_streams(sess);
+}
+
+void
+session_listener_ready(struct session *sess)
+{
+	struct acceptor *a = acceptor_of(sess);
+
+	if (!a->held || sess->state != SS_S_WAIT_PARAMS)
+		return;
+	a->held = false;
+	a->prepared = true;
+	server_create_streams(sess);
 }
 
 /* The control connection's cookie (read by the listener): ask for params. */
@@ -229,6 +260,8 @@ server_read(struct session *sess, struct evbuffer *in)
 	signed char st;
 	size_t before;
 
+	if (acceptor_of(sess)->held)
+		return; /* the client has nothing to say until CREATE_STREAMS */
 	while (sess->state != SS_DONE && evbuffer_get_length(in) > 0) {
 		before = evbuffer_get_length(in);
 		if (sess->state == SS_S_WAIT_PARAMS)
@@ -388,6 +421,10 @@ server_failing(struct session *sess, int code, int err)
 
 	if (sess->ctl == NULL || code == IE_CTRLCLOSE || code == IE_CLIENTTERM)
 		return;
+	if (code == IE_ACCESSDENIED) {
+		session_send_state(sess, ACCESS_DENIED);
+		return;
+	}
 	out = bufferevent_get_output(sess->ctl);
 	session_send_state(sess, SERVER_ERROR);
 	proto_put_int(out, server_wire_code(sess, code));

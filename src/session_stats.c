@@ -27,6 +27,8 @@ session_rpt(struct session *sess)
 		sess->rpt = report_new(sess->set, sess->role->client,
 		    sess->out.out, sess->out.err,
 		    !sess->role->client && sess->p.get_server_output);
+	if (sess->out.tag != NULL)
+		report_set_tag(sess->rpt, sess->out.tag);
 	return sess->rpt;
 }
 
