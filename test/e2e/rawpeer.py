@@ -24,6 +24,8 @@ TEST_START = 1
 TEST_RUNNING = 2
 PARAM_EXCHANGE = 9
 CREATE_STREAMS = 10
+TEST_END = 4
+EXCHANGE_RESULTS = 13
 ACCESS_DENIED = 0xFF
 PARAMS = {
     "tcp": True,
@@ -193,7 +195,55 @@ def mode_badstate(args):
     return rc
 
 
+def hold(args, socks, what):
+    """Say "held: WHAT", then keep socks open for --wait seconds or until
+    the server closes the first one. Returns 0 if it was still open."""
+    say("held: " + what)
+    closed, _ = wait_close(socks[0], args.wait)
+    say("server closed the connection" if closed else "released")
+    for s in socks:
+        s.close()
+    return 0
+
+
+def mode_hold_params(args):
+    ctrl = connect(args)
+    ctrl.sendall(make_cookie())
+    expect_state(ctrl, PARAM_EXCHANGE)
+    return hold(args, [ctrl], "cookie sent, no parameters")
+
+
+def mode_hold_datacookie(args):
+    ctrl, cookie = setup(args)
+    data = connect(args)
+    data.sendall(cookie[:COOKIE_SIZE // 2])
+    return hold(args, [ctrl, data], "half a cookie on a data connection")
+
+
+def results_stage(args):
+    ctrl, data = start_test(args)
+    ctrl.sendall(bytes([TEST_END]))
+    expect_state(ctrl, EXCHANGE_RESULTS)
+    return ctrl, data
+
+
+def mode_hold_results(args):
+    ctrl, data = results_stage(args)
+    return hold(args, [ctrl, data], "at EXCHANGE_RESULTS, no results")
+
+
+def mode_hold_halfresults(args):
+    ctrl, data = results_stage(args)
+    body = b'{"cpu_util_total":0,"streams":[{"id":1,"bytes":'
+    ctrl.sendall(struct.pack(">I", 2 * len(body)) + body)
+    return hold(args, [ctrl, data], "half of the results sent")
+
+
 MODES = {
+    "hold-params": mode_hold_params,
+    "hold-datacookie": mode_hold_datacookie,
+    "hold-results": mode_hold_results,
+    "hold-halfresults": mode_hold_halfresults,
     "biglen": mode_biglen,
     "badjson": mode_badjson,
     "silent": mode_silent,
@@ -210,7 +260,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=10.0,
                     help="per socket operation, seconds")
     ap.add_argument("--wait", type=float, default=15.0,
-                    help="how long to wait for the server to close, seconds")
+                    help="how long to wait for the server to close (or, "
+                    "hold-*, to hold on), seconds")
     ap.add_argument("--blocks", type=int, default=32,
                     help="128 KiB blocks to send mid-test")
     ap.add_argument("--state", type=int, default=0x63,
