@@ -13,6 +13,10 @@
 #     peers let go the server's descriptors come back to where they were.
 #  3. A client SIGKILLed mid-test (TCP and UDP; forward, -R, --bidir) does
 #     not touch the test running beside it, whose result is complete.
+#  4. -1 with --max-tests 2: of two clients that arrive together one runs,
+#     the other is told the server is busy, and the server exits 0 after
+#     the one test; --idle-timeout with --max-tests 2 serves a test after
+#     an idle restart.
 # Nothing is timed: every client must succeed at its first try.
 # interop: runs stock iperf3 ($IPERF3); CTest registers it per iperf3 version
 set -euo pipefail
@@ -214,5 +218,33 @@ for proto in tcp udp; do
 		log "$proto $dir: victim killed, neighbour ok"
 	done
 done
+assert_still_serving
+kill "$SERVER_PID"
+wait_exit "$SERVER_PID" 10
+
+# --- 4. -1 and --idle-timeout with --max-tests --------------------------
+PORT=$(free_port)
+start_server "$EVPERF" -s -1 -p "$PORT" --max-tests 2
+wait_port "$PORT" "$SERVER_PID"
+bg_client one_a "$EVPERF" -c 127.0.0.1 -p "$PORT" -t 1 -J
+pa=$BG_PID
+bg_client one_b "$EVPERF" -c 127.0.0.1 -p "$PORT" -t 1 -J
+pb=$BG_PID
+wait_exit "$pa" 60
+ra=$EXIT_RC
+wait_exit "$pb" 60
+rb=$EXIT_RC
+assert_eq "-1: clients that succeeded" "$(((ra == 0) + (rb == 0)))" 1
+busy=one_a
+[ "$ra" = 0 ] && busy=one_b
+assert_eq "-1: the other client's error" "$(json_get "$E2E_TMP/$busy.out" .error)" \
+	"the server is busy running a test. try again later"
+wait_exit "$SERVER_PID" 20
+assert_exit "-1 server" "$EXIT_RC" 0
+
+PORT=$(free_port)
+start_server "$EVPERF" -s -p "$PORT" --max-tests 2 --idle-timeout 1
+wait_port "$PORT" "$SERVER_PID"
+sleep 1.5 # one idle restart (not timed: only that it happened before)
 assert_still_serving
 log ok
