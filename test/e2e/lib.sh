@@ -166,6 +166,15 @@ start_server() {
 	E2E_PIDS+=("$SERVER_PID")
 }
 
+# server_fds: how many descriptors the server process holds (the child
+# of the timeout that start_server ran; `ip netns exec` execs in place).
+server_fds() {
+	local pid
+	pid=$(pgrep -P "$SERVER_PID" | head -n 1)
+	[ -n "$pid" ] || fail "server process not found"
+	find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l
+}
+
 # start_bg OUTFILE CMD...: any other background helper, killed on exit.
 # Sets BG_PID.
 start_bg() {

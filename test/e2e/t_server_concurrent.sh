@@ -24,13 +24,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need_iperf3
 
-# server_fds: descriptors the server process (not its timeout) holds.
-server_fds() {
-	local pid
-	pid=$(pgrep -P "$SERVER_PID" | head -n 1)
-	[ -n "$pid" ] || fail "server process not found"
-	find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l
-}
 
 # bg_client NAME CMD...: a client in the background, output in NAME.out.
 # Sets BG_PID.
@@ -114,23 +107,7 @@ start_server "$EVPERF" -s -p "$PORT" --max-tests 6 --forceflush
 wait_port "$PORT" "$SERVER_PID"
 fds0=$(server_fds)
 
-cat >"$E2E_TMP/idle.py" <<'EOF'
-import socket, sys, time
-port, n, secs = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
-conns = [socket.create_connection(("127.0.0.1", port)) for _ in range(n)]
-half = socket.create_connection(("127.0.0.1", port))
-half.sendall(b"abcdefghijklmnop")
-slow = socket.create_connection(("127.0.0.1", port))
-print("up", flush=True)
-end = time.time() + secs
-while time.time() < end:
-    try:
-        slow.send(b"x")
-    except OSError:
-        pass
-    time.sleep(1)
-EOF
-BG_TIMEOUT=60 start_bg "$E2E_TMP/idle.out" python3 "$E2E_TMP/idle.py" "$PORT" 200 45
+BG_TIMEOUT=60 start_bg "$E2E_TMP/idle.out" python3 "$E2E_DIR/holder.py" "$PORT" 200 45
 holders=("$BG_PID")
 for mode in hold-params hold-datacookie hold-results hold-halfresults; do
 	BG_TIMEOUT=60 start_bg "$E2E_TMP/$mode.out" python3 "$E2E_DIR/rawpeer.py" \

@@ -42,13 +42,6 @@ ns_wait_port() {
 	fail "nothing listens on port $PORT after 10 s"
 }
 
-# server_fds: descriptors the server holds (ip netns exec execs evperf).
-server_fds() {
-	local pid
-	pid=$(pgrep -P "$SERVER_PID" | head -n 1)
-	[ -n "$pid" ] || fail "server process not found"
-	find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l
-}
 
 # fds_back WANT: the server's descriptors drop to WANT within 30 s.
 fds_back() {
