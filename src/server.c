@@ -9,11 +9,9 @@
  * else starts a new session, which asks for the parameters and takes a
  * place among the --max-tests tests (one by default, as iperf3) only
  * once they are in and valid; a session that finds no place gets
- * ACCESS_DENIED. While a test sets up its data connections the listener
- * carries that test's -M, and for UDP a datagram socket on the same port
- * turns each client's first datagram into a connected stream socket of
- * the test whose client has that address (protocol reference 3.3); tests
- * that would clash there wait their turn. When a test ends the server
+ * ACCESS_DENIED. What the listener lends a test while it sets up its
+ * data connections (-M, the UDP socket on the port, turns between tests
+ * whose setups clash) is server_setup.c's. When a test ends the server
  * frees it and serves the next client, or exits with -1.
  */
 #include "compat.h"
@@ -31,16 +29,15 @@
 #include "errors.h"
 #include "log.h"
 #include "net.h"
-#include "osdep.h"
 #include "proto.h"
 #include "report.h"
 #include "server.h"
+#include "server_int.h"
 #include "xev.h"
 
 #define PENDING_TIMEOUT 10 /* seconds to send a cookie, as iperf3 3.15+ */
 #define PENDING_MAX 1024 /* connections without a cookie; more: oldest go */
 #define HANDSHAKE_MAX 64 /* sessions before their parameters; oldest go */
-#define RECENT_MAX 64 /* cookies of ended tests whose stragglers we drop */
 #define ACCEPT_PAUSE 0.1 /* seconds accepting rests when out of descriptors */
 
 struct pending {
@@ -50,45 +47,6 @@ struct pending {
 	struct event *ev;
 	unsigned char buf[COOKIE_SIZE + PROTO_ROLE_MAX_LEN];
 	size_t got, want; /* want: the cookie, then its role flag */
-};
-
-/* One session on the server, from its cookie to its end. */
-struct test {
-	TAILQ_ENTRY(test) entry;
-	struct server *srv;
-	struct session *sess;
-	char cookie[COOKIE_SIZE];
-	char tag[24]; /* "test N" with --max-tests above 1 */
-	char peer[RPT_HOST_LEN]; /* the client's address, for UDP streams */
-	bool claimed; /* has a place (its parameters were valid) */
-	bool held; /* claimed, waits to prepare the listener */
-	bool prepared; /* the listener carries its -M or UDP socket */
-};
-
-struct server {
-	struct event_base *base;
-	const struct settings *set;
-	struct session_out out;
-	int listen_fd;
-	struct evconnlistener *lev;
-	TAILQ_HEAD(, test) tests; /* creation order */
-	int nclaimed, nhandshake; /* tests with a place, and the others */
-	int nconn; /* sessions started (tags) */
-	int nended; /* claimed tests ended */
-	int testno;
-	int exit_code;
-	bool stopping;
-	struct event *ev_idle;
-	TAILQ_HEAD(, pending) pending; /* accepted, cookie not yet read */
-	int npending;
-	char recent[RECENT_MAX][COOKIE_SIZE]; /* ring of ended tests */
-	int nrecent; /* cookies remembered so far (the ring wraps) */
-	int udp_fd; /* UDP streams "connect" here; -1 = none */
-	struct event *ev_udp;
-	int mss; /* -M the listener carries now, 0 = none */
-	struct event *ev_resume; /* accepting again after a pause */
-	bool accept_warned; /* the pause was logged (once per spell) */
-	bool backlog_warned; /* somaxconn was found too low (once) */
 };
 
 static void
@@ -121,7 +79,7 @@ server_pending_all_free(struct server *srv)
 }
 
 /* The role flag of len bytes (big endian) at p, or -1 when len is 0. */
-static int
+int
 server_role_flag(const unsigned char *p, size_t len)
 {
 	int v = 0;
@@ -135,7 +93,6 @@ server_role_flag(const unsigned char *p, size_t len)
 }
 
 static void server_session_done(struct session *sess, void *arg);
-static const struct session_listener server_listener;
 
 /* The live test a cookie belongs to, or NULL. */
 static struct test *
@@ -162,7 +119,7 @@ server_recent_cookie(const struct server *srv, const char *cookie)
 }
 
 /* Room for one more test: --max-tests, and only one ever with -1. */
-static bool
+bool
 server_has_room(const struct server *srv)
 {
 	if (srv->set->one_off && srv->nclaimed + srv->nended > 0)
@@ -313,277 +270,6 @@ server_add_pending(struct server *srv, int fd)
 }
 
 static void
-server_udp_close(struct server *srv)
-{
-	xev_free(srv->ev_udp);
-	srv->ev_udp = NULL;
-	if (srv->udp_fd != -1)
-		close(srv->udp_fd);
-	srv->udp_fd = -1;
-}
-
-static void server_udp_cb(evutil_socket_t fd, short what, void *arg);
-
-static int
-server_udp_listen(struct server *srv)
-{
-	const struct settings *s = srv->set;
-
-	if (srv->udp_fd != -1)
-		return 0;
-	srv->udp_fd = net_listen(s->bind_host, s->port, s->family, SOCK_DGRAM);
-	if (srv->udp_fd == -1)
-		return -1;
-	srv->ev_udp = xev_new(
-	    srv->base, srv->udp_fd, EV_READ | EV_PERSIST, server_udp_cb, srv);
-	xev_add(srv->ev_udp, -1);
-	return 0;
-}
-
-static bool
-test_wants_udp(const struct test *t)
-{
-	return t->prepared && session_params(t->sess)->proto == PROTO_UDP &&
-	    session_wants_streams(t->sess);
-}
-
-/*
- * The test a UDP stream's first datagram is for: the one whose client
- * has that address (tests that would share one wait, see server_clash),
- * or else the only UDP test waiting for streams (a client behind a
- * translator whose datagrams come from elsewhere).
- */
-static struct test *
-server_udp_owner(struct server *srv, const struct sockaddr *from)
-{
-	struct test *t, *only = NULL;
-	char host[RPT_HOST_LEN];
-	int port, n = 0;
-
-	net_addr_text(from, host, sizeof(host), &port);
-	TAILQ_FOREACH(t, &srv->tests, entry)
-	{
-		if (!test_wants_udp(t))
-			continue;
-		if (strcmp(t->peer, host) == 0)
-			return t;
-		only = t;
-		n++;
-	}
-	return n == 1 ? only : NULL;
-}
-
-/* Another UDP stream is to come for some test: keep a socket bound. */
-static bool
-server_udp_more(struct server *srv, const struct test *taking)
-{
-	const struct test *t;
-	int missing = 0;
-
-	TAILQ_FOREACH(t, &srv->tests, entry)
-	if (test_wants_udp(t))
-		missing += session_streams_missing(t->sess);
-	return missing > (taking != NULL ? 1 : 0);
-}
-
-/*
- * A client's first datagram on the port: connect the socket to it (so it
- * becomes that stream's socket), bind a fresh one if more streams are to
- * come, answer 6789 and hand the socket to the test. The content is not
- * checked (as iperf3); the role flag follows "9876" when in use.
- */
-static void
-server_udp_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct server *srv = arg;
-	struct sockaddr_storage from;
-	socklen_t flen = sizeof(from);
-	unsigned char buf[8];
-	struct test *t;
-	ssize_t n;
-	int role, width;
-
-	n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
-	if (n < 0 ||
-	    (t = server_udp_owner(srv, (struct sockaddr *)&from)) == NULL)
-		return; /* EAGAIN, a stray ICMP error, a stranger or too late */
-	width = session_role_width(t->sess);
-	role = n >= 4 + width ? server_role_flag(buf + 4, (size_t)width) : -1;
-	if (connect(fd, (struct sockaddr *)&from, flen) == -1) {
-		session_abort(t->sess, IE_STREAMACCEPT, errno);
-		return;
-	}
-	xev_free(srv->ev_udp);
-	srv->ev_udp = NULL;
-	srv->udp_fd = -1;
-	if (server_udp_more(srv, t) && server_udp_listen(srv) == -1) {
-		close(fd);
-		session_abort(t->sess, IE_STREAMLISTEN, errno);
-		return;
-	}
-	if (send(fd, "6789", 4, MSG_NOSIGNAL) != 4) {
-		close(fd);
-		session_abort(t->sess, IE_STREAMWRITE, errno);
-		return;
-	}
-	session_add_stream(t->sess, fd, role);
-}
-
-/*
- * The listener asked for the largest backlog (listen(INT_MAX)), which
- * Linux cuts to net.core.somaxconn. An evperf client with the role flag
- * has up to PROTO_CONNECT_WINDOW connects in flight; a queue shorter than
- * that drops or refuses some (the client retries them). Say so once.
- */
-static void
-server_check_backlog(struct server *srv, const struct session *sess)
-{
-	const struct test_params *p = session_params(sess);
-	int max = osdep_somaxconn(), need;
-
-	need = p->bidir ? 2 * p->parallel : p->parallel;
-	if (session_role_width(sess) == 0)
-		need = 1;
-	else if (need > PROTO_CONNECT_WINDOW)
-		need = PROTO_CONNECT_WINDOW;
-	if (srv->backlog_warned || max < 0 || max >= need)
-		return;
-	srv->backlog_warned = true;
-	log_warnx("net.core.somaxconn is %d, below the %d data connections "
-		  "a client opens at once: some will be retried (sysctl -w "
-		  "net.core.somaxconn=%d)",
-	    max, need, need);
-}
-
-/*
- * Would t's data connections clash with a test setting up its own? The
- * listener carries one -M for every TCP test, and a UDP stream's first
- * datagram goes to the test of the client with that address: tests from
- * one client address must not both be waiting for UDP streams.
- */
-static bool
-server_clash(const struct server *srv, const struct test *t)
-{
-	const struct test_params *p = session_params(t->sess), *q;
-	const struct test *o;
-
-	TAILQ_FOREACH(o, &srv->tests, entry)
-	{
-		if (o == t || !o->prepared)
-			continue;
-		q = session_params(o->sess);
-		if (p->proto != q->proto)
-			continue;
-		if (p->proto == PROTO_TCP && p->mss != q->mss)
-			return true;
-		if (p->proto == PROTO_UDP && strcmp(t->peer, o->peer) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* Ready the listener for t's data connections: -M, the UDP socket. */
-static int
-server_prepare(struct server *srv, struct test *t)
-{
-	const struct test_params *p = session_params(t->sess);
-
-	if (p->proto == PROTO_TCP)
-		server_check_backlog(srv, t->sess);
-	if (p->proto == PROTO_TCP && p->mss != srv->mss) {
-		if (net_set_mss(srv->listen_fd, p->mss) == -1)
-			return IE_SETMSS;
-		srv->mss = p->mss;
-	}
-	if (p->proto == PROTO_UDP && server_udp_listen(srv) == -1)
-		return IE_STREAMLISTEN;
-	t->prepared = true;
-	return 0;
-}
-
-/* Held tests whose turn has come prepare the listener and go on. */
-static void
-server_wake_held(struct server *srv)
-{
-	struct test *t;
-	int rc;
-
-again:
-	TAILQ_FOREACH(t, &srv->tests, entry)
-	{
-		if (!t->held || session_is_done(t->sess) ||
-		    server_clash(srv, t))
-			continue;
-		t->held = false;
-		if ((rc = server_prepare(srv, t)) != 0)
-			session_abort(t->sess, rc, errno);
-		else
-			session_listener_ready(t->sess);
-		goto again; /* either call may have changed the list's flags */
-	}
-}
-
-/*
- * A test's parameters are in and valid: it takes a place if one is free
- * (else the client hears the server is busy), then readies the listener,
- * or waits while another test's setup would clash with its own.
- */
-static int
-server_listener_prepare(struct session *sess, void *arg)
-{
-	struct test *t = arg;
-	struct server *srv = t->srv;
-
-	if (!t->claimed) {
-		if (srv->stopping || !server_has_room(srv))
-			return SESSION_LISTENER_BUSY;
-		t->claimed = true;
-		srv->nclaimed++;
-		srv->nhandshake--;
-		xev_del(srv->ev_idle);
-	}
-	if (server_clash(srv, t)) {
-		t->held = true;
-		return SESSION_LISTENER_LATER;
-	}
-	return server_prepare(srv, t);
-}
-
-/* No test still sets up: the listener is as it was. Then wake others. */
-static void
-server_listener_restore(struct session *sess, void *arg)
-{
-	struct test *t = arg, *o;
-	struct server *srv = t->srv;
-	bool tcp = false, udp = false;
-
-	if (!t->prepared)
-		return;
-	t->prepared = false;
-	TAILQ_FOREACH(o, &srv->tests, entry)
-	{
-		if (!o->prepared)
-			continue;
-		if (session_params(o->sess)->proto == PROTO_TCP)
-			tcp = true;
-		else
-			udp = true;
-	}
-	if (!tcp && srv->mss != 0) {
-		(void)net_set_mss(srv->listen_fd, 0);
-		srv->mss = 0;
-	}
-	if (!udp)
-		server_udp_close(srv);
-	server_wake_held(srv);
-}
-
-static const struct session_listener server_listener = {
-	.prepare = server_listener_prepare,
-	.restore = server_listener_restore,
-};
-
-static void
 server_banner(struct server *srv)
 {
 	srv->testno++;
@@ -614,7 +300,7 @@ server_session_done(struct session *sess, void *arg)
 	bool claimed = t->claimed;
 
 	if (t->prepared)
-		server_listener_restore(sess, t);
+		server_setup_release(t);
 	TAILQ_REMOVE(&srv->tests, t, entry);
 	if (claimed) {
 		srv->nclaimed--;

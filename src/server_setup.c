@@ -1,0 +1,303 @@
+/*
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * server_setup.c: what the listener lends a test while that test sets up
+ * its data connections (struct session_listener): a place among
+ * --max-tests once its parameters are valid, -M on the listening socket
+ * (copied into accepted sockets), and the UDP socket on the port whose
+ * first datagram from a client becomes that client's stream socket
+ * (protocol reference 3.3), given to the test whose client has the
+ * datagram's address. Tests whose setups would clash there (TCP with
+ * another -M, UDP from the same address) wait their turn.
+ */
+#include "compat.h"
+
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "log.h"
+#include "net.h"
+#include "osdep.h"
+#include "server_int.h"
+#include "xev.h"
+
+void
+server_udp_close(struct server *srv)
+{
+	xev_free(srv->ev_udp);
+	srv->ev_udp = NULL;
+	if (srv->udp_fd != -1)
+		close(srv->udp_fd);
+	srv->udp_fd = -1;
+}
+
+static void server_udp_cb(evutil_socket_t fd, short what, void *arg);
+
+static int
+server_udp_listen(struct server *srv)
+{
+	const struct settings *s = srv->set;
+
+	if (srv->udp_fd != -1)
+		return 0;
+	srv->udp_fd = net_listen(s->bind_host, s->port, s->family, SOCK_DGRAM);
+	if (srv->udp_fd == -1)
+		return -1;
+	srv->ev_udp = xev_new(
+	    srv->base, srv->udp_fd, EV_READ | EV_PERSIST, server_udp_cb, srv);
+	xev_add(srv->ev_udp, -1);
+	return 0;
+}
+
+static bool
+test_wants_udp(const struct test *t)
+{
+	return t->prepared && session_params(t->sess)->proto == PROTO_UDP &&
+	    session_wants_streams(t->sess);
+}
+
+/*
+ * The test a UDP stream's first datagram is for: the one whose client
+ * has that address (tests that would share one wait, see server_clash),
+ * or else the only UDP test waiting for streams (a client behind a
+ * translator whose datagrams come from elsewhere).
+ */
+static struct test *
+server_udp_owner(struct server *srv, const struct sockaddr *from)
+{
+	struct test *t, *only = NULL;
+	char host[RPT_HOST_LEN];
+	int port, n = 0;
+
+	net_addr_text(from, host, sizeof(host), &port);
+	TAILQ_FOREACH(t, &srv->tests, entry)
+	{
+		if (!test_wants_udp(t))
+			continue;
+		if (strcmp(t->peer, host) == 0)
+			return t;
+		only = t;
+		n++;
+	}
+	return n == 1 ? only : NULL;
+}
+
+/* Another UDP stream is to come for some test: keep a socket bound. */
+static bool
+server_udp_more(struct server *srv, const struct test *taking)
+{
+	const struct test *t;
+	int missing = 0;
+
+	TAILQ_FOREACH(t, &srv->tests, entry)
+	if (test_wants_udp(t))
+		missing += session_streams_missing(t->sess);
+	return missing > (taking != NULL ? 1 : 0);
+}
+
+/*
+ * A client's first datagram on the port: connect the socket to it (so it
+ * becomes that stream's socket), bind a fresh one if more streams are to
+ * come, answer 6789 and hand the socket to the test. The content is not
+ * checked (as iperf3); the role flag follows "9876" when in use.
+ */
+static void
+server_udp_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *srv = arg;
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof(from);
+	unsigned char buf[8];
+	struct test *t;
+	ssize_t n;
+	int role, width;
+
+	n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
+	if (n < 0 ||
+	    (t = server_udp_owner(srv, (struct sockaddr *)&from)) == NULL)
+		return; /* EAGAIN, a stray ICMP error, a stranger or too late */
+	width = session_role_width(t->sess);
+	role = n >= 4 + width ? server_role_flag(buf + 4, (size_t)width) : -1;
+	if (connect(fd, (struct sockaddr *)&from, flen) == -1) {
+		session_abort(t->sess, IE_STREAMACCEPT, errno);
+		return;
+	}
+	xev_free(srv->ev_udp);
+	srv->ev_udp = NULL;
+	srv->udp_fd = -1;
+	if (server_udp_more(srv, t) && server_udp_listen(srv) == -1) {
+		close(fd);
+		session_abort(t->sess, IE_STREAMLISTEN, errno);
+		return;
+	}
+	if (send(fd, "6789", 4, MSG_NOSIGNAL) != 4) {
+		close(fd);
+		session_abort(t->sess, IE_STREAMWRITE, errno);
+		return;
+	}
+	session_add_stream(t->sess, fd, role);
+}
+
+/*
+ * The listener asked for the largest backlog (listen(INT_MAX)), which
+ * Linux cuts to net.core.somaxconn. An evperf client with the role flag
+ * has up to PROTO_CONNECT_WINDOW connects in flight; a queue shorter than
+ * that drops or refuses some (the client retries them). Say so once.
+ */
+static void
+server_check_backlog(struct server *srv, const struct session *sess)
+{
+	const struct test_params *p = session_params(sess);
+	int max = osdep_somaxconn(), need;
+
+	need = p->bidir ? 2 * p->parallel : p->parallel;
+	if (session_role_width(sess) == 0)
+		need = 1;
+	else if (need > PROTO_CONNECT_WINDOW)
+		need = PROTO_CONNECT_WINDOW;
+	if (srv->backlog_warned || max < 0 || max >= need)
+		return;
+	srv->backlog_warned = true;
+	log_warnx("net.core.somaxconn is %d, below the %d data connections "
+		  "a client opens at once: some will be retried (sysctl -w "
+		  "net.core.somaxconn=%d)",
+	    max, need, need);
+}
+
+/*
+ * Would t's data connections clash with a test setting up its own? The
+ * listener carries one -M for every TCP test, and a UDP stream's first
+ * datagram goes to the test of the client with that address: tests from
+ * one client address must not both be waiting for UDP streams.
+ */
+static bool
+server_clash(const struct server *srv, const struct test *t)
+{
+	const struct test_params *p = session_params(t->sess), *q;
+	const struct test *o;
+
+	TAILQ_FOREACH(o, &srv->tests, entry)
+	{
+		if (o == t || !o->prepared)
+			continue;
+		q = session_params(o->sess);
+		if (p->proto != q->proto)
+			continue;
+		if (p->proto == PROTO_TCP && p->mss != q->mss)
+			return true;
+		if (p->proto == PROTO_UDP && strcmp(t->peer, o->peer) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Ready the listener for t's data connections: -M, the UDP socket. */
+static int
+server_prepare(struct server *srv, struct test *t)
+{
+	const struct test_params *p = session_params(t->sess);
+
+	if (p->proto == PROTO_TCP)
+		server_check_backlog(srv, t->sess);
+	if (p->proto == PROTO_TCP && p->mss != srv->mss) {
+		if (net_set_mss(srv->listen_fd, p->mss) == -1)
+			return IE_SETMSS;
+		srv->mss = p->mss;
+	}
+	if (p->proto == PROTO_UDP && server_udp_listen(srv) == -1)
+		return IE_STREAMLISTEN;
+	t->prepared = true;
+	return 0;
+}
+
+/* Held tests whose turn has come prepare the listener and go on. */
+void
+server_wake_held(struct server *srv)
+{
+	struct test *t;
+	int rc;
+
+again:
+	TAILQ_FOREACH(t, &srv->tests, entry)
+	{
+		if (!t->held || session_is_done(t->sess) ||
+		    server_clash(srv, t))
+			continue;
+		t->held = false;
+		if ((rc = server_prepare(srv, t)) != 0)
+			session_abort(t->sess, rc, errno);
+		else
+			session_listener_ready(t->sess);
+		goto again; /* either call may have changed the list's flags */
+	}
+}
+
+/*
+ * A test's parameters are in and valid: it takes a place if one is free
+ * (else the client hears the server is busy), then readies the listener,
+ * or waits while another test's setup would clash with its own.
+ */
+static int
+server_listener_prepare(struct session *sess, void *arg)
+{
+	struct test *t = arg;
+	struct server *srv = t->srv;
+
+	if (!t->claimed) {
+		if (srv->stopping || !server_has_room(srv))
+			return SESSION_LISTENER_BUSY;
+		t->claimed = true;
+		srv->nclaimed++;
+		srv->nhandshake--;
+		xev_del(srv->ev_idle);
+	}
+	if (server_clash(srv, t)) {
+		t->held = true;
+		return SESSION_LISTENER_LATER;
+	}
+	return server_prepare(srv, t);
+}
+
+void
+server_setup_release(struct test *t)
+{
+	struct server *srv = t->srv;
+	struct test *o;
+	bool tcp = false, udp = false;
+
+	if (!t->prepared)
+		return;
+	t->prepared = false;
+	TAILQ_FOREACH(o, &srv->tests, entry)
+	{
+		if (!o->prepared)
+			continue;
+		if (session_params(o->sess)->proto == PROTO_TCP)
+			tcp = true;
+		else
+			udp = true;
+	}
+	if (!tcp && srv->mss != 0) {
+		(void)net_set_mss(srv->listen_fd, 0);
+		srv->mss = 0;
+	}
+	if (!udp)
+		server_udp_close(srv);
+	server_wake_held(srv);
+}
+
+/* The last data connection is in, or the test ended. */
+static void
+server_listener_restore(struct session *sess, void *arg)
+{
+	server_setup_release(arg);
+}
+
+const struct session_listener server_listener = {
+	.prepare = server_listener_prepare,
+	.restore = server_listener_restore,
+};
