@@ -79,4 +79,22 @@ int osdep_raise_nofile(long need, long *hard);
  */
 int osdep_somaxconn(void);
 
+/*
+ * Process-level pieces (osdep_posix.c on POSIX systems).
+ */
+
+/* CPU seconds this process has used: all, user and system. -1 if unknown. */
+int osdep_cpu_times(double *proc, double *user, double *sys);
+
+/* The system line of -V and system_info (uname's five fields); -1: "". */
+int osdep_sysinfo(char *buf, size_t len);
+
+long osdep_getpid(void);
+
+/* Is a process with this PID alive (for -I's stale-file check)? */
+bool osdep_pid_alive(long pid);
+
+/* Detach into the background, keeping the working directory (-D). */
+int osdep_daemon(void);
+
 #endif /* EVPERF_OSDEP_H */

@@ -6,12 +6,10 @@
  */
 #include "compat.h"
 
-#include <sys/resource.h>
-#include <sys/time.h>
-
 #include <time.h>
 
 #include "clock.h"
+#include "osdep.h"
 
 static double
 clock_ts(clockid_t id)
@@ -42,16 +40,8 @@ clock_wall(int64_t *secs, int64_t *millis)
 void
 clock_cpu_sample(struct cpu_sample *cs)
 {
-	struct rusage ru;
-
 	cs->wall = clock_now();
-	cs->proc = clock_ts(CLOCK_PROCESS_CPUTIME_ID);
-	if (getrusage(RUSAGE_SELF, &ru) == -1) {
-		cs->user = cs->sys = 0;
-		return;
-	}
-	cs->user = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
-	cs->sys = (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	(void)osdep_cpu_times(&cs->proc, &cs->user, &cs->sys);
 }
 
 void

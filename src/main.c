@@ -164,7 +164,7 @@ main_setup_output(struct app *app)
 		if (!app->set.json)
 			app->out.err = fp;
 	}
-	if (app->set.daemon && daemon(1, 0) == -1)
+	if (app->set.daemon && osdep_daemon() == -1)
 		main_fail_errno(app, "unable to become a daemon", "");
 }
 

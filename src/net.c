@@ -15,13 +15,14 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <event2/util.h>
 
 #include "net.h"
 
@@ -53,11 +54,7 @@ net_resolve(const char *host, int port, int family, int socktype, bool passive,
 int
 net_set_nonblock(int fd)
 {
-	int fl;
-
-	if ((fl = fcntl(fd, F_GETFL)) == -1)
-		return -1;
-	return fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	return evutil_make_socket_nonblocking(fd);
 }
 
 static int

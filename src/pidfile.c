@@ -9,11 +9,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "osdep.h"
 #include "pidfile.h"
 
 int
@@ -28,7 +28,7 @@ pidfile_write(const char *path)
 		close(fd);
 		if (n > 0) {
 			buf[n] = '\0';
-			if (atoi(buf) > 0 && kill(atoi(buf), 0) == 0) {
+			if (osdep_pid_alive(atol(buf))) {
 				errno = EEXIST;
 				return -1;
 			}
@@ -36,7 +36,7 @@ pidfile_write(const char *path)
 	}
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
 		return -1;
-	n = snprintf(buf, sizeof(buf), "%d", (int)getpid());
+	n = snprintf(buf, sizeof(buf), "%ld", osdep_getpid());
 	if (write(fd, buf, (size_t)n) != n) {
 		close(fd);
 		return -1;

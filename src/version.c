@@ -8,10 +8,9 @@
  */
 #include "compat.h"
 
-#include <sys/utsname.h>
-
 #include <stdio.h>
 
+#include "osdep.h"
 #include "version.h"
 
 /* The iperf3 release we follow; EVPERF_VERSION comes from CMake. */
@@ -33,13 +32,5 @@ version_report(void)
 int
 version_sysinfo(char *buf, size_t len)
 {
-	struct utsname u;
-
-	if (uname(&u) != 0) {
-		snprintf(buf, len, "%s", "");
-		return -1;
-	}
-	snprintf(buf, len, "%s %s %s %s %s", u.sysname, u.nodename, u.release,
-	    u.version, u.machine);
-	return 0;
+	return osdep_sysinfo(buf, len);
 }
