@@ -97,4 +97,15 @@ bool osdep_pid_alive(long pid);
 /* Detach into the background, keeping the working directory (-D). */
 int osdep_daemon(void);
 
+/*
+ * The signals that end a test with its results (SIGINT, SIGTERM, SIGHUP
+ * on POSIX, with SIGPIPE ignored), delivered as cb(arg) from the loop at
+ * its first priority. NULL on failure.
+ */
+struct osdep_signals;
+struct event_base;
+struct osdep_signals *osdep_signals_new(
+    struct event_base *base, void (*cb)(void *), void *arg);
+void osdep_signals_free(struct osdep_signals *sg);
+
 #endif /* EVPERF_OSDEP_H */

@@ -10,9 +10,7 @@
  */
 #include "compat.h"
 
-#include <err.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +48,7 @@ main_client_done(struct session *sess, void *arg)
 }
 
 static void
-main_signal_cb(evutil_socket_t sig, short what, void *arg)
+main_signal_cb(void *arg)
 {
 	struct app *app = arg;
 
@@ -168,28 +166,11 @@ main_setup_output(struct app *app)
 		main_fail_errno(app, "unable to become a daemon", "");
 }
 
-static void
-main_signals(struct app *app, struct event **evs)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	size_t i;
-
-	signal(SIGPIPE, SIG_IGN);
-	for (i = 0; i < nitems(sigs); i++) {
-		evs[i] = evsignal_new(app->base, sigs[i], main_signal_cb, app);
-		if (evs[i] == NULL ||
-		    event_priority_set(evs[i], XEV_PRIO_CLOCK) == -1 ||
-		    event_add(evs[i], NULL) == -1)
-			errx(1, "unable to set up signal handling");
-	}
-}
-
 int
 main(int argc, char **argv)
 {
 	struct app app;
-	struct event *sigevs[3];
-	size_t i;
+	struct osdep_signals *sigs;
 	int e;
 
 	memset(&app, 0, sizeof(app));
@@ -201,8 +182,9 @@ main(int argc, char **argv)
 		main_fail_errno(
 		    &app, "unable to write PID file ", app.set.pidfile);
 	if ((app.base = xev_base_new()) == NULL)
-		errx(1, "unable to create the event loop");
-	main_signals(&app, sigevs);
+		fatalx("unable to create the event loop");
+	if ((sigs = osdep_signals_new(app.base, main_signal_cb, &app)) == NULL)
+		fatalx("unable to set up signal handling");
 	if (app.set.role == ROLE_CLIENT)
 		app.sess = session_client_new(
 		    app.base, &app.set, &app.out, main_client_done, &app);
@@ -215,13 +197,12 @@ main(int argc, char **argv)
 	}
 	if ((app.sess != NULL || app.srv != NULL) &&
 	    event_base_dispatch(app.base) == -1)
-		errx(1, "the event loop failed");
+		fatalx("the event loop failed");
 	if (app.srv != NULL)
 		app.exit_code = server_exit_code(app.srv);
 	session_free(app.sess);
 	server_free(app.srv);
-	for (i = 0; i < nitems(sigevs); i++)
-		event_free(sigevs[i]);
+	osdep_signals_free(sigs);
 	event_base_free(app.base);
 	if (app.set.pidfile != NULL)
 		unlink(app.set.pidfile);

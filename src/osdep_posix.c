@@ -3,7 +3,8 @@
  *
  * osdep_posix.c: the process-level pieces every POSIX system has alike:
  * CPU times (getrusage and the process CPU clock), the uname line,
- * whether a PID is alive, and daemon(3). Windows has its own file.
+ * whether a PID is alive, daemon(3), and the signals that end a test
+ * (libevent signal events). Windows has its own file.
  */
 #include "compat.h"
 
@@ -18,7 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
+#include "log.h"
 #include "osdep.h"
+#include "xev.h"
 
 int
 osdep_cpu_times(double *proc, double *user, double *sys)
@@ -66,4 +71,53 @@ int
 osdep_daemon(void)
 {
 	return daemon(1, 0);
+}
+
+struct osdep_signals {
+	struct event *ev[3];
+	void (*cb)(void *);
+	void *arg;
+};
+
+static void
+osdep_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct osdep_signals *sg = arg;
+
+	sg->cb(sg->arg);
+}
+
+struct osdep_signals *
+osdep_signals_new(struct event_base *base, void (*cb)(void *), void *arg)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct osdep_signals *sg = xcalloc(1, sizeof(*sg));
+	size_t i;
+
+	sg->cb = cb;
+	sg->arg = arg;
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < nitems(sigs); i++) {
+		sg->ev[i] = evsignal_new(base, sigs[i], osdep_signal_cb, sg);
+		if (sg->ev[i] == NULL ||
+		    event_priority_set(sg->ev[i], XEV_PRIO_CLOCK) == -1 ||
+		    event_add(sg->ev[i], NULL) == -1) {
+			osdep_signals_free(sg);
+			return NULL;
+		}
+	}
+	return sg;
+}
+
+void
+osdep_signals_free(struct osdep_signals *sg)
+{
+	size_t i;
+
+	if (sg == NULL)
+		return;
+	for (i = 0; i < nitems(sg->ev); i++)
+		if (sg->ev[i] != NULL)
+			event_free(sg->ev[i]);
+	free(sg);
 }
