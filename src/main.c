@@ -20,6 +20,7 @@
 
 #include <event2/event.h>
 
+#include "closer.h"
 #include "log.h"
 #include "osdep.h"
 #include "options.h"
@@ -203,6 +204,7 @@ main(int argc, char **argv)
 	if ((app.base = xev_base_new()) == NULL)
 		errx(1, "unable to create the event loop");
 	main_signals(&app, sigevs);
+	app.out.closer = closer_new(app.base);
 	if (app.set.role == ROLE_CLIENT)
 		app.sess = session_client_new(
 		    app.base, &app.set, &app.out, main_client_done, &app);
@@ -220,6 +222,11 @@ main(int argc, char **argv)
 		app.exit_code = server_exit_code(app.srv);
 	session_free(app.sess);
 	server_free(app.srv);
+	app.sess = NULL;
+	app.srv = NULL;
+	/* The last connections close gracefully (bounded); a signal stops it. */
+	closer_wait(app.out.closer);
+	closer_free(app.out.closer);
 	for (i = 0; i < nitems(sigevs); i++)
 		event_free(sigevs[i]);
 	event_base_free(app.base);
