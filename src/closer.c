@@ -96,18 +96,19 @@ closer_read_cb(evutil_socket_t fd, short what, void *arg)
 	struct closing *c = arg;
 	double left;
 
-	if (what & EV_TIMEOUT) {
-		log_debug("closer: fd %d: no end of file in %.0f s, closing",
-		    c->fd, CLOSER_BOUND);
-		closer_close(c);
-		return;
+	if (!(what & EV_TIMEOUT)) {
+		if (!closer_read(c)) {
+			closer_close(c);
+			return;
+		}
+		if ((left = c->deadline - clock_now()) > 0) {
+			xev_add(c->ev, left);
+			return;
+		}
 	}
-	if (!closer_read(c)) {
-		closer_close(c);
-		return;
-	}
-	left = c->deadline - clock_now();
-	xev_add(c->ev, left > 0 ? left : 0);
+	log_debug(
+	    "closer: fd %d: no end of file within %.0f s", c->fd, CLOSER_BOUND);
+	closer_close(c);
 }
 
 void
