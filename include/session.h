@@ -16,16 +16,22 @@
 #include "proto.h"
 #include "settings.h"
 
+struct closer;
 struct session;
 
 /* Called once, from the loop, after the session has ended. */
 typedef void (*session_done_cb)(struct session *sess, void *arg);
 
-/* Where a session writes its report. */
+/*
+ * What a session hands on: its report, and the TCP connections it is done
+ * with, which the closer (closer.h, owned by main, shared by every test
+ * of the process) closes gracefully; with none they are closed at once.
+ */
 struct session_out {
 	FILE *out; /* report: stdout or --logfile */
 	FILE *err; /* errors and warnings: stderr or --logfile */
 	const char *tag; /* prefix of every human line ("tag:  "), or NULL */
+	struct closer *closer; /* or NULL */
 };
 
 /* A client test against s->host; starts connecting at once. */
@@ -114,7 +120,10 @@ bool session_is_done(const struct session *sess);
 /* 0 if the test succeeded, else its IE code. */
 int session_error(const struct session *sess);
 
-/* Release everything (events, then fds, then memory). */
+/*
+ * Release everything at once (events, then fds, then memory). Sockets the
+ * session's end handed to the closer are no longer the session's.
+ */
 void session_free(struct session *sess);
 
 #endif /* EVPERF_SESSION_H */

@@ -75,10 +75,15 @@ void stream_start(struct stream *sp);
 
 /*
  * Stop counting (the test's end). A sender stops writing; a receiver
- * keeps draining its socket until the peer closes, unless close_fd is
- * set, which also closes the socket.
+ * keeps draining its socket until the peer closes.
  */
-void stream_halt(struct stream *sp, bool close_fd);
+void stream_halt(struct stream *sp);
+
+/*
+ * Stop all I/O and give up the socket: returns it (the caller closes it)
+ * or -1 if it was given up before. The stream keeps its numbers.
+ */
+int stream_release(struct stream *sp);
 
 /* Read what a receiver has queued below its wake-up threshold. */
 void stream_drain(struct stream *sp);
@@ -107,7 +112,7 @@ void stream_summary(const struct stream *sp, const struct result_stream *peer,
     bool peer_retrans, struct rpt_stream_end *e);
 
 int stream_id(const struct stream *sp); /* iperf3 id: 1, 3, 4, ... */
-int stream_fd(const struct stream *sp); /* -1 once closed */
+int stream_fd(const struct stream *sp); /* -1 once released */
 bool stream_is_sender(const struct stream *sp);
 double stream_secs(const struct stream *sp); /* start to last sample */
 const struct rpt_conn *stream_conn(const struct stream *sp);

@@ -18,6 +18,7 @@
 
 #include <event2/event.h>
 
+#include "closer.h"
 #include "log.h"
 #include "osdep.h"
 #include "options.h"
@@ -185,6 +186,7 @@ main(int argc, char **argv)
 		fatalx("unable to create the event loop");
 	if ((sigs = osdep_signals_new(app.base, main_signal_cb, &app)) == NULL)
 		fatalx("unable to set up signal handling");
+	app.out.closer = closer_new(app.base);
 	if (app.set.role == ROLE_CLIENT)
 		app.sess = session_client_new(
 		    app.base, &app.set, &app.out, main_client_done, &app);
@@ -202,6 +204,11 @@ main(int argc, char **argv)
 		app.exit_code = server_exit_code(app.srv);
 	session_free(app.sess);
 	server_free(app.srv);
+	app.sess = NULL;
+	app.srv = NULL;
+	/* The last connections close gracefully (bounded); a signal stops it. */
+	closer_wait(app.out.closer);
+	closer_free(app.out.closer);
 	osdep_signals_free(sigs);
 	event_base_free(app.base);
 	if (app.set.pidfile != NULL)

@@ -19,6 +19,7 @@
 
 #include <event2/buffer.h>
 
+#include "closer.h"
 #include "errors.h"
 #include "log.h"
 #include "net.h"
@@ -369,6 +370,28 @@ session_abort(struct session *sess, int code, int err)
 	session_fail(sess, code, err);
 }
 
+/*
+ * The control connection is done: its socket goes to the closer, which
+ * half-closes it after what session_ctl_flush wrote and reads to the
+ * peer's end of file, so neither end closes with the other's bytes
+ * unread (as iperf3 3.21's iperf_sync_close_socket, without blocking).
+ */
+static void
+session_ctl_release(struct session *sess)
+{
+	int fd;
+
+	if (sess->ctl == NULL)
+		return;
+	if (bufferevent_disable(sess->ctl, EV_READ | EV_WRITE) == -1)
+		fatalx("%s: bufferevent_disable failed", __func__);
+	if ((fd = bufferevent_getfd(sess->ctl)) == -1)
+		return;
+	if (bufferevent_setfd(sess->ctl, -1) == -1)
+		fatalx("%s: bufferevent_setfd failed", __func__);
+	closer_add(sess->out.closer, fd);
+}
+
 void
 session_conclude(struct session *sess)
 {
@@ -393,9 +416,7 @@ session_conclude(struct session *sess)
 	if (!sess->quiet)
 		report_finish(session_rpt(sess));
 	session_ctl_flush(sess);
-	if (sess->ctl != NULL &&
-	    bufferevent_disable(sess->ctl, EV_READ | EV_WRITE) == -1)
-		fatalx("%s: bufferevent_disable failed", __func__);
+	session_ctl_release(sess);
 	session_set_state(sess, SS_DONE);
 	event_active(sess->ev_free, 0, 0);
 }

@@ -62,14 +62,20 @@ client_send_params(struct session *sess)
 	session_set_state(sess, SS_C_WAIT_CREATE);
 }
 
-/* The test's end (timer, -n, -k): TEST_END, then await the exchange. */
+/*
+ * The test's end (timer, -n, -k): TEST_END, then await the exchange. TCP
+ * streams go to the closer now: senders half-close, so the server's
+ * receivers read to end of file, and receivers read on until the server's
+ * senders half-close in turn. UDP receivers keep reading until the
+ * results are in, so that the server's last datagrams find a socket.
+ */
 static void
 client_end_test(struct session *sess)
 {
 	if (sess->state != SS_RUNNING)
 		return;
 	session_final_sample(sess);
-	session_stop_streams(sess, false);
+	session_stop_streams(sess, sess->p.proto == PROTO_TCP);
 	session_send_state(sess, TEST_END);
 	session_set_state(sess, SS_C_WAIT_EXCHANGE);
 	session_arm_timeout(sess, CLIENT_CTL_TIMEOUT);

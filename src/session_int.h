@@ -136,7 +136,7 @@ void connector_stats(const struct connector *cn, struct session_connects *out);
 void session_new_timers(struct session *sess);
 void session_test_start(struct session *sess);
 void session_test_running(struct session *sess);
-void session_stop_streams(struct session *sess, bool close_fds);
+void session_stop_streams(struct session *sess, bool release);
 void session_final_sample(struct session *sess);
 void session_stop_timers(struct session *sess);
 void session_free_timers(struct session *sess);

@@ -11,7 +11,9 @@
 #include "compat.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
+#include "closer.h"
 #include "errors.h"
 #include "log.h"
 #include "net.h"
@@ -159,13 +161,26 @@ session_test_running(struct session *sess)
 		stream_start(sess->streams[i]);
 }
 
+/*
+ * The streams stop counting. With release, each gives up its socket: a
+ * TCP one goes to the closer (half-close, read to the peer's end of file,
+ * close: no RST for a peer still reading), a UDP one is closed.
+ */
 void
-session_stop_streams(struct session *sess, bool close_fds)
+session_stop_streams(struct session *sess, bool release)
 {
-	int i;
+	bool tcp = sess->p.proto == PROTO_TCP;
+	int i, fd;
 
-	for (i = 0; i < sess->nstreams; i++)
-		stream_halt(sess->streams[i], close_fds);
+	for (i = 0; i < sess->nstreams; i++) {
+		stream_halt(sess->streams[i]);
+		if (!release || (fd = stream_release(sess->streams[i])) == -1)
+			continue;
+		if (tcp)
+			closer_add(sess->out.closer, fd);
+		else
+			close(fd);
+	}
 }
 
 void

@@ -146,18 +146,26 @@ stream_start(struct stream *sp)
 }
 
 void
-stream_halt(struct stream *sp, bool close_fd)
+stream_halt(struct stream *sp)
 {
 	sp->counting = false;
 	/* A receiver keeps draining until the peer closes (-R). */
-	if (sp->sender || close_fd || sp->eof) {
+	if (sp->sender || sp->eof) {
 		xev_del(sp->ev);
 		xev_del(sp->ev_pace);
 	}
-	if (close_fd && sp->fd != -1) {
-		close(sp->fd);
-		sp->fd = -1;
-	}
+}
+
+int
+stream_release(struct stream *sp)
+{
+	int fd = sp->fd;
+
+	sp->counting = false;
+	xev_del(sp->ev);
+	xev_del(sp->ev_pace);
+	sp->fd = -1;
+	return fd;
 }
 
 void

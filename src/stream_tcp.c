@@ -58,13 +58,19 @@ stream_tcp_pace_cb(evutil_socket_t fd, short what, void *arg)
  * every segment: at high rates that halves its CPU (fewer wake-ups and
  * context switches, larger reads). Reports stay exact because the
  * sampler drains every receiver before it counts (stream_drain).
- * With -w the threshold stays well inside the window.
+ * With -w the threshold stays well inside the window. Not under a -n/-k
+ * budget (a client receiving with -R or --bidir): a stock iperf3 server
+ * stops sending at exactly -n bytes, so each stream's last few hundred
+ * KiB would never reach the threshold, and the test would never see its
+ * budget spent.
  */
 static void
 stream_tcp_set_lowat(struct stream *sp)
 {
 	int lowat = STREAM_LOWAT, win = sp->env->cfg.window;
 
+	if (sp->env->budget.limit != 0)
+		return;
 	if (win != 0 && lowat > win / 4)
 		lowat = win / 4;
 	/* One wake-up reads what woke it. */

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "closer.h"
 #include "fixture.h"
 #include "options.h"
 #include "xev.h"
@@ -79,6 +80,7 @@ fixture_new(void)
 	capture_open(&fx->cerr);
 	capture_open(&fx->sout);
 	capture_open(&fx->serr);
+	fx->closer = closer_new(fx->base);
 	ck_assert_int_eq(event_base_loopexit(fx->base, &deadline), 0);
 	return fx;
 }
@@ -88,6 +90,7 @@ fixture_free(struct fixture *fx)
 {
 	session_free(fx->sess);
 	server_free(fx->srv);
+	closer_free(fx->closer);
 	event_free(fx->ev_watch);
 	event_base_free(fx->base);
 	capture_close(&fx->cout);
@@ -161,7 +164,7 @@ fixture_client(struct fixture *fx, int port, const char *const *extra)
 	const char *argv[FIXTURE_MAX_ARGS + 1] = { "-c", "127.0.0.1", "-p",
 		fx->cport, "-J" };
 	int n = 5;
-	struct session_out o = { fx->cout.fp, fx->cerr.fp, NULL };
+	struct session_out o = { fx->cout.fp, fx->cerr.fp, NULL, fx->closer };
 
 	ck_assert_ptr_null(fx->sess);
 	snprintf(fx->cport, sizeof(fx->cport), "%d", port);
@@ -215,7 +218,7 @@ fixture_server(struct fixture *fx, const char *const *extra)
 {
 	const char *argv[FIXTURE_MAX_ARGS + 1] = { "-s", "-B", "127.0.0.1",
 		"-p", fx->sport, "-J" };
-	struct session_out o = { fx->sout.fp, fx->serr.fp, NULL };
+	struct session_out o = { fx->sout.fp, fx->serr.fp, NULL, fx->closer };
 	int tries, n, err = 0;
 
 	ck_assert_ptr_null(fx->srv);

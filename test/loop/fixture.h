@@ -40,6 +40,7 @@ struct fixture {
 	struct event *ev_watch;
 	fixture_until until;
 	void *until_arg;
+	struct closer *closer; /* both ends' connections on their way out */
 
 	/* The real client: */
 	char cport[8];
