@@ -23,6 +23,7 @@
 #define EVPERF_MAX_MSS 9216
 #define EVPERF_MAX_BURST 1000
 #define EVPERF_DEFAULT_RCV_TIMEOUT_MS 120000
+#define EVPERF_DEFAULT_LIMIT_WINDOW 5.0 /* --server-bitrate-limit R/N: N s */
 
 enum role {
 	ROLE_NONE = 0,
@@ -84,6 +85,9 @@ struct settings {
 	int rcv_timeout_ms; /* --rcv-timeout, default 120000 */
 	int idle_timeout; /* --idle-timeout seconds (server); 0 = off */
 	int max_tests; /* --max-tests: tests a server runs at once (1) */
+	int max_duration; /* --server-max-duration seconds; 0 = none */
+	uint64_t bitrate_limit; /* --server-bitrate-limit bits/s; 0 = none */
+	double bitrate_window; /* ... /N: seconds to average over, default 5 */
 
 	bool show_version; /* -v */
 	bool show_help; /* -h */

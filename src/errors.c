@@ -72,8 +72,9 @@ static const struct errors_entry errors_table[] = {
 	{ IE_BADPORT, 0, "port number must be between 1 and 65535 inclusive" },
 	{ IE_TOTALRATE, 0,
 	    "total required bandwidth is larger than server limit" },
-	/* iperf3 28 is IETOTALINTERVAL, 29 IESKEWTHRESHOLD. */
-	{ 28, 0, "invalid time interval for calculating average data rate" },
+	/* iperf3 29 is IESKEWTHRESHOLD. */
+	{ IE_TOTALINTERVAL, 0,
+	    "invalid time interval for calculating average data rate" },
 	{ 29, 0, "skew threshold must be a positive number" },
 	{ 30, 0,
 	    "idle timeout parameter is not positive or larger than "
@@ -89,7 +90,7 @@ static const struct errors_entry errors_table[] = {
 	{ 36, 0,
 	    "control connection Keepalive period should be larger than "
 	    "the full retry period (interval * count)" },
-	{ 37, 0,
+	{ IE_MAXSERVERTESTDURATIONEXCEEDED, 0,
 	    "client's requested duration exceeds the server's maximum "
 	    "permitted limit" },
 	{ IE_NEWTEST, ERRORS_PERROR, "unable to create a new test" },

@@ -60,6 +60,11 @@ const struct options_spec options_table[] = {
 	    FN(options_arg_rate) },
 	{ "bandwidth", required_argument, 'b', OPTIONS_CLIENT,
 	    FN(options_arg_rate) },
+	{ "server-bitrate-limit", required_argument, OPT_SERVER_BITRATE_LIMIT,
+	    OPTIONS_SERVER, FN(options_arg_bitrate_limit) },
+	{ "server-max-duration", required_argument, OPT_SERVER_MAX_DURATION,
+	    OPTIONS_SERVER,
+	    INT(max_duration, 0, EVPERF_MAX_TIME, IE_DURATION) },
 	{ "time", required_argument, 't', OPTIONS_CLIENT,
 	    INT(duration, 0, EVPERF_MAX_TIME, IE_DURATION) },
 	{ "bytes", required_argument, 'n', OPTIONS_CLIENT,
@@ -299,6 +304,7 @@ options_defaults(struct settings *s)
 	s->connect_timeout_ms = -1;
 	s->rcv_timeout_ms = EVPERF_DEFAULT_RCV_TIMEOUT_MS;
 	s->max_tests = 1;
+	s->bitrate_window = EVPERF_DEFAULT_LIMIT_WINDOW;
 }
 
 /* Fill *s from argv: defaults, options in order, then cross checks. */

@@ -150,6 +150,35 @@ options_arg_rate(struct options_ctx *ctx, const char *arg)
 	return rc;
 }
 
+/*
+ * --server-bitrate-limit RATE[/SECS]: decimal suffixes; SECS is 0 or 0.1
+ * to 60, the bounds of -i (iperf3 3.21 IETOTALINTERVAL). A bad RATE is
+ * 3.21's IEUNITVAL; iperf3's atof() would take "5x" as 5, we refuse it.
+ */
+int
+options_arg_bitrate_limit(struct options_ctx *ctx, const char *arg)
+{
+	const char *slash;
+	char *rate, *end;
+	double v;
+	int rc;
+
+	if ((slash = strchr(arg, '/')) != NULL) {
+		errno = 0;
+		v = strtod(slash + 1, &end);
+		if (slash[1] == '\0' || *end != '\0' || errno != 0 ||
+		    (v != 0 && (v < 0.1 || v > 60)))
+			return IE_TOTALINTERVAL;
+		ctx->s->bitrate_window = v;
+	}
+	rate = xstrdup(arg);
+	if (slash != NULL)
+		rate[slash - arg] = '\0';
+	rc = units_parse_rate(rate, &ctx->s->bitrate_limit) ? OPTIONS_EUNIT : 0;
+	free(rate);
+	return rc;
+}
+
 /* -l: block size, at most EVPERF_MAX_BLOCKSIZE (iperf3 IEBLOCKSIZE). */
 int
 options_arg_length(struct options_ctx *ctx, const char *arg)

@@ -62,6 +62,13 @@ options_err_value(
 		    EVPERF_MAX_STREAMS);
 		return -1;
 	}
+	/* 3.21 names the number before any "/N". */
+	if (rc == OPTIONS_EUNIT) {
+		xasprintf(cause,
+		    "parameter error - invalid unit value or suffix: '%.*s'",
+		    (int)strcspn(arg, "/"), arg);
+		return -1;
+	}
 	if (rc != OPTIONS_EBADARG)
 		return options_err_ie(cause, rc);
 	if (sp->val == 'P') {

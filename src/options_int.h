@@ -17,6 +17,8 @@
 
 /* Handler result other than 0 (ok) and an IE code: "invalid argument". */
 #define OPTIONS_EBADARG (-1)
+/* ... and iperf3 3.21's IEUNITVAL: "invalid unit value or suffix". */
+#define OPTIONS_EUNIT (-2)
 
 /* Where an option may be used. */
 #define OPTIONS_BOTH 0
@@ -43,6 +45,8 @@ enum options_long {
 	OPT_JSON_STREAM_FULL,
 	OPT_SUM_ONLY,
 	OPT_MAX_TESTS,
+	OPT_SERVER_BITRATE_LIMIT,
+	OPT_SERVER_MAX_DURATION,
 };
 
 /* Parse state beyond struct settings, for the cross checks. */
@@ -101,6 +105,7 @@ int options_arg_reverse(struct options_ctx *, const char *);
 int options_arg_bidir(struct options_ctx *, const char *);
 int options_arg_udp(struct options_ctx *, const char *);
 int options_arg_rate(struct options_ctx *, const char *);
+int options_arg_bitrate_limit(struct options_ctx *, const char *);
 int options_arg_length(struct options_ctx *, const char *);
 int options_arg_window(struct options_ctx *, const char *);
 int options_arg_interval(struct options_ctx *, const char *);

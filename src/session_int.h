@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "net.h"
 #include "proto.h"
+#include "ratelimit.h"
 #include "report.h"
 #include "session.h"
 #include "stream.h"
@@ -83,6 +84,8 @@ struct session {
 	struct rpt_start start;
 	struct event *ev_end, *ev_omit, *ev_interval, *ev_timeout;
 	struct event *ev_rcvwatch, *ev_free, *ev_grace;
+	struct event *ev_limit; /* server: --server-bitrate-limit ticks */
+	struct ratelimit rl;
 	bool started, omitting, sampled, summarized;
 	double started_at; /* TEST_START, or the end of -O */
 	double iv_at; /* the last interval boundary */

@@ -68,6 +68,30 @@ server_restore_listener(struct session *sess)
 }
 
 /*
+ * The server's limits, checked as iperf3 3.21's get_parameters() does:
+ * --server-max-duration refuses -t + -O above it and tests without a
+ * time (-n, -k); --server-bitrate-limit refuses -P x -b (twice that with
+ * --bidir) above it. When both apply, the rate is the one reported.
+ */
+static int
+server_check_limits(const struct session *sess)
+{
+	const struct settings *s = sess->set;
+	const struct test_params *p = &sess->p;
+	int rc = 0;
+
+	if (s->max_duration > 0 &&
+	    (p->duration == 0 ||
+		(int64_t)p->duration + p->omit > s->max_duration))
+		rc = IE_MAXSERVERTESTDURATIONEXCEEDED;
+	if (s->bitrate_limit > 0 &&
+	    (double)p->parallel * (double)p->rate * (p->bidir ? 2 : 1) >
+		(double)s->bitrate_limit)
+		rc = IE_TOTALRATE;
+	return rc;
+}
+
+/*
  * A -w the kernel cannot grant fails before CREATE_STREAMS, as iperf3.
  * Then the listener claims a place for the test, or refuses or holds it.
  */
@@ -78,6 +102,8 @@ server_check_params(struct session *sess)
 	struct acceptor *a = acceptor_of(sess);
 	int fd, rc;
 
+	if ((rc = server_check_limits(sess)) != 0)
+		return rc;
 	if (p->window != 0) {
 		if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
 			return IE_SETBUF;

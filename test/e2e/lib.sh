@@ -2,7 +2,8 @@
 # Helpers sourced by every end-to-end scenario (test/e2e/t_*.sh). They give
 # each script strict mode, a private temp dir, free loopback ports, servers
 # started in the background under `timeout` and killed by PID from an EXIT
-# trap, bounded waits, jq accessors and an assert_* family that says what
+# trap (which also fails the script on any sanitizer report), bounded
+# waits, jq accessors and an assert_* family that says what
 # failed, dumps the logs and exits 1. run_tcp_case drives one client/server
 # run of the TCP interop matrix and checks what both ends report. The binary
 # under test comes from $EVPERF (CTest sets it; `EVPERF=$(command -v iperf3)`
@@ -23,8 +24,28 @@ SERVER_ERR=
 
 E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/evperf-e2e.${E2E_NAME}.XXXXXX")
 
+# A sanitizer build (CI's build-asan/) writes its reports to files here
+# rather than to the stderr of the process that had one, which nobody reads
+# for a server; the EXIT trap fails the script if any report exists. Other
+# binaries ignore these variables.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$E2E_TMP/sanitizer"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$E2E_TMP/sanitizer"
+
+# e2e_sanitizer_check: print every sanitizer report and return 1 if any.
+e2e_sanitizer_check() {
+	local f found=0
+	for f in "$E2E_TMP"/sanitizer.*; do
+		[ -f "$f" ] || continue
+		found=1
+		printf '%s: FAIL: sanitizer report %s\n' "$E2E_NAME" \
+			"$(basename "$f")" >&2
+		cat "$f" >&2
+	done
+	return "$found"
+}
+
 e2e_cleanup() {
-	local pid i
+	local pid i rc=0
 	for pid in "${E2E_PIDS[@]}"; do
 		kill -TERM "$pid" 2>/dev/null || true
 	done
@@ -35,7 +56,11 @@ e2e_cleanup() {
 		done
 		kill -KILL "$pid" 2>/dev/null || true
 	done
+	e2e_sanitizer_check || rc=1
 	rm -rf "$E2E_TMP"
+	if ((rc)); then
+		exit 1
+	fi
 }
 trap e2e_cleanup EXIT
 trap 'exit 130' INT TERM HUP

@@ -100,6 +100,9 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(s.connect_timeout_ms, -1);
 	ck_assert_int_eq(s.rcv_timeout_ms, 120000);
 	ck_assert_int_eq(s.idle_timeout, 0);
+	ck_assert_int_eq(s.max_duration, 0);
+	ck_assert_uint_eq(s.bitrate_limit, 0);
+	ck_assert_double_eq(s.bitrate_window, 5.0);
 	ck_assert(!s.show_version && !s.show_help);
 }
 END_TEST
@@ -276,6 +279,24 @@ START_TEST(test_server)
 	ck_assert_int_eq(s.rcv_timeout_ms, 5000);
 	ck_assert_str_eq(s.timestamp_fmt, "%c ");
 
+	parse_ok(
+	    &s, &cl, "-s --server-max-duration 30 --server-bitrate-limit 100M");
+	ck_assert_int_eq(s.max_duration, 30);
+	ck_assert_uint_eq(s.bitrate_limit, 100000000);
+	ck_assert_double_eq(s.bitrate_window, 5.0);
+	parse_ok(&s, &cl, "-s --server-bitrate-limit 1.5g/2.5");
+	ck_assert_uint_eq(s.bitrate_limit, 1500000000);
+	ck_assert_double_eq(s.bitrate_window, 2.5);
+	parse_ok(&s, &cl, "-s --server-bitrate-limit 64k/0");
+	ck_assert_uint_eq(s.bitrate_limit, 64000);
+	ck_assert_double_eq(s.bitrate_window, 0);
+	parse_ok(
+	    &s, &cl, "-s --server-bitrate-limit 0 --server-max-duration 0");
+	ck_assert_uint_eq(s.bitrate_limit, 0);
+	ck_assert_int_eq(s.max_duration, 0);
+	parse_ok(&s, &cl, "-s --server-max-duration 86400");
+	ck_assert_int_eq(s.max_duration, 86400);
+
 	parse_ok(&s, &cl, "-s --timestamps=%T --debug=2");
 	ck_assert_str_eq(s.timestamp_fmt, "%T");
 	ck_assert(s.debug);
@@ -341,6 +362,36 @@ static const struct bad_case bad_cases[] = {
 	{ "-c h -D", PE "some option you are trying to set is server only" },
 	{ "-c h --idle-timeout 5",
 	    PE "some option you are trying to set is server only" },
+	{ "-c h --server-max-duration 5",
+	    PE "some option you are trying to set is server only" },
+	{ "-c h --server-bitrate-limit 5M",
+	    PE "some option you are trying to set is server only" },
+	{ "--server-bitrate-limit 5M -c h",
+	    PE "some option you are trying to set is server only" },
+	{ "-s --server-max-duration -1",
+	    PE "test duration valid values are 0 to 86400 seconds" },
+	{ "-s --server-max-duration 86401",
+	    PE "test duration valid values are 0 to 86400 seconds" },
+	{ "-s --server-max-duration ten",
+	    PE "test duration valid values are 0 to 86400 seconds" },
+	{ "-s --server-bitrate-limit 10X",
+	    PE "invalid unit value or suffix: '10X'" },
+	{ "-s --server-bitrate-limit fast/2",
+	    PE "invalid unit value or suffix: 'fast'" },
+	{ "-s --server-bitrate-limit -5M",
+	    PE "invalid unit value or suffix: '-5M'" },
+	{ "-s --server-bitrate-limit 10M/61",
+	    PE "invalid time interval for calculating average data rate" },
+	{ "-s --server-bitrate-limit 10M/0.05",
+	    PE "invalid time interval for calculating average data rate" },
+	{ "-s --server-bitrate-limit 10M/",
+	    PE "invalid time interval for calculating average data rate" },
+	{ "-s --server-bitrate-limit 10X/61",
+	    PE "invalid time interval for calculating average data rate" },
+	{ "-s --server-bitrate-limit",
+	    "option '--server-bitrate-limit' requires an argument" },
+	{ "-s --server-max",
+	    "option '--server-max-duration' requires an argument" },
 	{ "-c h -R --bidir", PE "cannot be both reverse and bidirectional" },
 	{ "-c h --bidir -R", PE "cannot be both reverse and bidirectional" },
 	{ "-s -R --bidir", PE "cannot be both reverse and bidirectional" },
@@ -592,6 +643,12 @@ START_TEST(test_usage)
 	ck_assert_ptr_nonnull(strstr(buf, "  -P, --parallel  #"));
 	ck_assert_ptr_nonnull(strstr(buf, "  --bidir "));
 	ck_assert_ptr_nonnull(strstr(buf, "  --dscp "));
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "  --server-bitrate-limit #[KMG][/#]   server's total bit rate "
+	    "limit (default 0 = no limit)\n"));
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "  --server-max-duration #   max time, in seconds, that an iperf "
+	    "test can run against the server\n"));
 	ck_assert_ptr_null(strstr(buf, "iperf3 [-s"));
 	ck_assert_ptr_null(strstr(buf, "no-role-flag"));
 	free(buf);
