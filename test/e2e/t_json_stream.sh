@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # --json-stream, --json-stream-full-output and --logfile. A --json-stream
 # client and server write one compact {"event","data"} line per event:
-# start, one interval per -i, end (iperf3 3.17's format), nothing else;
-# with --json-stream-full-output the pretty document follows the end event
+# start, one interval per -i, end (iperf3 3.17's format), nothing else
+# (both ends run -i 0.5, since a server reports at its own -i: a 2 s test
+# has at least three intervals on each); with --json-stream-full-output the pretty document follows the end event
 # (3.20). With -J --logfile the file receives exactly the document (or the
 # lines) and stdout stays empty. A -J server without -1 writes one document
 # per test to its --logfile.
@@ -13,7 +14,7 @@ set -euo pipefail
 . "$E2E_DIR/json_lib.sh"
 
 port=$(free_port)
-start_server "$EVPERF" -s -1 --json-stream -p "$port"
+start_server "$EVPERF" -s -1 --json-stream -i 0.5 -p "$port"
 spid=$SERVER_PID sout=$SERVER_OUT
 wait_port "$port" "$spid"
 rc=0
