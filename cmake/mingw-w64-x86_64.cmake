@@ -43,8 +43,12 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
-# Prefer lib*.a over import libraries (lib*.dll.a) when both exist.
-set(CMAKE_FIND_LIBRARY_SUFFIXES .a .lib .dll.a)
+# find_library() should take lib*.a before an import library lib*.dll.a
+# (Check installs libcheck.dll.a beside libcheck.a). Platform/Windows-GNU
+# sets CMAKE_FIND_LIBRARY_SUFFIXES after this file is read, so the order is
+# set in a rules override, which CMake reads after the platform files.
+set(CMAKE_USER_MAKE_RULES_OVERRIDE
+    "${CMAKE_CURRENT_LIST_DIR}/mingw-w64-static-first.cmake")
 
 # pkg-config (FindPkgConfig) must read only the deps prefix's .pc files: the
 # host's libevent.pc describes Linux libraries.

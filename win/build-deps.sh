@@ -184,7 +184,9 @@ build()
 # CMake's pkg_check_modules(... IMPORTED_TARGET) give what links.
 
 # libevent's CMake writes "Libs.private: -Lws2_32 -Lshell32 -Ladvapi32"
-# (-L where -l is meant), and a static-only prefix needs them in Libs.
+# (-L where -l is meant) and leaves out iphlpapi, which evutil.c needs for
+# if_nametoindex (its CMake package lists it); a static-only prefix needs
+# them all in Libs.
 fix_libevent_pc()
 {
 	local f tmp
@@ -195,7 +197,7 @@ fix_libevent_pc()
 		/^Libs\.private:/ {
 			sub(/^Libs\.private:[ \t]*/, "")
 			gsub(/-L/, "-l")
-			priv = $0
+			priv = $0 " -liphlpapi"
 			$0 = "Libs.private:"
 		}
 		{ line[NR] = $0 }
@@ -226,30 +228,53 @@ fix_cjson_pc()
 	fi
 }
 
+# EVENT__DISABLE_CLOCK_GETTIME: the posix compiler finds winpthreads'
+# clock_gettime, and libevent would take its monotonic time from whatever
+# clock_gettime the .exe links (see fix_check_lib); without it libevent uses
+# its native Windows timer (QueryPerformanceCounter, GetTickCount64).
 build_libevent()
 {
 	build libevent -DEVENT__LIBRARY_TYPE=STATIC \
 	    -DEVENT__DISABLE_OPENSSL=ON -DEVENT__DISABLE_TESTS=ON \
 	    -DEVENT__DISABLE_REGRESS=ON -DEVENT__DISABLE_SAMPLES=ON \
-	    -DEVENT__DISABLE_BENCHMARK=ON
+	    -DEVENT__DISABLE_BENCHMARK=ON -DEVENT__DISABLE_CLOCK_GETTIME=ON
 	fix_libevent_pc
 }
 
 build_cjson()
 {
+	# Its custom flags add -fstack-protector-strong, whose
+	# __stack_chk_fail mingw-w64 keeps in libssp: left out.
 	build cjson -DBUILD_SHARED_LIBS=OFF -DENABLE_CJSON_TEST=OFF \
 	    -DENABLE_CJSON_UTILS=OFF -DENABLE_PUBLIC_SYMBOLS=OFF \
-	    -DCMAKE_C_FLAGS=-DCJSON_HIDE_SYMBOLS
+	    -DENABLE_HIDDEN_SYMBOLS=ON -DENABLE_CUSTOM_COMPILER_FLAGS=OFF
 	fix_cjson_pc
 }
 
+# Check finds no librt, so it compiles a stand-in clock_gettime() into
+# libcheck.a that always returns 0. A program linking libcheck.a then gets
+# that one for every clock_gettime() call, its own and libevent's: time
+# stands still and timers never fire (an event loop sleeps forever). The
+# member is taken out, so that winpthreads' real clock_gettime() links.
+fix_check_lib()
+{
+	local lib=$prefix/lib/libcheck.a
+	# grep reads all (no -q): with pipefail an early exit fails the pipe.
+	if x86_64-w64-mingw32-ar t "$lib" | grep -x clock_gettime.c.obj \
+	    >/dev/null; then
+		x86_64-w64-mingw32-ar d "$lib" clock_gettime.c.obj
+		echo "removed the stand-in clock_gettime from $lib"
+	fi
+}
+
 # Check builds a static and a shared library (no option to skip the DLL);
-# link Check::check or -lcheck. Windows has no fork(): Check runs every test
-# in-process (CK_FORK=no is implied).
+# link Check::check or -lcheck, with -pthread (winpthreads). Windows has no
+# fork(): Check runs every test in-process (CK_FORK=no is implied).
 build_check()
 {
 	build check -DBUILD_TESTING=OFF -DCHECK_ENABLE_TESTS=OFF
 	fix_check_pc
+	fix_check_lib
 }
 
 step "apt: install toolchain" install_tools
