@@ -14,11 +14,15 @@
 #     build-win/deps/src (skipped for a package already unpacked there);
 #  4. builds each with cmake/mingw-w64-x86_64.cmake into
 #     build-win/deps/build/NAME and installs it into build-win/deps/prefix
-#     (skipped when the prefix has the stamp of that source version):
-#     libevent static, without OpenSSL, tests, samples and benchmarks;
-#     cJSON static with CJSON_HIDE_SYMBOLS (its libcjson.pc gets the define,
-#     so pkg-config users get it too); Check static (use it with CK_FORK=no:
-#     Windows has no fork()).
+#     (skipped when the prefix has the stamp of that source version and of
+#     this script and the toolchain files): libevent static, without
+#     OpenSSL, tests, samples, benchmarks and clock_gettime; cJSON static
+#     with CJSON_HIDE_SYMBOLS; Check static (no fork() on Windows: it runs
+#     every test in-process, CK_NOFORK);
+#  5. mends what the installed files get wrong for a static Windows link:
+#     libevent's .pc files (-L for -l, no iphlpapi, all in Libs.private),
+#     libcjson.pc (the define), check.pc (-lcheck_pic), and libcheck.a's
+#     stand-in clock_gettime() that always returns 0.
 # It times each step and prints the prefix as its last line.
 # Nothing is downloaded except through apt. EVPERF_WIN_BUILD names another
 # build folder; EVPERF_WIN_JOBS the make jobs (default 2). Builds run under
@@ -155,14 +159,19 @@ fetch_sources()
 	done
 }
 
+# The stamps name the source version and a hash of this script and the
+# toolchain files, so that changing how a library is built rebuilds it.
+recipe=$(cat "$root/win/build-deps.sh" "$root"/cmake/mingw-w64-*.cmake |
+    sha256sum | cut -c1-12)
+
 # build NAME CMAKE-ARGS...: configures, builds and installs one library
-# unless the prefix holds the stamp for this source version.
+# unless the prefix holds the stamp for this source version and recipe.
 build()
 {
 	local name=$1 src stamp
 	shift
 	src=$(srcpath "$name")
-	stamp=$prefix/.stamps/$(basename "$src")
+	stamp=$prefix/.stamps/$(basename "$src")-$recipe
 	if [ -e "$stamp" ]; then
 		echo "built: $(basename "$src") (rm $stamp to rebuild)"
 		return
@@ -218,8 +227,9 @@ fix_check_pc()
 }
 
 # Without CJSON_HIDE_SYMBOLS cJSON.h declares every function
-# __declspec(dllimport), and a static link fails with undefined
-# __imp_cJSON_* references: users need the define too.
+# __declspec(dllimport) for its users (GNU ld quietly patches such calls to
+# a static library through an import stub; other linkers fail): users get
+# the define from the .pc file.
 fix_cjson_pc()
 {
 	local f=$prefix/lib/pkgconfig/libcjson.pc

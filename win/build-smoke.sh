@@ -162,7 +162,7 @@ stop_wine()
 	timeout 30 wineserver -k 2>/dev/null || true
 }
 
-step "build-deps.sh (cached)" deps
+step "build-deps.sh" deps
 step "smoke build, pkg-config" build_smoke pkgconfig
 step "smoke build, CMake packages" build_smoke cmake
 step "DLL check" check_dlls
