@@ -45,6 +45,12 @@ int closer_count(const struct closer *cl);
  */
 void closer_wait(struct closer *cl);
 
+/*
+ * Close every socket still closing, at once (the process is out of
+ * descriptors: they matter more than a graceful end); cl may be NULL.
+ */
+void closer_flush(struct closer *cl);
+
 /* Close what is left at once and free the closer; cl may be NULL. */
 void closer_free(struct closer *cl);
 

@@ -151,13 +151,21 @@ closer_wait(struct closer *cl)
 }
 
 void
+closer_flush(struct closer *cl)
+{
+	if (cl == NULL)
+		return;
+	while (!TAILQ_EMPTY(&cl->list))
+		closer_close(TAILQ_FIRST(&cl->list));
+}
+
+void
 closer_free(struct closer *cl)
 {
 	if (cl == NULL)
 		return;
 	cl->waiting = false;
-	while (!TAILQ_EMPTY(&cl->list))
-		closer_close(TAILQ_FIRST(&cl->list));
+	closer_flush(cl);
 	free(cl->buf);
 	free(cl);
 }

@@ -26,6 +26,8 @@
 
 #include <event2/listener.h>
 
+#include "clock.h"
+#include "closer.h"
 #include "errors.h"
 #include "log.h"
 #include "net.h"
@@ -39,6 +41,7 @@
 #define PENDING_MAX 1024 /* connections without a cookie; more: oldest go */
 #define HANDSHAKE_MAX 64 /* sessions before their parameters; oldest go */
 #define ACCEPT_PAUSE 0.1 /* seconds accepting rests when out of descriptors */
+#define ACCEPT_WARN_EVERY 10.0 /* seconds between two such warnings, at least */
 
 struct pending {
 	TAILQ_ENTRY(pending) entry;
@@ -101,9 +104,9 @@ server_find_test(struct server *srv, const char *cookie)
 	struct test *t;
 
 	TAILQ_FOREACH(t, &srv->tests, entry)
-	if (!session_is_done(t->sess) &&
-	    session_cookie_matches(t->sess, cookie))
-		return t;
+		if (!session_is_done(t->sess) &&
+		    session_cookie_matches(t->sess, cookie))
+			return t;
 	return NULL;
 }
 
@@ -163,8 +166,8 @@ server_test_new(struct server *srv, int fd, const char *cookie)
 
 	if (srv->nhandshake >= HANDSHAKE_MAX) {
 		TAILQ_FOREACH(old, &srv->tests, entry)
-		if (!old->claimed)
-			break;
+			if (!old->claimed)
+				break;
 		if (old != NULL)
 			server_test_drop(old);
 	}
@@ -332,7 +335,6 @@ server_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 {
 	struct server *srv = arg;
 
-	srv->accept_warned = false;
 	if (srv->stopping) {
 		close(fd);
 		return;
@@ -356,9 +358,11 @@ server_resume_cb(evutil_socket_t fd, short what, void *arg)
 /*
  * accept() failed, EMFILE and friends: the connection stays queued, so
  * the listener would wake again at once. Pause accepting for a moment
- * (tcpbench does the same), say so once, and end the tests that are
+ * (tcpbench does the same), say so (at most every ACCEPT_WARN_EVERY:
+ * a shortage comes in spells of failed accepts), end the tests that are
  * waiting for their data connections with that error rather than a
- * timeout: their clients hear why, and the server goes on to the next.
+ * timeout (their clients hear why, and the server goes on to the next),
+ * and close at once the sockets the closer still holds.
  */
 static void
 server_accept_error_cb(struct evconnlistener *lev, void *arg)
@@ -367,13 +371,17 @@ server_accept_error_cb(struct evconnlistener *lev, void *arg)
 	struct test *t;
 	int err = errno;
 
-	if (!srv->accept_warned)
+	if (srv->accept_warned == 0 ||
+	    clock_now() - srv->accept_warned >= ACCEPT_WARN_EVERY) {
 		log_warnx("accept: %s; pausing new connections", strerror(err));
-	srv->accept_warned = true;
+		srv->accept_warned = clock_now();
+	}
 	TAILQ_FOREACH(t, &srv->tests, entry)
-	if (session_params(t->sess)->proto == PROTO_TCP &&
-	    session_wants_streams(t->sess))
-		session_abort(t->sess, IE_STREAMACCEPT, err);
+		if (session_params(t->sess)->proto == PROTO_TCP &&
+		    session_wants_streams(t->sess))
+			session_abort(t->sess, IE_STREAMACCEPT, err);
+	/* Descriptors now matter more than closing gracefully. */
+	closer_flush(srv->out.closer);
 	if (evconnlistener_disable(lev) == -1)
 		fatalx("%s: evconnlistener_disable failed", __func__);
 	xev_add(srv->ev_resume, ACCEPT_PAUSE);
@@ -436,7 +444,7 @@ server_interrupt(struct server *srv)
 	}
 	if (srv->nclaimed > 0) {
 		TAILQ_FOREACH(t, &srv->tests, entry)
-		session_interrupt(t->sess);
+			session_interrupt(t->sess);
 		return;
 	}
 	/* No test: report the interrupt the way iperf3 does, then stop. */

@@ -60,7 +60,7 @@ struct server {
 	struct event *ev_udp;
 	int mss; /* -M the listener carries now, 0 = none */
 	struct event *ev_resume; /* accepting again after a pause */
-	bool accept_warned; /* the pause was logged (once per spell) */
+	double accept_warned; /* when the pause was last logged, or 0 */
 	bool backlog_warned; /* somaxconn was found too low (once) */
 };
 

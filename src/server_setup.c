@@ -74,8 +74,7 @@ server_udp_owner(struct server *srv, const struct sockaddr *from)
 	int port, n = 0;
 
 	net_addr_text(from, host, sizeof(host), &port);
-	TAILQ_FOREACH(t, &srv->tests, entry)
-	{
+	TAILQ_FOREACH(t, &srv->tests, entry) {
 		if (!test_wants_udp(t))
 			continue;
 		if (strcmp(t->peer, host) == 0)
@@ -94,8 +93,8 @@ server_udp_more(struct server *srv, const struct test *taking)
 	int missing = 0;
 
 	TAILQ_FOREACH(t, &srv->tests, entry)
-	if (test_wants_udp(t))
-		missing += session_streams_missing(t->sess);
+		if (test_wants_udp(t))
+			missing += session_streams_missing(t->sess);
 	return missing > (taking != NULL ? 1 : 0);
 }
 
@@ -180,8 +179,7 @@ server_clash(const struct server *srv, const struct test *t)
 	const struct test_params *p = session_params(t->sess), *q;
 	const struct test *o;
 
-	TAILQ_FOREACH(o, &srv->tests, entry)
-	{
+	TAILQ_FOREACH(o, &srv->tests, entry) {
 		if (o == t || !o->prepared)
 			continue;
 		q = session_params(o->sess);
@@ -222,8 +220,7 @@ server_wake_held(struct server *srv)
 	int rc;
 
 again:
-	TAILQ_FOREACH(t, &srv->tests, entry)
-	{
+	TAILQ_FOREACH(t, &srv->tests, entry) {
 		if (!t->held || session_is_done(t->sess) ||
 		    server_clash(srv, t))
 			continue;
@@ -272,8 +269,7 @@ server_setup_release(struct test *t)
 	if (!t->prepared)
 		return;
 	t->prepared = false;
-	TAILQ_FOREACH(o, &srv->tests, entry)
-	{
+	TAILQ_FOREACH(o, &srv->tests, entry) {
 		if (!o->prepared)
 			continue;
 		if (session_params(o->sess)->proto == PROTO_TCP)

@@ -30,37 +30,13 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-root=$PWD
-top=${EVPERF_WIN_BUILD:-$root/build-win}
-mkdir -p "$top"
-top=$(cd "$top" && pwd)
+# shellcheck source=lib.sh
+. win/lib.sh
 deps=$top/deps
 srcdir=$deps/src
 blddir=$deps/build
 prefix=$deps/prefix
-jobs=${EVPERF_WIN_JOBS:-2}
 toolchain=$root/cmake/mingw-w64-x86_64.cmake
-
-SUDO=()
-if [ "$(id -u)" -ne 0 ]; then
-	SUDO=(sudo -n)
-fi
-export DEBIAN_FRONTEND=noninteractive
-
-timings=()
-# step NAME CMD...: runs CMD, prints and records how long it took.
-step()
-{
-	local name=$1 t0 t1 secs
-	shift
-	echo "== $name"
-	t0=$(date +%s.%N)
-	"$@"
-	t1=$(date +%s.%N)
-	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-	echo "== $name: ${secs} s"
-	timings+=("$(printf '%-28s %8s s' "$name" "$secs")")
-}
 
 apt_packages=(gcc-mingw-w64-x86-64 cmake dpkg-dev)
 

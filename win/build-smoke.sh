@@ -19,32 +19,9 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-root=$PWD
-top=${EVPERF_WIN_BUILD:-$root/build-win}
-mkdir -p "$top"
-top=$(cd "$top" && pwd)
-jobs=${EVPERF_WIN_JOBS:-2}
+# shellcheck source=lib.sh
+. win/lib.sh
 export EVPERF_WIN_BUILD=$top
-
-SUDO=()
-if [ "$(id -u)" -ne 0 ]; then
-	SUDO=(sudo -n)
-fi
-
-timings=()
-# step NAME CMD...: runs CMD, prints and records how long it took.
-step()
-{
-	local name=$1 t0 t1 secs
-	shift
-	echo "== $name"
-	t0=$(date +%s.%N)
-	"$@"
-	t1=$(date +%s.%N)
-	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-	echo "== $name: ${secs} s"
-	timings+=("$(printf '%-34s %8s s' "$name" "$secs")")
-}
 
 deps()
 {

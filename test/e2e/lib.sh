@@ -191,6 +191,37 @@ start_server() {
 	E2E_PIDS+=("$SERVER_PID")
 }
 
+# e2e_netns TAG: a network namespace of the test's own, named
+# evperf-TAG-PID, with lo up, deleted when the script exits; skips (77)
+# when it cannot be made (not root, no iproute2). Sets NS; nsx CMD...
+# runs CMD inside it.
+e2e_netns() {
+	need_cmd ip iptables
+	NS=evperf-$1-$$
+	if [ "$(id -u)" != 0 ] || ! ip netns add "$NS" 2>/dev/null; then
+		log "SKIP: ip netns is unavailable (needs root)"
+		exit 77
+	fi
+	trap 'e2e_cleanup; ip netns del "$NS" 2>/dev/null || true' EXIT
+	ip netns exec "$NS" ip link set lo up
+}
+
+nsx() {
+	ip netns exec "$NS" "$@"
+}
+
+# ns_wait_port PORT PID: until something listens on TCP PORT inside $NS
+# (~10 s); fails at once if PID died.
+ns_wait_port() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -n "$(nsx ss -Hltn "sport = :$1")" ] && return 0
+		kill -0 "$2" 2>/dev/null || fail "server exited before listening on port $1"
+		sleep 0.1
+	done
+	fail "nothing listens on port $1 inside $NS after 10 s"
+}
+
 # server_fds: how many descriptors the server process holds (the child
 # of the timeout that start_server ran; `ip netns exec` execs in place).
 server_fds() {

@@ -15,32 +15,11 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-if [ "$(id -u)" != 0 ]; then
-	log "SKIP: needs root for ip netns and iptables"
-	exit 77
-fi
-need_cmd ip iptables
-
-NS=evperf-retry-$$
-ip netns add "$NS" || fail "ip netns add $NS"
-trap 'e2e_cleanup; ip netns del "$NS" 2>/dev/null || true' EXIT
-nsx() { ip netns exec "$NS" "$@"; }
-nsx ip link set lo up
+e2e_netns retry
 nsx sysctl -qw net.core.somaxconn=8
 # Ephemeral ports (the control connection's) stay out of the --cport
 # range that the second case refuses.
 nsx sysctl -qw net.ipv4.ip_local_port_range="50000 60999"
-
-# ns_wait_port PORT PID: until the server listens inside the namespace.
-ns_wait_port() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ -n "$(nsx ss -Hltn "sport = :$1")" ] && return 0
-		kill -0 "$2" 2>/dev/null || fail "server exited before listening"
-		sleep 0.1
-	done
-	fail "nothing listens on port $1 after 10 s"
-}
 
 PORT=5201
 nsx iptables -A INPUT -p tcp --dport "$PORT" --syn -m statistic \

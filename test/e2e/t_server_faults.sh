@@ -19,29 +19,9 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-if [ "$(id -u)" != 0 ]; then
-	log "SKIP: needs root for ip netns and iptables"
-	exit 77
-fi
-need_cmd ip iptables pgrep
-
-NS=evperf-faults-$$
-ip netns add "$NS" || fail "ip netns add $NS"
-trap 'e2e_cleanup; ip netns del "$NS" 2>/dev/null || true' EXIT
-nsx() { ip netns exec "$NS" "$@"; }
-nsx ip link set lo up
+e2e_netns faults
+need_cmd pgrep
 PORT=5201
-
-ns_wait_port() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ -n "$(nsx ss -Hltn "sport = :$PORT")" ] && return 0
-		kill -0 "$SERVER_PID" 2>/dev/null || fail "server exited before listening"
-		sleep 0.1
-	done
-	fail "nothing listens on port $PORT after 10 s"
-}
-
 
 # fds_back WANT: the server's descriptors drop to WANT within 30 s.
 fds_back() {
@@ -102,7 +82,7 @@ next_client() {
 
 # --- 1. concurrent: a pulled client beside a running one ----------------
 start_server ip netns exec "$NS" "$EVPERF" -s -p "$PORT" --max-tests 8
-ns_wait_port
+ns_wait_port "$PORT" "$SERVER_PID"
 fds0=$(server_fds)
 for proto in tcp udp; do
 	for dir in fwd -R --bidir; do
@@ -134,7 +114,7 @@ wait_exit "$SERVER_PID" 10
 
 # --- 2. single-test mode: killed at every stage, pulled mid-test --------
 start_server ip netns exec "$NS" "$EVPERF" -s -p "$PORT" --rcv-timeout 2000
-ns_wait_port
+ns_wait_port "$PORT" "$SERVER_PID"
 fds0=$(server_fds)
 for mode in hold-params hold-datacookie hold-results hold-halfresults; do
 	BG_TIMEOUT=60 start_bg "$E2E_TMP/$mode.out" ip netns exec "$NS" \

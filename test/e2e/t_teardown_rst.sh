@@ -16,15 +16,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-need_cmd ip iptables
-NS=evperf-rst-$$-$RANDOM
-if ! ip netns add "$NS" 2>/dev/null; then
-	log "SKIP: ip netns is unavailable (needs root)"
-	exit 77
-fi
-trap 'e2e_cleanup; ip netns del "$NS" 2>/dev/null || true' EXIT
-nsx() { ip netns exec "$NS" "$@"; }
-nsx ip link set lo up
+e2e_netns rst
 
 PORT=5201
 nsx iptables -A OUTPUT -p tcp --sport "$PORT" --tcp-flags RST RST
@@ -35,17 +27,6 @@ nsx iptables -A OUTPUT -p tcp --dport "$PORT" --tcp-flags RST RST
 rst_count() {
 	nsx iptables -nvxL OUTPUT |
 		awk -v m="$1:$PORT" '$0 ~ m && /0x04\/0x04/ { print $1 }'
-}
-
-# ns_wait_port PID: until the server listens inside the namespace.
-ns_wait_port() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ -n "$(nsx ss -Hltn "sport = :$PORT")" ] && return 0
-		kill -0 "$1" 2>/dev/null || fail "server exited before listening"
-		sleep 0.1
-	done
-	fail "nothing listens on port $PORT after 10 s"
 }
 
 # ns_settle: both ends have exited; wait (bounded) until the kernel has
@@ -81,7 +62,7 @@ rst_case() {
 	nsx iptables -Z OUTPUT
 	start_server ip netns exec "$NS" "$SERVER_BIN" -s -1 -p "$PORT" -J
 	local spid=$SERVER_PID sout=$SERVER_OUT
-	ns_wait_port "$spid"
+	ns_wait_port "$PORT" "$spid"
 	run_to 60 ip netns exec "$NS" "$CLIENT_BIN" -c 127.0.0.1 -p "$PORT" \
 		-P 4 -J "$@" >"$cout" 2>"$cerr" || crc=$?
 	assert_exit "$tag: client" "$crc" 0
