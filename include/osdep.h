@@ -80,6 +80,12 @@ int osdep_raise_nofile(long need, long *hard);
 int osdep_somaxconn(void);
 
 /*
+ * send(2) on a non-blocking socket without raising SIGPIPE where the
+ * system has it: the count sent, or -1 and the socket error.
+ */
+ssize_t osdep_send(int fd, const void *buf, size_t len);
+
+/*
  * Process-level pieces (osdep_posix.c on POSIX systems).
  */
 

@@ -63,7 +63,7 @@ closer_close(struct closing *c)
 	TAILQ_REMOVE(&cl->list, c, entry);
 	cl->n--;
 	event_free(c->ev);
-	close(c->fd);
+	evutil_closesocket(c->fd);
 	free(c);
 	if (cl->n == 0 && cl->waiting)
 		xev_loopexit(cl->base);
@@ -118,7 +118,7 @@ closer_add(struct closer *cl, int fd)
 	int one = 1;
 
 	if (cl == NULL || shutdown(fd, SHUT_WR) == -1) {
-		close(fd);
+		evutil_closesocket(fd);
 		return;
 	}
 	/* A receiver's wake-up threshold must not hide the last bytes. */

@@ -79,7 +79,7 @@ net_listen_addr(const struct net_addr *a, int socktype, bool dual)
 	return fd;
 fail:
 	saved = errno;
-	close(fd);
+	evutil_closesocket(fd);
 	errno = saved;
 	return -1;
 }
@@ -125,7 +125,7 @@ net_socket_bound(int family, const char *bind_host, int bind_port, int socktype)
 	return fd;
 fail:
 	saved = errno;
-	close(fd);
+	evutil_closesocket(fd);
 	errno = saved;
 	return -1;
 }

@@ -9,6 +9,7 @@
 #include "compat.h"
 
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
 
@@ -53,6 +54,12 @@ osdep_sysinfo(char *buf, size_t len)
 	snprintf(buf, len, "%s %s %s %s %s", u.sysname, u.nodename, u.release,
 	    u.version, u.machine);
 	return 0;
+}
+
+ssize_t
+osdep_send(int fd, const void *buf, size_t len)
+{
+	return send(fd, buf, len, MSG_NOSIGNAL);
 }
 
 long

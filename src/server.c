@@ -31,6 +31,7 @@
 #include "errors.h"
 #include "log.h"
 #include "net.h"
+#include "osdep.h"
 #include "proto.h"
 #include "report.h"
 #include "server.h"
@@ -57,8 +58,8 @@ server_deny(int fd)
 {
 	signed char st = ACCESS_DENIED;
 
-	(void)send(fd, &st, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-	close(fd);
+	(void)osdep_send(fd, &st, 1);
+	evutil_closesocket(fd);
 }
 
 static void
@@ -68,7 +69,7 @@ pending_free(struct pending *pc, bool close_fd)
 	pc->srv->npending--;
 	event_free(pc->ev);
 	if (close_fd)
-		close(pc->fd);
+		evutil_closesocket(pc->fd);
 	free(pc);
 }
 
@@ -336,11 +337,11 @@ server_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	struct server *srv = arg;
 
 	if (srv->stopping) {
-		close(fd);
+		evutil_closesocket(fd);
 		return;
 	}
 	if (net_set_nonblock(fd) == -1) {
-		close(fd);
+		evutil_closesocket(fd);
 		return;
 	}
 	server_add_pending(srv, fd);

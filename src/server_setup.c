@@ -31,7 +31,7 @@ server_udp_close(struct server *srv)
 	xev_free(srv->ev_udp);
 	srv->ev_udp = NULL;
 	if (srv->udp_fd != -1)
-		close(srv->udp_fd);
+		evutil_closesocket(srv->udp_fd);
 	srv->udp_fd = -1;
 }
 
@@ -129,12 +129,12 @@ server_udp_cb(evutil_socket_t fd, short what, void *arg)
 	srv->ev_udp = NULL;
 	srv->udp_fd = -1;
 	if (server_udp_more(srv, t) && server_udp_listen(srv) == -1) {
-		close(fd);
+		evutil_closesocket(fd);
 		session_abort(t->sess, IE_STREAMLISTEN, errno);
 		return;
 	}
-	if (send(fd, "6789", 4, MSG_NOSIGNAL) != 4) {
-		close(fd);
+	if (osdep_send(fd, "6789", 4) != 4) {
+		evutil_closesocket(fd);
 		session_abort(t->sess, IE_STREAMWRITE, errno);
 		return;
 	}

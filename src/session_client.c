@@ -354,7 +354,7 @@ client_connect_ctl(struct session *sess)
 		return IE_CONNECT;
 	bev = bufferevent_socket_new(sess->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL) {
-		close(fd);
+		evutil_closesocket(fd);
 		return IE_CONNECT;
 	}
 	session_ctl_open(sess, bev);

@@ -100,7 +100,7 @@ slot_close(struct slot *sl)
 	xev_free(sl->ev);
 	sl->ev = NULL;
 	if (sl->fd != -1)
-		close(sl->fd);
+		evutil_closesocket(sl->fd);
 	sl->fd = -1;
 }
 
@@ -196,7 +196,7 @@ slot_send_cookie(struct slot *sl)
 	memcpy(buf, sess->cookie, COOKIE_SIZE);
 	len += connector_role_flag(sess, sl->k, buf + len);
 	/* A fresh socket's buffer always takes these few bytes at once. */
-	if (send(sl->fd, buf, len, MSG_NOSIGNAL) != (ssize_t)len)
+	if (osdep_send(sl->fd, buf, len) != (ssize_t)len)
 		return -1;
 	return 0;
 }
@@ -242,7 +242,7 @@ slot_udp_hello(struct slot *sl)
 	size_t len = 4;
 
 	len += connector_role_flag(sl->cn->sess, sl->k, buf + len);
-	return send(sl->fd, buf, len, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
+	return osdep_send(sl->fd, buf, len) == (ssize_t)len ? 0 : -1;
 }
 
 /* The server's reply: 6789, or 3.11's 987654321 as a little-endian int. */

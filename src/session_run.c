@@ -223,7 +223,7 @@ session_stop_streams(struct session *sess, bool release)
 		if (tcp)
 			closer_add(sess->out.closer, fd);
 		else
-			close(fd);
+			evutil_closesocket(fd);
 	}
 }
 

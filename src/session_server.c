@@ -108,7 +108,7 @@ server_check_params(struct session *sess)
 		if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
 			return IE_SETBUF;
 		rc = net_set_window(fd, p->window);
-		close(fd);
+		evutil_closesocket(fd);
 		if (rc != 0)
 			return rc == -2 ? IE_SETBUF2 : IE_SETBUF;
 	}
@@ -386,11 +386,11 @@ session_add_stream(struct session *sess, int fd, int role)
 	    (idx = server_stream_role(sess, role, &sender)) == -1 ||
 	    !server_stream_fits(
 		sess, sender, (k = server_stream_k(sess, sender, idx)))) {
-		close(fd);
+		evutil_closesocket(fd);
 		return -1;
 	}
 	if ((rc = server_stream_opts(sess, fd)) != 0) {
-		close(fd);
+		evutil_closesocket(fd);
 		session_fail(sess, rc, errno);
 		return -1;
 	}

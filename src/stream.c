@@ -265,6 +265,6 @@ stream_free(struct stream *sp)
 	xev_free(sp->ev);
 	xev_free(sp->ev_pace);
 	if (sp->fd != -1)
-		close(sp->fd);
+		evutil_closesocket(sp->fd);
 	free(sp);
 }

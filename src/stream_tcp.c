@@ -117,7 +117,7 @@ stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg)
 		if ((len = budget_chunk(&sp->env->budget, sp->blksize)) == 0 ||
 		    stream_tcp_paced(sp))
 			break;
-		n = send(fd, sp->env->txbuf, len, MSG_NOSIGNAL);
+		n = osdep_send(fd, sp->env->txbuf, len);
 		if (n == -1) {
 			if (STREAM_ERR_RETRIABLE(errno))
 				break;

@@ -82,8 +82,7 @@ stream_udp_send_gso(struct stream *sp, int n, double now)
 		stream_udp_put_header(sp,
 		    (unsigned char *)sp->env->txbuf + (size_t)i * sp->blksize,
 		    now, sp->seq + 1 + (uint64_t)i);
-	if (send(sp->fd, sp->env->txbuf, (size_t)n * sp->blksize,
-		MSG_DONTWAIT) == -1)
+	if (osdep_send(sp->fd, sp->env->txbuf, (size_t)n * sp->blksize) == -1)
 		return -1;
 	return n;
 }
