@@ -19,8 +19,8 @@
 
 START_TEST(test_cjson_roundtrip)
 {
-	cJSON	*json, *back;
-	char	*text;
+	cJSON *json, *back;
+	char *text;
 
 	json = cJSON_CreateObject();
 	cJSON_AddNumberToObject(json, "streams", 4);
@@ -37,8 +37,8 @@ END_TEST
 
 START_TEST(test_evbuffer_line)
 {
-	struct evbuffer	*buf;
-	char		*line;
+	struct evbuffer *buf;
+	char *line;
 
 	buf = evbuffer_new();
 	evbuffer_add_printf(buf, "%s\n%d", "first", 2);
@@ -58,10 +58,10 @@ fired_cb(evutil_socket_t fd, short what, void *arg)
 
 START_TEST(test_timer_fires)
 {
-	struct event_base	*base;
-	struct event		*ev;
-	struct timeval		 tv = { 0, 20000 };
-	int			 fired = 0;
+	struct event_base *base;
+	struct event *ev;
+	struct timeval tv = { 0, 20000 };
+	int fired = 0;
 
 	base = event_base_new();
 	ck_assert_ptr_nonnull(base);
@@ -77,8 +77,8 @@ END_TEST
 static Suite *
 smoke_suite(void)
 {
-	Suite	*s;
-	TCase	*tc;
+	Suite *s;
+	TCase *tc;
 
 	s = suite_create("smoke");
 	tc = tcase_create("deps");
@@ -92,9 +92,9 @@ smoke_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	WSADATA	 wsa;
-	int	 failed;
+	SRunner *sr;
+	WSADATA wsa;
+	int failed;
 
 	if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0)
 		return (1);

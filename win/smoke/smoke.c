@@ -25,16 +25,16 @@
 #include <event2/listener.h>
 
 struct smoke {
-	struct event_base	*base;
-	struct evconnlistener	*lis;
-	struct bufferevent	*srv;	/* the accepted connection */
-	struct bufferevent	*cli;	/* ours; NULL with -l */
-	struct event		*start;	/* connects 10 ms after the loop starts */
-	struct event		*deadline;
-	struct sockaddr_in	 sin;
-	int			 serve;	/* -l: serve a peer from outside */
-	int			 replied;
-	int			 ok;
+	struct event_base *base;
+	struct evconnlistener *lis;
+	struct bufferevent *srv; /* the accepted connection */
+	struct bufferevent *cli; /* ours; NULL with -l */
+	struct event *start; /* connects 10 ms after the loop starts */
+	struct event *deadline;
+	struct sockaddr_in sin;
+	int serve; /* -l: serve a peer from outside */
+	int replied;
+	int ok;
 };
 
 static void
@@ -48,11 +48,11 @@ smoke_fail(struct smoke *s, const char *why)
 static cJSON *
 smoke_read_json(struct bufferevent *bev)
 {
-	char	*line;
-	cJSON	*json;
+	char *line;
+	cJSON *json;
 
-	line = evbuffer_readln(bufferevent_get_input(bev), NULL,
-	    EVBUFFER_EOL_LF);
+	line =
+	    evbuffer_readln(bufferevent_get_input(bev), NULL, EVBUFFER_EOL_LF);
 	if (line == NULL)
 		return (NULL);
 	json = cJSON_Parse(line);
@@ -63,8 +63,8 @@ smoke_read_json(struct bufferevent *bev)
 static void
 smoke_send_json(struct bufferevent *bev, const char *hello, double n)
 {
-	cJSON	*json;
-	char	*text;
+	cJSON *json;
+	char *text;
 
 	json = cJSON_CreateObject();
 	cJSON_AddStringToObject(json, "hello", hello);
@@ -80,8 +80,8 @@ smoke_send_json(struct bufferevent *bev, const char *hello, double n)
 static void
 smoke_srv_read_cb(struct bufferevent *bev, void *arg)
 {
-	struct smoke	*s = arg;
-	cJSON		*json, *hello, *n;
+	struct smoke *s = arg;
+	cJSON *json, *hello, *n;
 
 	if ((json = smoke_read_json(bev)) == NULL)
 		return;
@@ -101,7 +101,7 @@ smoke_srv_read_cb(struct bufferevent *bev, void *arg)
 static void
 smoke_srv_write_cb(struct bufferevent *bev, void *arg)
 {
-	struct smoke	*s = arg;
+	struct smoke *s = arg;
 
 	if (s->serve && s->replied) {
 		s->ok = 1;
@@ -112,8 +112,8 @@ smoke_srv_write_cb(struct bufferevent *bev, void *arg)
 static void
 smoke_cli_read_cb(struct bufferevent *bev, void *arg)
 {
-	struct smoke	*s = arg;
-	cJSON		*json, *n;
+	struct smoke *s = arg;
+	cJSON *json, *n;
 
 	if ((json = smoke_read_json(bev)) == NULL)
 		return;
@@ -130,42 +130,42 @@ smoke_cli_read_cb(struct bufferevent *bev, void *arg)
 static void
 smoke_event_cb(struct bufferevent *bev, short what, void *arg)
 {
-	struct smoke	*s = arg;
+	struct smoke *s = arg;
 
 	if (what & BEV_EVENT_CONNECTED) {
 		printf("client connected\n");
 		smoke_send_json(bev, "smoke", 1);
 	} else if ((what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) && !s->ok)
-		smoke_fail(s, evutil_socket_error_to_string(
-		    EVUTIL_SOCKET_ERROR()));
+		smoke_fail(
+		    s, evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 }
 
 static void
 smoke_accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
-	struct smoke	*s = arg;
+	struct smoke *s = arg;
 
 	if (s->srv != NULL) {
 		evutil_closesocket(fd);
 		return;
 	}
 	s->srv = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
-	bufferevent_setcb(s->srv, smoke_srv_read_cb, smoke_srv_write_cb,
-	    smoke_event_cb, s);
+	bufferevent_setcb(
+	    s->srv, smoke_srv_read_cb, smoke_srv_write_cb, smoke_event_cb, s);
 	bufferevent_enable(s->srv, EV_READ | EV_WRITE);
 }
 
 static void
 smoke_start_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct smoke	*s = arg;
+	struct smoke *s = arg;
 
 	s->cli = bufferevent_socket_new(s->base, -1, BEV_OPT_CLOSE_ON_FREE);
 	bufferevent_setcb(s->cli, smoke_cli_read_cb, NULL, smoke_event_cb, s);
 	bufferevent_enable(s->cli, EV_READ | EV_WRITE);
-	if (bufferevent_socket_connect(s->cli, (struct sockaddr *)&s->sin,
-	    sizeof s->sin) == -1)
+	if (bufferevent_socket_connect(
+		s->cli, (struct sockaddr *)&s->sin, sizeof s->sin) == -1)
 		smoke_fail(s, "bufferevent_socket_connect failed");
 }
 
@@ -178,7 +178,7 @@ smoke_deadline_cb(evutil_socket_t fd, short what, void *arg)
 static int
 smoke_listen(struct smoke *s, int port)
 {
-	int	len = sizeof s->sin;
+	int len = sizeof s->sin;
 
 	s->sin.sin_family = AF_INET;
 	s->sin.sin_port = htons(port);
@@ -190,7 +190,7 @@ smoke_listen(struct smoke *s, int port)
 	if (s->lis == NULL)
 		return (-1);
 	if (getsockname(evconnlistener_get_fd(s->lis),
-	    (struct sockaddr *)&s->sin, &len) != 0)
+		(struct sockaddr *)&s->sin, &len) != 0)
 		return (-1);
 	printf("listening on 127.0.0.1:%d\n", ntohs(s->sin.sin_port));
 	fflush(stdout);
@@ -200,10 +200,10 @@ smoke_listen(struct smoke *s, int port)
 int
 main(int argc, char **argv)
 {
-	struct smoke	 s;
-	struct timeval	 soon = { 0, 10000 }, limit = { 10, 0 };
-	WSADATA		 wsa;
-	int		 port = 0;
+	struct smoke s;
+	struct timeval soon = { 0, 10000 }, limit = { 10, 0 };
+	WSADATA wsa;
+	int port = 0;
 
 	memset(&s, 0, sizeof s);
 	if (argc == 3 && strcmp(argv[1], "-l") == 0) {
