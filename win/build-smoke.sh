@@ -25,7 +25,10 @@ export EVPERF_WIN_BUILD=$top
 
 deps()
 {
-	prefix=$(bash win/build-deps.sh | tee /dev/stderr | tail -n 1)
+	# Its output goes on as it is (tee /dev/stderr would reopen stderr and
+	# truncate a log file it points at); the prefix is its last line.
+	bash win/build-deps.sh | tee "$top/deps.log" >&2
+	prefix=$(tail -n 1 "$top/deps.log")
 }
 
 build_smoke()
