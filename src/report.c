@@ -245,6 +245,13 @@ report_prefix(const struct reporter *r, char *buf, size_t len)
 		snprintf(buf + n, len - n, report_fmt[RF_TITLE], r->s->title);
 }
 
+void
+report_put_tag(const struct reporter *r, FILE *fp)
+{
+	if (r->tag != NULL)
+		fprintf(fp, report_fmt[RF_TITLE], r->tag);
+}
+
 static void
 report_vemit(struct reporter *r, bool prefixed, const char *fmt, va_list ap)
 {
@@ -264,8 +271,8 @@ report_vemit(struct reporter *r, bool prefixed, const char *fmt, va_list ap)
 	prefix[0] = '\0';
 	if (prefixed)
 		report_prefix(r, prefix, sizeof(prefix));
-	if (prefixed && r->tag != NULL)
-		fprintf(r->out, report_fmt[RF_TITLE], r->tag);
+	if (prefixed)
+		report_put_tag(r, r->out);
 	fputs(prefix, r->out);
 	fputs(line, r->out);
 	if (r->capture)

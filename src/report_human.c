@@ -27,7 +27,6 @@ enum rh_id {
 	RH_EMPTY,
 	RH_NEWLINE,
 	RH_ERROR,
-	RH_TAG,
 	RH_CTRL_MSS,
 	RH_TIME,
 	RH_CONNECTING,
@@ -81,7 +80,6 @@ static const char *const rh_fmt[] = {
 	[RH_EMPTY] = "%s",
 	[RH_NEWLINE] = "\n",
 	[RH_ERROR] = "iperf3: error - %s\n",
-	[RH_TAG] = "%s:  ", /* a concurrent server test's prefix */
 	[RH_CTRL_MSS] = "Control connection MSS %d\n",
 	[RH_TIME] = "Time: %s\n",
 	[RH_CONNECTING] = "Connecting to host %s, port %d\n",
@@ -260,8 +258,7 @@ rh_banner(struct reporter *r, int port, int testno)
 static void
 rh_error(struct reporter *r, const char *msg)
 {
-	if (r->tag != NULL)
-		fprintf(r->err, rh_fmt[RH_TAG], r->tag);
+	report_put_tag(r, r->err);
 	fprintf(r->err, rh_fmt[RH_ERROR], msg);
 	fflush(r->err);
 }

@@ -48,6 +48,9 @@ struct report_ops {
 extern const struct report_ops report_human_ops;
 extern const struct report_ops report_json_ops;
 
+/* A concurrent server test's "test N:  " before a line, if it has one. */
+void report_put_tag(const struct reporter *r, FILE *fp);
+
 /* --sum-only with a [SUM] row to show: no per-stream rows. */
 bool report_sums_only(const struct reporter *r);
 
