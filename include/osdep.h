@@ -86,6 +86,12 @@ int osdep_somaxconn(void);
 ssize_t osdep_send(int fd, const void *buf, size_t len);
 
 /*
+ * A socket call failed with e (EVUTIL_SOCKET_ERROR(), which is errno on
+ * POSIX): is it only "not now" (would block, interrupted)?
+ */
+bool osdep_err_retriable(int e);
+
+/*
  * Process-level pieces (osdep_posix.c on POSIX systems).
  */
 

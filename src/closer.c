@@ -15,7 +15,6 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,6 +22,7 @@
 #include "clock.h"
 #include "closer.h"
 #include "log.h"
+#include "osdep.h"
 #include "xev.h"
 
 #define CLOSER_BUFLEN (64 * 1024) /* bytes per read, discarded */
@@ -80,11 +80,12 @@ closer_read(struct closing *c)
 		n = recv(c->fd, c->cl->buf, CLOSER_BUFLEN, 0);
 		if (n > 0)
 			continue;
-		if (n == -1 &&
-		    (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		if (n == -1 && osdep_err_retriable(EVUTIL_SOCKET_ERROR()))
 			return true;
 		if (n == -1)
-			log_debug("closer: fd %d: %s", c->fd, strerror(errno));
+			log_debug("closer: fd %d: %s", c->fd,
+			    evutil_socket_error_to_string(
+				EVUTIL_SOCKET_ERROR()));
 		return false;
 	}
 	return true;

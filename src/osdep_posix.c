@@ -62,6 +62,12 @@ osdep_send(int fd, const void *buf, size_t len)
 	return send(fd, buf, len, MSG_NOSIGNAL);
 }
 
+bool
+osdep_err_retriable(int e)
+{
+	return e == EAGAIN || e == EWOULDBLOCK || e == EINTR;
+}
+
 long
 osdep_getpid(void)
 {

@@ -241,7 +241,7 @@ pending_read_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	n = recv(fd, pc->buf + pc->got, pc->want - pc->got, 0);
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+	if (n == -1 && osdep_err_retriable(EVUTIL_SOCKET_ERROR()))
 		return;
 	if (n <= 0) {
 		pending_free(pc, true);
@@ -370,7 +370,7 @@ server_accept_error_cb(struct evconnlistener *lev, void *arg)
 {
 	struct server *srv = arg;
 	struct test *t;
-	int err = errno;
+	int err = EVUTIL_SOCKET_ERROR();
 
 	if (srv->accept_warned == 0 ||
 	    clock_now() - srv->accept_warned >= ACCEPT_WARN_EVERY) {

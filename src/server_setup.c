@@ -113,7 +113,7 @@ server_udp_cb(evutil_socket_t fd, short what, void *arg)
 	unsigned char buf[8];
 	struct test *t;
 	ssize_t n;
-	int role, width;
+	int role, width, err;
 
 	n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
 	if (n < 0 ||
@@ -122,20 +122,22 @@ server_udp_cb(evutil_socket_t fd, short what, void *arg)
 	width = session_role_width(t->sess);
 	role = n >= 4 + width ? server_role_flag(buf + 4, (size_t)width) : -1;
 	if (connect(fd, (struct sockaddr *)&from, flen) == -1) {
-		session_abort(t->sess, IE_STREAMACCEPT, errno);
+		session_abort(t->sess, IE_STREAMACCEPT, EVUTIL_SOCKET_ERROR());
 		return;
 	}
 	xev_free(srv->ev_udp);
 	srv->ev_udp = NULL;
 	srv->udp_fd = -1;
 	if (server_udp_more(srv, t) && server_udp_listen(srv) == -1) {
+		err = errno; /* net.c's */
 		evutil_closesocket(fd);
-		session_abort(t->sess, IE_STREAMLISTEN, errno);
+		session_abort(t->sess, IE_STREAMLISTEN, err);
 		return;
 	}
 	if (osdep_send(fd, "6789", 4) != 4) {
+		err = EVUTIL_SOCKET_ERROR();
 		evutil_closesocket(fd);
-		session_abort(t->sess, IE_STREAMWRITE, errno);
+		session_abort(t->sess, IE_STREAMWRITE, err);
 		return;
 	}
 	session_add_stream(t->sess, fd, role);

@@ -23,6 +23,7 @@
 #include "errors.h"
 #include "log.h"
 #include "net.h"
+#include "osdep.h"
 #include "session_int.h"
 #include "xev.h"
 
@@ -211,8 +212,8 @@ session_ctl_flush(struct session *sess)
 		return;
 	/* Control messages are tiny; a few non-blocking writes suffice. */
 	for (tries = 0; tries < 8 && evbuffer_get_length(out) > 0; tries++)
-		if (evbuffer_write(out, fd) == -1 && errno != EAGAIN &&
-		    errno != EINTR)
+		if (evbuffer_write(out, fd) == -1 &&
+		    !osdep_err_retriable(EVUTIL_SOCKET_ERROR()))
 			break;
 	(void)evbuffer_freeze(out, 1); /* only fails if it was frozen */
 }

@@ -261,6 +261,7 @@ slot_udp_reply_cb(evutil_socket_t fd, short what, void *arg)
 	struct slot *sl = arg;
 	unsigned char buf[8];
 	ssize_t n;
+	int err;
 
 	if (what & EV_TIMEOUT) {
 		session_fail(sl->cn->sess, IE_STREAMREAD, ETIMEDOUT);
@@ -269,9 +270,10 @@ slot_udp_reply_cb(evutil_socket_t fd, short what, void *arg)
 	n = recv(fd, buf, sizeof(buf), 0);
 	if (n == -1) {
 		/* EAGAIN, or an ICMP error from a port not yet open. */
-		if (errno == EAGAIN || osdep_udp_transient(errno))
+		err = EVUTIL_SOCKET_ERROR();
+		if (osdep_err_retriable(err) || osdep_udp_transient(err))
 			return;
-		session_fail(sl->cn->sess, IE_STREAMREAD, errno);
+		session_fail(sl->cn->sess, IE_STREAMREAD, err);
 		return;
 	}
 	/* With -R, early data may precede the reply (as iperf3 allows). */

@@ -17,9 +17,6 @@
 #include "stream.h"
 
 /* Retriable errno values of a non-blocking socket call. */
-#define STREAM_ERR_RETRIABLE(e)                                                \
-	((e) == EAGAIN || (e) == EWOULDBLOCK || (e) == EINTR)
-
 /* A protocol's data path (wrk's struct sock, iperf3's struct protocol). */
 struct stream_ops {
 	void (*init)(struct stream *sp); /* buffers, socket options, timers */

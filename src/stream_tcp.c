@@ -12,7 +12,6 @@
 
 #include <sys/socket.h>
 
-#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -119,9 +118,9 @@ stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg)
 			break;
 		n = osdep_send(fd, sp->env->txbuf, len);
 		if (n == -1) {
-			if (STREAM_ERR_RETRIABLE(errno))
+			if (osdep_err_retriable(EVUTIL_SOCKET_ERROR()))
 				break;
-			stream_fail(sp, IE_STREAMWRITE, errno);
+			stream_fail(sp, IE_STREAMWRITE, EVUTIL_SOCKET_ERROR());
 			return;
 		}
 		stream_count(sp, (uint64_t)n);
@@ -153,12 +152,12 @@ stream_tcp_recv_some(struct stream *sp)
 				break;
 			continue;
 		}
-		if (n == -1 && STREAM_ERR_RETRIABLE(errno))
+		if (n == -1 && osdep_err_retriable(EVUTIL_SOCKET_ERROR()))
 			break;
 		/* EOF or error: the control channel decides the outcome. */
 		sp->eof = true;
 		if (n == -1)
-			stream_fail(sp, IE_STREAMREAD, errno);
+			stream_fail(sp, IE_STREAMREAD, EVUTIL_SOCKET_ERROR());
 		else {
 			xev_del(sp->ev);
 			stream_notify(sp, STREAM_EV_EOF, 0, 0);

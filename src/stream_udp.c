@@ -19,7 +19,6 @@
 
 #include <arpa/inet.h>
 
-#include <errno.h>
 #include <string.h>
 
 #include "clock.h"
@@ -132,18 +131,18 @@ stream_udp_cap(const struct stream *sp, int n)
 static bool
 stream_udp_send_due(struct stream *sp, int due)
 {
-	int n;
+	int n, err;
 
 	while (due > 0) {
 		if ((n = stream_udp_send_batch(sp, due)) == -1) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK ||
-			    errno == EINTR)
+			err = EVUTIL_SOCKET_ERROR();
+			if (osdep_err_retriable(err))
 				return true;
-			if (osdep_udp_transient(errno)) {
+			if (osdep_udp_transient(err)) {
 				sp->icmp_errors++;
 				return true;
 			}
-			stream_fail(sp, IE_STREAMWRITE, errno);
+			stream_fail(sp, IE_STREAMWRITE, err);
 			return false;
 		}
 		due -= n;
@@ -224,14 +223,15 @@ stream_udp_account(
 static int
 stream_udp_recv_error(struct stream *sp)
 {
-	if (osdep_udp_transient(errno)) {
+	int err = EVUTIL_SOCKET_ERROR();
+
+	if (osdep_udp_transient(err)) {
 		sp->icmp_errors++;
 		return 0;
 	}
-	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
-	    !sp->counting)
+	if (osdep_err_retriable(err) || !sp->counting)
 		return 0;
-	stream_fail(sp, IE_STREAMREAD, errno);
+	stream_fail(sp, IE_STREAMREAD, err);
 	return -1;
 }
 
