@@ -231,6 +231,27 @@ server_fds() {
 	find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l
 }
 
+# fds_back WANT WHAT: the server's descriptors drop to WANT (bounded, 30 s).
+fds_back() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[ "$(server_fds)" -le "$1" ] && break
+		sleep 0.1
+	done
+	assert_eq "$2: server descriptors" "$(server_fds)" "$1"
+}
+
+# assert_moved WHAT PROTO FILE: the client's -J result in FILE moved data:
+# bytes received (tcp) or datagrams (udp) above 0.
+assert_moved() {
+	if [ "$2" = tcp ]; then
+		assert_int_cmp "$1: bytes received" \
+			"$(json_get "$3" .end.sum_received.bytes)" -gt 0
+	else
+		assert_int_cmp "$1: packets" "$(json_get "$3" .end.sum.packets)" -gt 0
+	fi
+}
+
 # start_bg OUTFILE CMD...: any other background helper, killed on exit.
 # Sets BG_PID.
 start_bg() {
