@@ -34,7 +34,7 @@ struct closer *closer_new(struct event_base *base);
  * cannot be half-closed (reset, never connected) is closed at once, and so
  * is every socket when cl is NULL.
  */
-void closer_add(struct closer *cl, int fd);
+void closer_add(struct closer *cl, evutil_socket_t fd);
 
 /* Sockets still closing. */
 int closer_count(const struct closer *cl);

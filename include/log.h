@@ -13,10 +13,10 @@
 /* Set the verbosity (-d) and bridge libevent's own log messages. */
 void log_init(bool debug);
 
-void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(gnu_printf, 1, 2)));
+void log_warnx(const char *fmt, ...) __attribute__((format(gnu_printf, 1, 2)));
 void fatalx(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
+    __attribute__((format(gnu_printf, 1, 2), noreturn));
 
 void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
@@ -24,6 +24,6 @@ void *xrealloc(void *p, size_t size);
 void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 int xasprintf(char **ret, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+    __attribute__((format(gnu_printf, 2, 3)));
 
 #endif /* EVPERF_LOG_H */

@@ -2,13 +2,17 @@
  * SPDX-License-Identifier: BSD-3-Clause
  *
  * net.h: resolve, listen, connect and socket options. Every function
- * returns -1 on failure with errno set by the call that failed (the
- * caller picks the IE code; net_set_window also has -2); none prints.
+ * returns -1 on failure with the socket error of the call that failed
+ * left for EVUTIL_SOCKET_ERROR() (errno on POSIX, WSAGetLastError() on
+ * Windows; the caller picks the IE code; net_set_window also has -2);
+ * none prints.
  */
 #ifndef EVPERF_NET_H
 #define EVPERF_NET_H
 
 #include <sys/socket.h>
+
+#include <event2/util.h>
 
 #include "compat.h"
 
@@ -29,48 +33,49 @@ int net_resolve(const char *host, int port, int family, int socktype,
 /*
  * A listening socket on host:port (dual stack when host is NULL and family
  * AF_UNSPEC), SO_REUSEADDR, non-blocking, backlog as large as the kernel
- * allows. Returns the fd, or -1 (errno set).
+ * allows. Returns the fd, or -1 (socket error set).
  */
-int net_listen(const char *host, int port, int family, int socktype);
+evutil_socket_t net_listen(
+    const char *host, int port, int family, int socktype);
 
 /*
  * A non-blocking socket of dst's family, bound to bind_host and bind_port
- * when either is set (0 = any port). Returns the fd, or -1 (errno set).
+ * when either is set (0 = any port). Returns the fd, or -1 (socket error set).
  */
-int net_socket_bound(
+evutil_socket_t net_socket_bound(
     int family, const char *bind_host, int bind_port, int socktype);
 
 /* Start a non-blocking connect of fd to dst: 0 (maybe in progress), -1. */
-int net_connect_fd(int fd, const struct net_addr *dst);
+int net_connect_fd(evutil_socket_t fd, const struct net_addr *dst);
 
-/* After writability: 0 if the connect succeeded, else -1 with errno. */
-int net_connect_result(int fd);
+/* After writability: 0 if the connect succeeded, else -1 with the socket error set. */
+int net_connect_result(evutil_socket_t fd);
 
 /* Is the non-blocking connect on fd still under way (not yet writable)? */
-bool net_connect_pending(int fd);
+bool net_connect_pending(evutil_socket_t fd);
 
-int net_set_nonblock(int fd);
-int net_set_nodelay(int fd);
-int net_set_mss(int fd, int mss);
-int net_get_mss(int fd);
+int net_set_nonblock(evutil_socket_t fd);
+int net_set_nodelay(evutil_socket_t fd);
+int net_set_mss(evutil_socket_t fd, int mss);
+int net_get_mss(evutil_socket_t fd);
 
 /*
  * Set SO_SNDBUF and SO_RCVBUF to window; returns 0, -1 (IE_SETBUF, errno)
  * or -2 when the kernel granted less than asked (IE_SETBUF2).
  */
-int net_set_window(int fd, int window);
+int net_set_window(evutil_socket_t fd, int window);
 
 /* Ask for a receive buffer of len bytes (best effort). */
-void net_set_rcvbuf(int fd, int len);
+void net_set_rcvbuf(evutil_socket_t fd, int len);
 
 /* Read back SO_SNDBUF and SO_RCVBUF. */
-void net_get_bufs(int fd, int *snd, int *rcv);
+void net_get_bufs(evutil_socket_t fd, int *snd, int *rcv);
 
-int net_set_tos(int fd, int tos);
-int net_set_congestion(int fd, const char *name);
+int net_set_tos(evutil_socket_t fd, int tos);
+int net_set_congestion(evutil_socket_t fd, const char *name);
 
 /* The congestion algorithm in use on fd into buf, or "unknown". */
-void net_get_congestion(int fd, char *buf, size_t len);
+void net_get_congestion(evutil_socket_t fd, char *buf, size_t len);
 
 /*
  * Text form of an address and its port, with any "::ffff:" prefix of an
@@ -80,7 +85,7 @@ void net_addr_text(
     const struct sockaddr *sa, char *host, size_t len, int *port);
 
 /* Local and peer address text of a connected socket. */
-void net_sock_names(int fd, char *lhost, size_t llen, int *lport, char *rhost,
-    size_t rlen, int *rport);
+void net_sock_names(evutil_socket_t fd, char *lhost, size_t llen, int *lport,
+    char *rhost, size_t rlen, int *rport);
 
 #endif /* EVPERF_NET_H */

@@ -9,6 +9,8 @@
 
 #include <sys/uio.h>
 
+#include <event2/util.h>
+
 #include "compat.h"
 
 /* One TCP_INFO sample of a socket, in iperf3's units. */
@@ -25,46 +27,62 @@ struct tcp_sample {
 bool osdep_has_retrans(void);
 
 /* Sample TCP_INFO of fd; returns 0, or -1 (sample zeroed). */
-int osdep_tcp_sample(int fd, struct tcp_sample *ts);
+int osdep_tcp_sample(evutil_socket_t fd, struct tcp_sample *ts);
 
 /* Bytes written to fd that the peer has not acknowledged yet, or -1. */
-int osdep_unacked_bytes(int fd);
+int osdep_unacked_bytes(evutil_socket_t fd);
 
 /*
  * True if err on a UDP stream's send or receive is transient: an ICMP
  * error surfacing on a connected socket (the peer's port closed, a route
  * flapped). Such errors are counted and the stream goes on; only the
- * control connection ends a test. The one place that classifies them:
- * a Windows port adds WSAECONNRESET here (and SIO_UDP_CONNRESET).
+ * control connection ends a test. The one place that classifies them
+ * (Windows: WSAECONNRESET, WSAENETRESET and the like).
  */
 bool osdep_udp_transient(int err);
+
+/*
+ * The error an ICMP "port unreachable" leaves on a UDP socket's next
+ * receive: ECONNREFUSED on Linux, WSAECONNRESET on Windows (seed 000).
+ * fault.c injects it.
+ */
+int osdep_udp_reset_error(void);
+
+/*
+ * Set up a new UDP socket: on Windows, turn off SIO_UDP_CONNRESET and
+ * SIO_UDP_NETRESET so ICMP errors stop surfacing as receive errors (on
+ * Linux there is nothing to do). Returns 0, or -1 if the system refused
+ * (the classifier still counts what surfaces).
+ */
+int osdep_udp_socket(evutil_socket_t fd);
 
 /*
  * Send n datagrams in one call, datagram i gathered from iov[i][0] and
  * iov[i][1]. Returns how many went, or -1 with errno.
  */
-int osdep_send_dgrams(int fd, struct iovec (*iov)[2], int n);
+int osdep_send_dgrams(evutil_socket_t fd, struct iovec (*iov)[2], int n);
 
 /*
  * Receive up to n datagrams in one call, datagram i into iov[i], its size
  * into len[i]. Returns how many arrived, or -1 with errno.
  */
-int osdep_recv_dgrams(int fd, struct iovec *iov, size_t *len, int n);
+int osdep_recv_dgrams(
+    evutil_socket_t fd, struct iovec *iov, size_t *len, int n);
 
 /*
  * UDP segmentation offload: ask the kernel to cut every send on fd into
  * size-byte datagrams. Returns 0, or -1 where the kernel lacks it.
  */
-int osdep_udp_gso(int fd, int size);
+int osdep_udp_gso(evutil_socket_t fd, int size);
 
 /* UDP receive offload: coalesced receives on fd. 0, or -1 if absent. */
-int osdep_udp_gro(int fd);
+int osdep_udp_gro(evutil_socket_t fd);
 
 /*
  * Receive one buffer from a GRO socket: *seg is the size of the datagrams
  * it holds (0 = one datagram). Returns its length, or -1 with errno.
  */
-ssize_t osdep_recv_gro(int fd, void *buf, size_t len, int *seg);
+ssize_t osdep_recv_gro(evutil_socket_t fd, void *buf, size_t len, int *seg);
 
 /*
  * Raise the soft limit on open descriptors towards the hard one, to need
@@ -83,7 +101,7 @@ int osdep_somaxconn(void);
  * send(2) on a non-blocking socket without raising SIGPIPE where the
  * system has it: the count sent, or -1 and the socket error.
  */
-ssize_t osdep_send(int fd, const void *buf, size_t len);
+ssize_t osdep_send(evutil_socket_t fd, const void *buf, size_t len);
 
 /*
  * A socket call failed with e (EVUTIL_SOCKET_ERROR(), which is errno on
@@ -92,8 +110,26 @@ ssize_t osdep_send(int fd, const void *buf, size_t len);
 bool osdep_err_retriable(int e);
 
 /*
+ * A non-blocking connect() failed with e: is the connect only under way
+ * (EINPROGRESS; WSAEWOULDBLOCK on Winsock)?
+ */
+bool osdep_err_connecting(int e);
+
+/*
+ * A connect failed with e (refused, reset, no local port free for now):
+ * worth another try while the connect timeout lasts?
+ */
+bool osdep_err_connect_retry(int e);
+
+/* The text of a socket or system error (strerror(), or Winsock's). */
+const char *osdep_strerror(int e);
+
+/*
  * Process-level pieces (osdep_posix.c on POSIX systems).
  */
+
+/* Start the socket layer (WSAStartup on Windows): 0, or -1. */
+int osdep_init(void);
 
 /* CPU seconds this process has used: all, user and system. -1 if unknown. */
 int osdep_cpu_times(double *proc, double *user, double *sys);
@@ -106,8 +142,11 @@ long osdep_getpid(void);
 /* Is a process with this PID alive (for -I's stale-file check)? */
 bool osdep_pid_alive(long pid);
 
-/* Detach into the background, keeping the working directory (-D). */
-int osdep_daemon(void);
+/*
+ * Detach into the background, keeping the working directory (-D).
+ * Returns 0, or -1 with why the system could not, in why.
+ */
+int osdep_daemon(char *why, size_t len);
 
 /*
  * The signals that end a test with its results (SIGINT, SIGTERM, SIGHUP

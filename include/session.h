@@ -66,9 +66,9 @@ void session_listener_ready(struct session *sess);
  * (COOKIE_SIZE bytes) the listener has read: it asks for the parameters.
  */
 struct session *session_server_new(struct event_base *base,
-    const struct settings *s, const struct session_out *o, int ctl_fd,
-    const char *cookie, const struct session_listener *ln, session_done_cb cb,
-    void *arg);
+    const struct settings *s, const struct session_out *o,
+    evutil_socket_t ctl_fd, const char *cookie,
+    const struct session_listener *ln, session_done_cb cb, void *arg);
 
 /* The test's parameters (valid once the server has read them). */
 const struct test_params *session_params(const struct session *sess);
@@ -94,7 +94,7 @@ int session_role_width(const struct session *sess);
  * for none (stock client: accept order). Returns 0, or -1 if the connection was refused (fd
  * closed).
  */
-int session_add_stream(struct session *sess, int fd, int role);
+int session_add_stream(struct session *sess, evutil_socket_t fd, int role);
 
 /* Client: how its data connections went (for tests and -d traces). */
 struct session_connects {

@@ -67,8 +67,8 @@ struct stream_env {
  * test (creation order on the client, pairing order on the server),
  * sending or receiving. Its I/O waits for stream_start().
  */
-struct stream *stream_new(struct stream_env *env, int fd, int k, bool sender,
-    stream_event_cb cb, void *arg);
+struct stream *stream_new(struct stream_env *env, evutil_socket_t fd, int k,
+    bool sender, stream_event_cb cb, void *arg);
 
 /* Start moving and counting bytes (TEST_RUNNING). */
 void stream_start(struct stream *sp);
@@ -112,7 +112,7 @@ void stream_summary(const struct stream *sp, const struct result_stream *peer,
     bool peer_retrans, struct rpt_stream_end *e);
 
 int stream_id(const struct stream *sp); /* iperf3 id: 1, 3, 4, ... */
-int stream_fd(const struct stream *sp); /* -1 once released */
+evutil_socket_t stream_fd(const struct stream *sp); /* -1 once released */
 bool stream_is_sender(const struct stream *sp);
 double stream_secs(const struct stream *sp); /* start to last sample */
 const struct rpt_conn *stream_conn(const struct stream *sp);

@@ -31,7 +31,7 @@
 struct closing {
 	TAILQ_ENTRY(closing) entry;
 	struct closer *cl;
-	int fd;
+	evutil_socket_t fd;
 	struct event *ev;
 	double deadline; /* clock_now() seconds */
 };
@@ -83,7 +83,7 @@ closer_read(struct closing *c)
 		if (n == -1 && osdep_err_retriable(EVUTIL_SOCKET_ERROR()))
 			return true;
 		if (n == -1)
-			log_debug("closer: fd %d: %s", c->fd,
+			log_debug("closer: fd %d: %s", (int)c->fd,
 			    evutil_socket_error_to_string(
 				EVUTIL_SOCKET_ERROR()));
 		return false;
@@ -107,13 +107,13 @@ closer_read_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 	}
-	log_debug(
-	    "closer: fd %d: no end of file within %.0f s", c->fd, CLOSER_BOUND);
+	log_debug("closer: fd %d: no end of file within %.0f s", (int)c->fd,
+	    CLOSER_BOUND);
 	closer_close(c);
 }
 
 void
-closer_add(struct closer *cl, int fd)
+closer_add(struct closer *cl, evutil_socket_t fd)
 {
 	struct closing *c;
 	int one = 1;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "osdep.h"
 
 #define ERRORS_PERROR 0x1 /* append strerror(err) when err != 0 */
 
@@ -233,7 +234,7 @@ errors_str(char *buf, size_t len, int code, int err)
 		return buf;
 	}
 	if ((e->flags & ERRORS_PERROR) && err != 0)
-		snprintf(buf, len, "%s: %s", e->text, strerror(err));
+		snprintf(buf, len, "%s: %s", e->text, osdep_strerror(err));
 	else
 		snprintf(buf, len, "%s", e->text);
 	return buf;

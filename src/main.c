@@ -19,6 +19,7 @@
 #include <event2/event.h>
 
 #include "closer.h"
+#include "fault.h"
 #include "log.h"
 #include "osdep.h"
 #include "options.h"
@@ -104,20 +105,30 @@ main_parse(struct app *app, int argc, char **argv)
 	}
 }
 
-/* A startup failure with errno's text, reported on the current sinks. */
+/* A startup failure, what and arg, reported on the current sinks. */
 static void
-main_report_errno(struct app *app, const char *what, const char *arg)
+main_report_text(struct app *app, const char *what, const char *arg)
 {
 	char msg[512];
 
-	snprintf(msg, sizeof(msg), "%s%s: %s", what, arg, strerror(errno));
+	snprintf(msg, sizeof(msg), "%s%s", what, arg);
 	report_startup_error(&app->set, app->out.out, app->out.err, msg);
+}
+
+/* The same with error e's text appended. */
+static void
+main_report_err(struct app *app, const char *what, const char *arg, int e)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "%s: %s", arg, osdep_strerror(e));
+	main_report_text(app, what, msg);
 }
 
 static void
 main_fail_errno(struct app *app, const char *what, const char *arg)
 {
-	main_report_errno(app, what, arg);
+	main_report_err(app, what, arg, errno);
 	exit(1);
 }
 
@@ -150,21 +161,24 @@ main_nofile(struct app *app)
 static void
 main_setup_output(struct app *app)
 {
+	char why[128];
 	FILE *fp;
 
 	app->out.out = stdout;
 	app->out.err = stderr;
 	if (app->set.logfile != NULL) {
-		if ((fp = fopen(app->set.logfile, "a+")) == NULL)
+		if ((fp = fopen(app->set.logfile, "a+b")) == NULL)
 			main_fail_errno(
 			    app, "unable to open log file ", app->set.logfile);
-		setvbuf(fp, NULL, _IOLBF, 0);
+		setvbuf(fp, NULL, _IOLBF, BUFSIZ);
 		app->out.out = fp;
 		if (!app->set.json)
 			app->out.err = fp;
 	}
-	if (app->set.daemon && osdep_daemon() == -1)
-		main_fail_errno(app, "unable to become a daemon", "");
+	if (app->set.daemon && osdep_daemon(why, sizeof(why)) == -1) {
+		main_report_text(app, "unable to become a daemon: ", why);
+		exit(1);
+	}
 }
 
 int
@@ -175,9 +189,13 @@ main(int argc, char **argv)
 	int e;
 
 	memset(&app, 0, sizeof(app));
+	if (osdep_init() == -1)
+		fatalx("unable to start the socket layer");
 	main_parse(&app, argc, argv);
 	log_init(app.set.debug);
 	main_setup_output(&app);
+	if (fault_from_env() == -1)
+		fatalx("bad EVPERF_INJECT_UDP_RESETS (N or N/K)");
 	main_nofile(&app);
 	if (app.set.pidfile != NULL && pidfile_write(app.set.pidfile) == -1)
 		main_fail_errno(
@@ -192,9 +210,8 @@ main(int argc, char **argv)
 		    app.base, &app.set, &app.out, main_client_done, &app);
 	else if ((app.srv = server_new(app.base, &app.set, &app.out, &e)) ==
 	    NULL) {
-		errno = e;
-		main_report_errno(
-		    &app, "unable to start listener for connections", "");
+		main_report_err(
+		    &app, "unable to start listener for connections", "", e);
 		app.exit_code = 1;
 	}
 	if ((app.sess != NULL || app.srv != NULL) &&

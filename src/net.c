@@ -25,6 +25,7 @@
 #include <event2/util.h>
 
 #include "net.h"
+#include "osdep.h"
 
 int
 net_resolve(const char *host, int port, int family, int socktype, bool passive,
@@ -42,7 +43,7 @@ net_resolve(const char *host, int port, int family, int socktype, bool passive,
 	*gai_err = 0;
 	if ((rc = getaddrinfo(host, pbuf, &hints, &res)) != 0) {
 		*gai_err = rc;
-		errno = ENOENT;
+		EVUTIL_SET_SOCKET_ERROR(ENOENT);
 		return -1;
 	}
 	memcpy(&out->ss, res->ai_addr, res->ai_addrlen);
@@ -52,20 +53,32 @@ net_resolve(const char *host, int port, int family, int socktype, bool passive,
 }
 
 int
-net_set_nonblock(int fd)
+net_set_nonblock(evutil_socket_t fd)
 {
 	return evutil_make_socket_nonblocking(fd);
 }
 
-static int
+static evutil_socket_t
 net_listen_addr(const struct net_addr *a, int socktype, bool dual)
 {
-	int fd, on = 1, off = 0, saved;
+	evutil_socket_t fd;
+	int on = 1, off = 0, saved;
 
 	fd = socket(a->ss.ss_family, socktype | SOCK_CLOEXEC, 0);
 	if (fd == -1)
 		return -1;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1)
+	/*
+	 * A UDP server binds a fresh socket to its port while the previous
+	 * one, connected to its client, still holds it: SO_REUSEADDR there on
+	 * every system. A TCP listener takes libevent's portable form (which
+	 * leaves Windows' port-stealing SO_REUSEADDR alone).
+	 */
+	if (socktype == SOCK_DGRAM) {
+		if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) ==
+		    -1)
+			goto fail;
+		(void)osdep_udp_socket(fd);
+	} else if (evutil_make_listen_socket_reuseable(fd) == -1)
 		goto fail;
 	if (dual &&
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) == -1)
@@ -78,17 +91,18 @@ net_listen_addr(const struct net_addr *a, int socktype, bool dual)
 		goto fail;
 	return fd;
 fail:
-	saved = errno;
+	saved = EVUTIL_SOCKET_ERROR();
 	evutil_closesocket(fd);
-	errno = saved;
+	EVUTIL_SET_SOCKET_ERROR(saved);
 	return -1;
 }
 
-int
+evutil_socket_t
 net_listen(const char *host, int port, int family, int socktype)
 {
 	struct net_addr a;
-	int gai, fd;
+	evutil_socket_t fd;
+	int gai;
 
 	/* Like iperf3: with no -B/-4, prefer a dual-stack IPv6 wildcard. */
 	if (host == NULL && family == AF_UNSPEC) {
@@ -104,43 +118,48 @@ net_listen(const char *host, int port, int family, int socktype)
 	    &a, socktype, host == NULL && a.ss.ss_family == AF_INET6);
 }
 
-int
+evutil_socket_t
 net_socket_bound(int family, const char *bind_host, int bind_port, int socktype)
 {
 	struct net_addr la;
-	int fd, gai, saved, on = 1;
+	evutil_socket_t fd;
+	int gai, saved;
 
-	fd = socket(family, socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	fd = socket(family, socktype | SOCK_CLOEXEC, 0);
 	if (fd == -1)
 		return -1;
+	if (net_set_nonblock(fd) == -1)
+		goto fail;
+	if (socktype == SOCK_DGRAM)
+		(void)osdep_udp_socket(fd);
 	if (bind_host == NULL && bind_port == 0)
 		return fd;
 	if (net_resolve(
 		bind_host, bind_port, family, socktype, true, &la, &gai) == -1)
 		goto fail;
 	if (bind_port != 0)
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+		(void)evutil_make_listen_socket_reuseable(fd);
 	if (bind(fd, (struct sockaddr *)&la.ss, la.len) == -1)
 		goto fail;
 	return fd;
 fail:
-	saved = errno;
+	saved = EVUTIL_SOCKET_ERROR();
 	evutil_closesocket(fd);
-	errno = saved;
+	EVUTIL_SET_SOCKET_ERROR(saved);
 	return -1;
 }
 
 int
-net_connect_fd(int fd, const struct net_addr *dst)
+net_connect_fd(evutil_socket_t fd, const struct net_addr *dst)
 {
 	if (connect(fd, (const struct sockaddr *)&dst->ss, dst->len) == -1 &&
-	    errno != EINPROGRESS)
+	    !osdep_err_connecting(EVUTIL_SOCKET_ERROR()))
 		return -1;
 	return 0;
 }
 
 int
-net_connect_result(int fd)
+net_connect_result(evutil_socket_t fd)
 {
 	int err = 0;
 	socklen_t len = sizeof(err);
@@ -148,14 +167,14 @@ net_connect_result(int fd)
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
 		return -1;
 	if (err != 0) {
-		errno = err;
+		EVUTIL_SET_SOCKET_ERROR(err);
 		return -1;
 	}
 	return 0;
 }
 
 bool
-net_connect_pending(int fd)
+net_connect_pending(evutil_socket_t fd)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
 
@@ -164,7 +183,7 @@ net_connect_pending(int fd)
 }
 
 int
-net_set_nodelay(int fd)
+net_set_nodelay(evutil_socket_t fd)
 {
 	int on = 1;
 
@@ -172,13 +191,13 @@ net_set_nodelay(int fd)
 }
 
 int
-net_set_mss(int fd, int mss)
+net_set_mss(evutil_socket_t fd, int mss)
 {
 	return setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof(mss));
 }
 
 int
-net_get_mss(int fd)
+net_get_mss(evutil_socket_t fd)
 {
 	int mss = 0;
 	socklen_t len = sizeof(mss);
@@ -189,7 +208,7 @@ net_get_mss(int fd)
 }
 
 int
-net_set_window(int fd, int window)
+net_set_window(evutil_socket_t fd, int window)
 {
 	int snd, rcv;
 
@@ -206,13 +225,13 @@ net_set_window(int fd, int window)
 }
 
 void
-net_set_rcvbuf(int fd, int len)
+net_set_rcvbuf(evutil_socket_t fd, int len)
 {
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &len, sizeof(len));
 }
 
 void
-net_get_bufs(int fd, int *snd, int *rcv)
+net_get_bufs(evutil_socket_t fd, int *snd, int *rcv)
 {
 	socklen_t len = sizeof(int);
 
@@ -223,7 +242,7 @@ net_get_bufs(int fd, int *snd, int *rcv)
 }
 
 int
-net_set_tos(int fd, int tos)
+net_set_tos(evutil_socket_t fd, int tos)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
@@ -237,14 +256,14 @@ net_set_tos(int fd, int tos)
 }
 
 int
-net_set_congestion(int fd, const char *name)
+net_set_congestion(evutil_socket_t fd, const char *name)
 {
 	return setsockopt(
 	    fd, IPPROTO_TCP, TCP_CONGESTION, name, (socklen_t)strlen(name));
 }
 
 void
-net_get_congestion(int fd, char *buf, size_t len)
+net_get_congestion(evutil_socket_t fd, char *buf, size_t len)
 {
 	socklen_t l = (socklen_t)len - 1;
 
@@ -262,22 +281,22 @@ net_addr_text(const struct sockaddr *sa, char *host, size_t len, int *port)
 	host[0] = '\0';
 	*port = 0;
 	if (sa->sa_family == AF_INET) {
-		inet_ntop(AF_INET, &sin->sin_addr, host, (socklen_t)len);
+		evutil_inet_ntop(AF_INET, &sin->sin_addr, host, (socklen_t)len);
 		*port = ntohs(sin->sin_port);
 	} else if (sa->sa_family == AF_INET6) {
 		*port = ntohs(sin6->sin6_port);
 		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr))
-			inet_ntop(AF_INET, &sin6->sin6_addr.s6_addr[12], host,
-			    (socklen_t)len);
+			evutil_inet_ntop(AF_INET, &sin6->sin6_addr.s6_addr[12],
+			    host, (socklen_t)len);
 		else
-			inet_ntop(
+			evutil_inet_ntop(
 			    AF_INET6, &sin6->sin6_addr, host, (socklen_t)len);
 	}
 }
 
 void
-net_sock_names(int fd, char *lhost, size_t llen, int *lport, char *rhost,
-    size_t rlen, int *rport)
+net_sock_names(evutil_socket_t fd, char *lhost, size_t llen, int *lport,
+    char *rhost, size_t rlen, int *rport)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);

@@ -171,6 +171,12 @@ options_err_missing(char **cause, char **argv, int optind_after, int opt_char)
 	const char *word;
 
 	word = argv[optind_after - 1];
+	/*
+	 * BSD's getopt_long (mingw-w64's too) answers ':' also for "--opt=x"
+	 * where opt takes no argument: one was given, so it is not missing.
+	 */
+	if (strncmp(word, "--", 2) == 0 && strchr(word, '=') != NULL)
+		return options_err_unknown(cause, argv, optind_after, opt_char);
 	sp = options_find(opt_char);
 	if (sp != NULL && strncmp(word, "--", 2) == 0) {
 		sp = options_err_match_long(word, sp);

@@ -32,7 +32,7 @@ osdep_has_retrans(void)
 }
 
 int
-osdep_tcp_sample(int fd, struct tcp_sample *ts)
+osdep_tcp_sample(evutil_socket_t fd, struct tcp_sample *ts)
 {
 	struct tcp_info ti;
 	socklen_t len = sizeof(ti);
@@ -52,7 +52,7 @@ osdep_tcp_sample(int fd, struct tcp_sample *ts)
 }
 
 int
-osdep_unacked_bytes(int fd)
+osdep_unacked_bytes(evutil_socket_t fd)
 {
 	int n;
 
@@ -79,7 +79,20 @@ osdep_udp_transient(int err)
 }
 
 int
-osdep_send_dgrams(int fd, struct iovec (*iov)[2], int n)
+osdep_udp_reset_error(void)
+{
+	return ECONNREFUSED;
+}
+
+/* Linux reports an ICMP error once, on a connected socket only. */
+int
+osdep_udp_socket(evutil_socket_t fd)
+{
+	return 0;
+}
+
+int
+osdep_send_dgrams(evutil_socket_t fd, struct iovec (*iov)[2], int n)
 {
 	struct mmsghdr msgs[64];
 	int i;
@@ -95,7 +108,7 @@ osdep_send_dgrams(int fd, struct iovec (*iov)[2], int n)
 }
 
 int
-osdep_recv_dgrams(int fd, struct iovec *iov, size_t *len, int n)
+osdep_recv_dgrams(evutil_socket_t fd, struct iovec *iov, size_t *len, int n)
 {
 	struct mmsghdr msgs[64];
 	int i, got;
@@ -114,13 +127,13 @@ osdep_recv_dgrams(int fd, struct iovec *iov, size_t *len, int n)
 }
 
 int
-osdep_udp_gso(int fd, int size)
+osdep_udp_gso(evutil_socket_t fd, int size)
 {
 	return setsockopt(fd, IPPROTO_UDP, UDP_SEGMENT, &size, sizeof(size));
 }
 
 int
-osdep_udp_gro(int fd)
+osdep_udp_gro(evutil_socket_t fd)
 {
 	int on = 1;
 
@@ -128,7 +141,7 @@ osdep_udp_gro(int fd)
 }
 
 ssize_t
-osdep_recv_gro(int fd, void *buf, size_t len, int *seg)
+osdep_recv_gro(evutil_socket_t fd, void *buf, size_t len, int *seg)
 {
 	char ctl[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { buf, len };

@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +26,12 @@
 #include "log.h"
 #include "osdep.h"
 #include "xev.h"
+
+int
+osdep_init(void)
+{
+	return 0;
+}
 
 int
 osdep_cpu_times(double *proc, double *user, double *sys)
@@ -57,7 +64,7 @@ osdep_sysinfo(char *buf, size_t len)
 }
 
 ssize_t
-osdep_send(int fd, const void *buf, size_t len)
+osdep_send(evutil_socket_t fd, const void *buf, size_t len)
 {
 	return send(fd, buf, len, MSG_NOSIGNAL);
 }
@@ -66,6 +73,25 @@ bool
 osdep_err_retriable(int e)
 {
 	return e == EAGAIN || e == EWOULDBLOCK || e == EINTR;
+}
+
+bool
+osdep_err_connecting(int e)
+{
+	return e == EINPROGRESS || e == EINTR;
+}
+
+bool
+osdep_err_connect_retry(int e)
+{
+	return e == ECONNREFUSED || e == ECONNRESET || e == EPIPE ||
+	    e == EADDRNOTAVAIL || e == EAGAIN;
+}
+
+const char *
+osdep_strerror(int e)
+{
+	return strerror(e);
 }
 
 long
@@ -81,9 +107,12 @@ osdep_pid_alive(long pid)
 }
 
 int
-osdep_daemon(void)
+osdep_daemon(char *why, size_t len)
 {
-	return daemon(1, 0);
+	if (daemon(1, 0) == 0)
+		return 0;
+	snprintf(why, len, "%s", strerror(errno));
+	return -1;
 }
 
 struct osdep_signals {

@@ -19,6 +19,8 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,14 +49,16 @@
 struct pending {
 	TAILQ_ENTRY(pending) entry;
 	struct server *srv;
-	int fd;
+	evutil_socket_t fd;
 	struct event *ev;
 	unsigned char buf[COOKIE_SIZE + PROTO_ROLE_MAX_LEN];
 	size_t got, want; /* want: the cookie, then its role flag */
+	struct sockaddr_storage peer; /* the client's address, port zeroed */
+	bool parked; /* cookie in, waiting for connections accepted earlier */
 };
 
 static void
-server_deny(int fd)
+server_deny(evutil_socket_t fd)
 {
 	signed char st = ACCESS_DENIED;
 
@@ -158,7 +162,7 @@ server_test_drop(struct test *t)
 
 /* A new client: a session that asks for its parameters. */
 static void
-server_test_new(struct server *srv, int fd, const char *cookie)
+server_test_new(struct server *srv, evutil_socket_t fd, const char *cookie)
 {
 	struct session_out o = srv->out;
 	struct test *t, *old;
@@ -194,6 +198,46 @@ server_test_new(struct server *srv, int fd, const char *cookie)
  * any), a straggler of a test that has ended (dropped), or a new client:
  * refused at once when every place is taken, else a new session.
  */
+/*
+ * A stock client's data connections carry no role: the server gives
+ * roles in accept order. Cookies are read as they arrive, and the loop's
+ * backend may report two ready connections in any order (libevent's
+ * select and poll backends, Windows' among them, start each scan at a
+ * random place). So a flagless connection waits ("parked", not read)
+ * while one accepted earlier from the same host is still without its
+ * cookie or itself parked; each is bounded by PENDING_TIMEOUT.
+ */
+static bool
+pending_behind(const struct pending *pc)
+{
+	const struct pending *q;
+
+	for (q = TAILQ_FIRST(&pc->srv->pending); q != pc;
+	     q = TAILQ_NEXT(q, entry))
+		if ((q->parked || q->got < COOKIE_SIZE) &&
+		    memcmp(&q->peer, &pc->peer, sizeof(q->peer)) == 0)
+			return true;
+	return false;
+}
+
+static void pending_cookie(struct pending *);
+
+/* Take up parked connections that no longer wait for an earlier one. */
+static void
+server_unpark(struct server *srv)
+{
+	struct pending *pc;
+
+again:
+	TAILQ_FOREACH(pc, &srv->pending, entry) {
+		if (pc->parked && !pending_behind(pc)) {
+			pc->parked = false;
+			pending_cookie(pc);
+			goto again; /* pc is gone, or parked again */
+		}
+	}
+}
+
 static void
 pending_cookie(struct pending *pc)
 {
@@ -201,7 +245,8 @@ pending_cookie(struct pending *pc)
 	struct test *t;
 	char cookie[COOKIE_SIZE];
 	size_t width;
-	int fd = pc->fd, role;
+	evutil_socket_t fd = pc->fd;
+	int role;
 
 	server_reap(srv);
 	if (srv->stopping) {
@@ -217,6 +262,11 @@ pending_cookie(struct pending *pc)
 			return;
 		}
 		role = server_role_flag(pc->buf + COOKIE_SIZE, width);
+		if (role == -1 && pending_behind(pc)) {
+			pc->parked = true;
+			xev_del(pc->ev);
+			return;
+		}
 		pending_free(pc, false);
 		session_add_stream(t->sess, fd, role);
 	} else if (t == NULL && server_recent_cookie(srv, cookie)) {
@@ -234,21 +284,22 @@ static void
 pending_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct pending *pc = arg;
+	struct server *srv = pc->srv;
 	ssize_t n;
 
 	if (what & EV_TIMEOUT) {
 		pending_free(pc, true);
+		server_unpark(srv);
 		return;
 	}
 	n = recv(fd, pc->buf + pc->got, pc->want - pc->got, 0);
 	if (n == -1 && osdep_err_retriable(EVUTIL_SOCKET_ERROR()))
 		return;
-	if (n <= 0) {
+	if (n <= 0)
 		pending_free(pc, true);
-		return;
-	}
-	if ((pc->got += (size_t)n) == pc->want)
+	else if ((pc->got += (size_t)n) == pc->want)
 		pending_cookie(pc);
+	server_unpark(srv);
 }
 
 /*
@@ -257,14 +308,23 @@ pending_read_cb(evutil_socket_t fd, short what, void *arg)
  * record until PENDING_TIMEOUT. Past PENDING_MAX the oldest is dropped.
  */
 static void
-server_add_pending(struct server *srv, int fd)
+server_add_pending(struct server *srv, evutil_socket_t fd,
+    const struct sockaddr *sa, int salen)
 {
 	struct pending *pc = xcalloc(1, sizeof(*pc));
 
-	if (srv->npending >= PENDING_MAX)
+	if (srv->npending >= PENDING_MAX) {
 		pending_free(TAILQ_FIRST(&srv->pending), true);
+		server_unpark(srv);
+	}
 	pc->srv = srv;
 	pc->fd = fd;
+	if (salen > 0 && (size_t)salen <= sizeof(pc->peer))
+		memcpy(&pc->peer, sa, (size_t)salen);
+	if (pc->peer.ss_family == AF_INET)
+		((struct sockaddr_in *)&pc->peer)->sin_port = 0;
+	else if (pc->peer.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&pc->peer)->sin6_port = 0;
 	pc->want = COOKIE_SIZE;
 	pc->ev =
 	    xev_new(srv->base, fd, EV_READ | EV_PERSIST, pending_read_cb, pc);
@@ -344,7 +404,7 @@ server_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 		evutil_closesocket(fd);
 		return;
 	}
-	server_add_pending(srv, fd);
+	server_add_pending(srv, fd, sa, salen);
 }
 
 static void
@@ -374,7 +434,8 @@ server_accept_error_cb(struct evconnlistener *lev, void *arg)
 
 	if (srv->accept_warned == 0 ||
 	    clock_now() - srv->accept_warned >= ACCEPT_WARN_EVERY) {
-		log_warnx("accept: %s; pausing new connections", strerror(err));
+		log_warnx(
+		    "accept: %s; pausing new connections", osdep_strerror(err));
 		srv->accept_warned = clock_now();
 	}
 	TAILQ_FOREACH(t, &srv->tests, entry)
@@ -414,7 +475,7 @@ server_new(struct event_base *base, const struct settings *s,
 	srv->listen_fd =
 	    net_listen(s->bind_host, s->port, s->family, SOCK_STREAM);
 	if (srv->listen_fd == -1) {
-		*err = errno;
+		*err = EVUTIL_SOCKET_ERROR();
 		free(srv);
 		return NULL;
 	}

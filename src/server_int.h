@@ -42,7 +42,7 @@ struct server {
 	struct event_base *base;
 	const struct settings *set;
 	struct session_out out;
-	int listen_fd;
+	evutil_socket_t listen_fd;
 	struct evconnlistener *lev;
 	TAILQ_HEAD(, test) tests; /* creation order */
 	int nclaimed, nhandshake; /* tests with a place, and the others */
@@ -56,7 +56,7 @@ struct server {
 	int npending;
 	char recent[RECENT_MAX][COOKIE_SIZE]; /* ring of ended tests */
 	int nrecent; /* cookies remembered so far (the ring wraps) */
-	int udp_fd; /* UDP streams "connect" here; -1 = none */
+	evutil_socket_t udp_fd; /* UDP streams "connect" here; -1 = none */
 	struct event *ev_udp;
 	int mss; /* -M the listener carries now, 0 = none */
 	struct event *ev_resume; /* accepting again after a pause */

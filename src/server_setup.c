@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "errors.h"
+#include "fault.h"
 #include "log.h"
 #include "net.h"
 #include "osdep.h"
@@ -115,7 +116,9 @@ server_udp_cb(evutil_socket_t fd, short what, void *arg)
 	ssize_t n;
 	int role, width, err;
 
-	n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
+	n = fault_udp_recv() ? -1
+			     : recvfrom(fd, buf, sizeof(buf), 0,
+				   (struct sockaddr *)&from, &flen);
 	if (n < 0 ||
 	    (t = server_udp_owner(srv, (struct sockaddr *)&from)) == NULL)
 		return; /* EAGAIN, a stray ICMP error, a stranger or too late */
@@ -129,7 +132,7 @@ server_udp_cb(evutil_socket_t fd, short what, void *arg)
 	srv->ev_udp = NULL;
 	srv->udp_fd = -1;
 	if (server_udp_more(srv, t) && server_udp_listen(srv) == -1) {
-		err = errno; /* net.c's */
+		err = EVUTIL_SOCKET_ERROR(); /* net.c's */
 		evutil_closesocket(fd);
 		session_abort(t->sess, IE_STREAMLISTEN, err);
 		return;
@@ -228,7 +231,7 @@ again:
 			continue;
 		t->held = false;
 		if ((rc = server_prepare(srv, t)) != 0)
-			session_abort(t->sess, rc, errno);
+			session_abort(t->sess, rc, EVUTIL_SOCKET_ERROR());
 		else
 			session_listener_ready(t->sess);
 		goto again; /* either call may have changed the list's flags */

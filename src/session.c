@@ -165,7 +165,7 @@ session_ctl_closed(struct session *sess, short what)
 
 /* -w, -N and -S on a data socket: the options both ends set alike. */
 int
-session_stream_opts(struct session *sess, int fd)
+session_stream_opts(struct session *sess, evutil_socket_t fd)
 {
 	const struct test_params *p = &sess->p;
 	int rc;
@@ -202,7 +202,8 @@ void
 session_ctl_flush(struct session *sess)
 {
 	struct evbuffer *out;
-	int fd, tries;
+	evutil_socket_t fd;
+	int tries;
 
 	if (sess->ctl == NULL)
 		return;
@@ -328,7 +329,7 @@ session_stream_pos(const struct session *sess, int id)
  * reports, like the -J start.connected list, come in id order too.
  */
 struct stream *
-session_stream_new(struct session *sess, int fd, int k, bool sender)
+session_stream_new(struct session *sess, evutil_socket_t fd, int k, bool sender)
 {
 	struct stream *sp;
 	int pos;
@@ -380,7 +381,7 @@ session_abort(struct session *sess, int code, int err)
 static void
 session_ctl_release(struct session *sess)
 {
-	int fd;
+	evutil_socket_t fd;
 
 	if (sess->ctl == NULL)
 		return;

@@ -266,7 +266,7 @@ client_read(struct session *sess, struct evbuffer *in)
 static void
 client_ctl_connected(struct session *sess)
 {
-	int fd = bufferevent_getfd(sess->ctl);
+	evutil_socket_t fd = bufferevent_getfd(sess->ctl);
 
 	session_arm_timeout(sess, 0);
 	net_set_nodelay(fd);
@@ -338,7 +338,8 @@ client_connect_ctl(struct session *sess)
 	const struct settings *s = sess->set;
 	struct client *c = client_of(sess);
 	struct bufferevent *bev;
-	int fd, gai;
+	evutil_socket_t fd;
+	int gai;
 
 	if (net_resolve(s->host, s->port, s->family, SOCK_STREAM, false,
 		&c->peer_addr, &gai) == -1) {
@@ -393,6 +394,6 @@ session_client_new(struct event_base *base, const struct settings *s,
 	sess->start.tcp_mss = s->mss;
 	session_rpt(sess);
 	if ((rc = client_connect_ctl(sess)) != 0)
-		session_fail(sess, rc, errno);
+		session_fail(sess, rc, EVUTIL_SOCKET_ERROR());
 	return sess;
 }

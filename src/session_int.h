@@ -119,10 +119,10 @@ void session_ctl_closed(struct session *sess, short what);
 void session_ctl_flush(struct session *sess);
 void session_send_state(struct session *sess, signed char st);
 void session_put_json(struct session *sess, cJSON *j);
-int session_stream_opts(struct session *sess, int fd);
+int session_stream_opts(struct session *sess, evutil_socket_t fd);
 void session_env_init(struct session *sess);
 struct stream *session_stream_new(
-    struct session *sess, int fd, int k, bool sender);
+    struct session *sess, evutil_socket_t fd, int k, bool sender);
 struct stream *session_stream_at(const struct session *sess, int k);
 
 /* session_connect.c: the client's data connections */

@@ -212,7 +212,8 @@ void
 session_stop_streams(struct session *sess, bool release)
 {
 	bool tcp = sess->p.proto == PROTO_TCP;
-	int i, fd;
+	evutil_socket_t fd;
+	int i;
 
 	xev_del(sess->ev_grace);
 	sess->stream_err = 0;

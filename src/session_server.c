@@ -100,7 +100,8 @@ server_check_params(struct session *sess)
 {
 	const struct test_params *p = &sess->p;
 	struct acceptor *a = acceptor_of(sess);
-	int fd, rc;
+	evutil_socket_t fd;
+	int rc;
 
 	if ((rc = server_check_limits(sess)) != 0)
 		return rc;
@@ -314,7 +315,7 @@ server_all_streams(struct session *sess)
 
 /* The listener set -M; the rest is per connection, as on the client. */
 static int
-server_stream_opts(struct session *sess, int fd)
+server_stream_opts(struct session *sess, evutil_socket_t fd)
 {
 	const struct test_params *p = &sess->p;
 	int rc;
@@ -376,7 +377,7 @@ server_stream_fits(struct session *sess, bool sender, int k)
 }
 
 int
-session_add_stream(struct session *sess, int fd, int role)
+session_add_stream(struct session *sess, evutil_socket_t fd, int role)
 {
 	struct acceptor *a = acceptor_of(sess);
 	bool sender;
@@ -390,8 +391,10 @@ session_add_stream(struct session *sess, int fd, int role)
 		return -1;
 	}
 	if ((rc = server_stream_opts(sess, fd)) != 0) {
+		int err = EVUTIL_SOCKET_ERROR();
+
 		evutil_closesocket(fd);
-		session_fail(sess, rc, errno);
+		session_fail(sess, rc, err);
 		return -1;
 	}
 	*(sender ? &a->nsend : &a->nrecv) += 1;
@@ -500,7 +503,7 @@ static const struct session_role server_role = {
 
 struct session *
 session_server_new(struct event_base *base, const struct settings *s,
-    const struct session_out *o, int ctl_fd, const char *cookie,
+    const struct session_out *o, evutil_socket_t ctl_fd, const char *cookie,
     const struct session_listener *ln, session_done_cb cb, void *arg)
 {
 	struct acceptor *a = xcalloc(1, sizeof(*a));

@@ -107,7 +107,7 @@ stream_env_clear(struct stream_env *env)
 }
 
 struct stream *
-stream_new(struct stream_env *env, int fd, int k, bool sender,
+stream_new(struct stream_env *env, evutil_socket_t fd, int k, bool sender,
     stream_event_cb cb, void *arg)
 {
 	struct stream *sp = xcalloc(1, sizeof(*sp));
@@ -159,7 +159,7 @@ stream_halt(struct stream *sp)
 int
 stream_release(struct stream *sp)
 {
-	int fd = sp->fd;
+	evutil_socket_t fd = sp->fd;
 
 	sp->counting = false;
 	xev_del(sp->ev);
@@ -233,7 +233,7 @@ stream_id(const struct stream *sp)
 	return sp->id;
 }
 
-int
+evutil_socket_t
 stream_fd(const struct stream *sp)
 {
 	return sp->fd;

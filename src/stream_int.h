@@ -35,7 +35,7 @@ struct stream {
 	stream_event_cb cb;
 	void *cb_arg;
 	int id; /* iperf3 stream id: 1, 3, 4, ... */
-	int fd;
+	evutil_socket_t fd;
 	bool sender; /* this end writes payload */
 	bool counting; /* bytes count towards the test */
 	bool eof; /* receiver saw EOF or error */

@@ -23,6 +23,7 @@
 
 #include "clock.h"
 #include "errors.h"
+#include "fault.h"
 #include "log.h"
 #include "net.h"
 #include "osdep.h"
@@ -237,7 +238,7 @@ stream_udp_recv_error(struct stream *sp)
 
 /* GRO: one buffer holds many datagrams of the size the kernel reports. */
 static int
-stream_udp_recv_gro(struct stream *sp, int fd)
+stream_udp_recv_gro(struct stream *sp, evutil_socket_t fd)
 {
 	struct stream_env *env = sp->env;
 	ssize_t n, off, one;
@@ -261,7 +262,7 @@ stream_udp_recv_gro(struct stream *sp, int fd)
 
 /* One batch; returns the number of datagrams, 0 when drained, -1 to stop. */
 static int
-stream_udp_recv_batch(struct stream *sp, int fd)
+stream_udp_recv_batch(struct stream *sp, evutil_socket_t fd)
 {
 	struct stream_env *env = sp->env;
 	struct iovec iov[UDP_BATCH];
@@ -276,6 +277,8 @@ stream_udp_recv_batch(struct stream *sp, int fd)
 		iov[i].iov_base = env->rxbuf + i * slot;
 		iov[i].iov_len = slot;
 	}
+	if (fault_udp_recv())
+		return stream_udp_recv_error(sp);
 	if (sp->gro)
 		return stream_udp_recv_gro(sp, fd);
 	if ((n = osdep_recv_dgrams(fd, iov, len, (int)nslots)) == -1)

@@ -18,7 +18,7 @@ xev_tv(double secs)
 	if (secs < 0)
 		secs = 0;
 	tv.tv_sec = (time_t)secs;
-	tv.tv_usec = (suseconds_t)((secs - (double)tv.tv_sec) * 1e6);
+	tv.tv_usec = (long)((secs - (double)tv.tv_sec) * 1e6);
 	return tv;
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "memout.h"
 #include "options.h"
 
 #define MAXARGS 32
@@ -28,13 +29,15 @@ struct cmdline {
 static void
 cmdline_split(struct cmdline *cl, const char *line)
 {
-	char *p, *tok;
+	char *p;
 
 	snprintf(cl->buf, sizeof(cl->buf), "evperf %s", line);
 	cl->argc = 0;
-	for (p = cl->buf; (tok = strsep(&p, " ")) != NULL;) {
-		if (*tok != '\0' && cl->argc < MAXARGS)
-			cl->argv[cl->argc++] = tok;
+	for (p = cl->buf; *p != '\0'; p++) {
+		if (*p == ' ')
+			*p = '\0';
+		else if ((p == cl->buf || p[-1] == '\0') && cl->argc < MAXARGS)
+			cl->argv[cl->argc++] = p;
 	}
 	cl->argv[cl->argc] = NULL;
 }
@@ -620,24 +623,25 @@ END_TEST
 
 START_TEST(test_usage)
 {
-	char *buf = NULL;
-	size_t len = 0;
+	struct memout m;
+	char *buf;
 	FILE *fp;
 
-	fp = open_memstream(&buf, &len);
+	fp = memout_open(&m);
 	ck_assert_ptr_nonnull(fp);
 	options_usage_hint(fp);
-	fflush(fp);
+	memout_close(&m);
+	buf = m.buf;
 	ck_assert_str_eq(buf,
 	    "Usage: evperf [-s|-c host] [options]\n"
 	    "Try `evperf --help' for more information.\n");
-	fclose(fp);
-	free(buf);
+	memout_free(&m);
 
-	buf = NULL;
-	fp = open_memstream(&buf, &len);
+	fp = memout_open(&m);
+	ck_assert_ptr_nonnull(fp);
 	options_usage(fp);
-	fclose(fp);
+	memout_close(&m);
+	buf = m.buf;
 	ck_assert(
 	    strncmp(buf, "Usage: evperf [-s|-c host] [options]\n", 37) == 0);
 	ck_assert_ptr_nonnull(strstr(buf, "  -P, --parallel  #"));
@@ -651,7 +655,7 @@ START_TEST(test_usage)
 	    "test can run against the server\n"));
 	ck_assert_ptr_null(strstr(buf, "iperf3 [-s"));
 	ck_assert_ptr_null(strstr(buf, "no-role-flag"));
-	free(buf);
+	memout_free(&m);
 }
 END_TEST
 

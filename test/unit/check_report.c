@@ -18,6 +18,7 @@
 
 #include "check_suites.h"
 
+#include "memout.h"
 #include "report.h"
 #include "settings.h"
 
@@ -26,7 +27,8 @@
 struct cap {
 	struct settings s;
 	FILE *out, *err;
-	char *obuf, *ebuf;
+	struct memout om, em;
+	char *obuf, *ebuf; /* om's and em's bytes, after cap_sync */
 	size_t olen, elen;
 };
 
@@ -41,24 +43,37 @@ cap_init(struct cap *c, bool json)
 	c->s.format = 'a';
 	c->s.json = json;
 	c->s.host = "127.0.0.1";
-	c->out = open_memstream(&c->obuf, &c->olen);
-	c->err = open_memstream(&c->ebuf, &c->elen);
+	c->out = memout_open(&c->om);
+	c->err = memout_open(&c->em);
 	ck_assert_ptr_nonnull(c->out);
 	ck_assert_ptr_nonnull(c->err);
+}
+
+/* Read back what was written so far. */
+static void
+cap_sync(struct cap *c)
+{
+	memout_sync(&c->om);
+	memout_sync(&c->em);
+	c->obuf = c->om.buf;
+	c->olen = c->om.len;
+	c->ebuf = c->em.buf;
+	c->elen = c->em.len;
 }
 
 static void
 cap_done(struct cap *c)
 {
-	fclose(c->out);
-	fclose(c->err);
+	cap_sync(c);
+	memout_close(&c->om);
+	memout_close(&c->em);
 }
 
 static void
 cap_free(struct cap *c)
 {
-	free(c->obuf);
-	free(c->ebuf);
+	memout_free(&c->om);
+	memout_free(&c->em);
 }
 
 static char *
@@ -94,8 +109,8 @@ assert_golden(const char *got, const char *name)
 			bol = i + 1;
 		}
 	ck_assert_msg(got[i] == want[i],
-	    "%s: line %zu differs:\n got: %.120s\nwant: %.120s", name, line,
-	    got + bol, want + bol);
+	    "%s: line %lu differs:\n got: %.120s\nwant: %.120s", name,
+	    (unsigned long)line, got + bol, want + bol);
 	free(want);
 }
 
@@ -265,7 +280,7 @@ START_TEST(test_human_tcp_server)
 	end.receiver_congestion = "bbr";
 	report_summary(r, &end);
 	report_finish(r);
-	fflush(c.out);
+	cap_sync(&c);
 	assert_golden(c.obuf, "human_tcp_server.txt");
 	/* The capture is the text minus the banner (3 lines). */
 	banner_end = strstr(c.obuf, "Accepted");
