@@ -32,4 +32,7 @@ int fault_from_env(void);
  */
 bool fault_udp_recv(void);
 
+/* When armed: one warning line on stderr with how many calls failed. */
+void fault_report(void);
+
 #endif /* EVPERF_FAULT_H */

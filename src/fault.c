@@ -11,6 +11,7 @@
 #include <event2/util.h>
 
 #include "fault.h"
+#include "log.h"
 #include "osdep.h"
 
 static struct {
@@ -18,6 +19,7 @@ static struct {
 	int every; /* calls that pass between runs; 0 = one run only */
 	int passed; /* calls passed since the last run */
 	int failing; /* calls still to fail in this run */
+	uint64_t injected; /* calls failed so far */
 } fault_udp;
 
 void
@@ -62,6 +64,17 @@ fault_udp_recv(void)
 		return false;
 	}
 	fault_udp.failing--;
+	fault_udp.injected++;
 	EVUTIL_SET_SOCKET_ERROR(osdep_udp_reset_error());
 	return true;
+}
+
+void
+fault_report(void)
+{
+	if (fault_udp.n > 0)
+		log_warnx("fault injection: %llu UDP receive calls failed with "
+			  "%s",
+		    (unsigned long long)fault_udp.injected,
+		    osdep_strerror(osdep_udp_reset_error()));
 }

@@ -230,6 +230,7 @@ main(int argc, char **argv)
 	event_base_free(app.base);
 	if (app.set.pidfile != NULL)
 		unlink(app.set.pidfile);
+	fault_report();
 	fflush(app.out.out);
 	return app.exit_code;
 }

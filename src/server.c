@@ -54,7 +54,6 @@ struct pending {
 	unsigned char buf[COOKIE_SIZE + PROTO_ROLE_MAX_LEN];
 	size_t got, want; /* want: the cookie, then its role flag */
 	struct sockaddr_storage peer; /* the client's address, port zeroed */
-	bool parked; /* cookie in, waiting for connections accepted earlier */
 };
 
 static void
@@ -192,52 +191,63 @@ server_test_new(struct server *srv, evutil_socket_t fd, const char *cookie)
 	    &server_listener, server_session_done, t);
 }
 
+static void pending_cookie(struct pending *);
+
+/*
+ * Read what pc's peer has sent so far. Returns 1 if pc is gone (closed,
+ * or its cookie complete and handed on), 0 if it still waits.
+ */
+static int
+pending_read(struct pending *pc)
+{
+	ssize_t n;
+
+	n = recv(pc->fd, pc->buf + pc->got, pc->want - pc->got, 0);
+	if (n == -1 && osdep_err_retriable(EVUTIL_SOCKET_ERROR()))
+		return 0;
+	if (n <= 0) {
+		pending_free(pc, true);
+		return 1;
+	}
+	if ((pc->got += (size_t)n) < pc->want)
+		return 0;
+	pending_cookie(pc);
+	return 1;
+}
+
+/*
+ * A stock client's data connections carry no role: the server gives
+ * roles in accept order, and the client sends each cookie before it
+ * opens the next connection. The loop reports ready connections in no
+ * set order (libevent's select and poll backends, Windows' among them,
+ * start each scan at a random place), so before a flagless connection
+ * takes its stream, those accepted earlier from the same host read
+ * what they already have: one whose cookie is in goes first. Nothing
+ * waits for a connection that has sent nothing, so no client can hold
+ * another up this way.
+ */
+static void
+pending_read_earlier(struct pending *pc)
+{
+	struct pending *q;
+
+again:
+	for (q = TAILQ_FIRST(&pc->srv->pending); q != pc;
+	     q = TAILQ_NEXT(q, entry)) {
+		if (q->got >= COOKIE_SIZE ||
+		    memcmp(&q->peer, &pc->peer, sizeof(q->peer)) != 0)
+			continue;
+		if (pending_read(q) == 1)
+			goto again; /* the list changed */
+	}
+}
+
 /*
  * A whole cookie has arrived on an accepted connection. It is a data
  * connection of a test that waits for them (its role flag follows, if
  * any), a straggler of a test that has ended (dropped), or a new client:
  * refused at once when every place is taken, else a new session.
  */
-/*
- * A stock client's data connections carry no role: the server gives
- * roles in accept order. Cookies are read as they arrive, and the loop's
- * backend may report two ready connections in any order (libevent's
- * select and poll backends, Windows' among them, start each scan at a
- * random place). So a flagless connection waits ("parked", not read)
- * while one accepted earlier from the same host is still without its
- * cookie or itself parked; each is bounded by PENDING_TIMEOUT.
- */
-static bool
-pending_behind(const struct pending *pc)
-{
-	const struct pending *q;
-
-	for (q = TAILQ_FIRST(&pc->srv->pending); q != pc;
-	     q = TAILQ_NEXT(q, entry))
-		if ((q->parked || q->got < COOKIE_SIZE) &&
-		    memcmp(&q->peer, &pc->peer, sizeof(q->peer)) == 0)
-			return true;
-	return false;
-}
-
-static void pending_cookie(struct pending *);
-
-/* Take up parked connections that no longer wait for an earlier one. */
-static void
-server_unpark(struct server *srv)
-{
-	struct pending *pc;
-
-again:
-	TAILQ_FOREACH(pc, &srv->pending, entry) {
-		if (pc->parked && !pending_behind(pc)) {
-			pc->parked = false;
-			pending_cookie(pc);
-			goto again; /* pc is gone, or parked again */
-		}
-	}
-}
-
 static void
 pending_cookie(struct pending *pc)
 {
@@ -246,8 +256,10 @@ pending_cookie(struct pending *pc)
 	char cookie[COOKIE_SIZE];
 	size_t width;
 	evutil_socket_t fd = pc->fd;
+	bool earlier_read = false;
 	int role;
 
+again:
 	server_reap(srv);
 	if (srv->stopping) {
 		pending_free(pc, true);
@@ -262,10 +274,11 @@ pending_cookie(struct pending *pc)
 			return;
 		}
 		role = server_role_flag(pc->buf + COOKIE_SIZE, width);
-		if (role == -1 && pending_behind(pc)) {
-			pc->parked = true;
-			xev_del(pc->ev);
-			return;
+		if (role == -1 && !earlier_read) {
+			/* Others may take streams or end tests: look again. */
+			earlier_read = true;
+			pending_read_earlier(pc);
+			goto again;
 		}
 		pending_free(pc, false);
 		session_add_stream(t->sess, fd, role);
@@ -284,22 +297,11 @@ static void
 pending_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct pending *pc = arg;
-	struct server *srv = pc->srv;
-	ssize_t n;
 
-	if (what & EV_TIMEOUT) {
+	if (what & EV_TIMEOUT)
 		pending_free(pc, true);
-		server_unpark(srv);
-		return;
-	}
-	n = recv(fd, pc->buf + pc->got, pc->want - pc->got, 0);
-	if (n == -1 && osdep_err_retriable(EVUTIL_SOCKET_ERROR()))
-		return;
-	if (n <= 0)
-		pending_free(pc, true);
-	else if ((pc->got += (size_t)n) == pc->want)
-		pending_cookie(pc);
-	server_unpark(srv);
+	else
+		(void)pending_read(pc);
 }
 
 /*
@@ -313,10 +315,8 @@ server_add_pending(struct server *srv, evutil_socket_t fd,
 {
 	struct pending *pc = xcalloc(1, sizeof(*pc));
 
-	if (srv->npending >= PENDING_MAX) {
+	if (srv->npending >= PENDING_MAX)
 		pending_free(TAILQ_FIRST(&srv->pending), true);
-		server_unpark(srv);
-	}
 	pc->srv = srv;
 	pc->fd = fd;
 	if (salen > 0 && (size_t)salen <= sizeof(pc->peer))

@@ -23,14 +23,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . win/lib.sh
 export EVPERF_WIN_BUILD=$top
 
-deps()
-{
-	# Its output goes on as it is (tee /dev/stderr would reopen stderr and
-	# truncate a log file it points at); the prefix is its last line.
-	bash win/build-deps.sh | tee "$top/deps.log" >&2
-	prefix=$(tail -n 1 "$top/deps.log")
-}
-
 build_smoke()
 {
 	local how=$1 dir=$top/smoke-$1
@@ -40,55 +32,6 @@ build_smoke()
 	    -DEVPERF_WIN_DEPS_PREFIX="$prefix" -DSMOKE_DEPS="$how" \
 	    -DCMAKE_BUILD_TYPE=Release
 	nice -n 10 cmake --build "$dir" -j "$jobs"
-}
-
-# DLLs that come with every Windows (and with wine).
-system_dll='^(KERNEL32|WS2_32|ADVAPI32|IPHLPAPI|SHELL32|USER32|msvcrt|ucrtbase|api-ms-win-crt-[a-z0-9-]+)\.dll$'
-
-check_dlls()
-{
-	local exe dll bad=0
-	for exe in "$top"/smoke-*/*.exe; do
-		echo "$exe:"
-		while read -r dll; do
-			echo "  $dll"
-			if ! grep -Eiq "$system_dll" <<<"$dll"; then
-				echo "  ^ not a system DLL" >&2
-				bad=1
-			fi
-		done < <(x86_64-w64-mingw32-objdump -p "$exe" |
-		    sed -n 's/^[[:space:]]*DLL Name: //p')
-	done
-	return "$bad"
-}
-
-install_wine()
-{
-	if command -v wine >/dev/null && command -v wineserver >/dev/null; then
-		echo "already installed: $(wine --version)"
-		return
-	fi
-	"${SUDO[@]}" apt-get update
-	"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y \
-	    --no-install-recommends wine wine64
-}
-
-# Wine's own prefix lives in the build folder; WINEDEBUG=-all silences its
-# "fixme:" lines; mscoree and mshtml are off so that the first start does
-# not look for the Mono and Gecko add-ons (not packaged in Debian 12).
-export WINEPREFIX=$top/wine
-export WINEDEBUG=-all
-export WINEDLLOVERRIDES='mscoree,mshtml='
-export WINEARCH=win64
-
-wine_first_start()
-{
-	if [ -f "$WINEPREFIX/system.reg" ]; then
-		echo "wine prefix exists: $WINEPREFIX"
-		return
-	fi
-	timeout 300 wine wineboot --init
-	timeout 60 wineserver -w
 }
 
 run_wine()
@@ -137,15 +80,10 @@ interop()
 	[ "$reply" = '{"hello":"linux","n":42}' ]
 }
 
-stop_wine()
-{
-	timeout 30 wineserver -k 2>/dev/null || true
-}
-
 step "build-deps.sh" deps
 step "smoke build, pkg-config" build_smoke pkgconfig
 step "smoke build, CMake packages" build_smoke cmake
-step "DLL check" check_dlls
+step "DLL check" check_dlls "$top"/smoke-*/*.exe
 step "apt: install wine" install_wine
 trap stop_wine EXIT
 step "wine: first start (wineboot)" wine_first_start

@@ -12,7 +12,13 @@
 # (6 completed, 6 killed), the server is alive and listening after each
 # run and serves a final client. t_udp_daemon.sh sources this script with
 # UDP_PERSIST_MODE=daemon to run a shorter sequence against a -D
-# --pidfile server.
+# --pidfile server. With UDP_PERSIST_INJECT=N/K (CTest's
+# e2e.udp_persistent.inject, and win/test-wine.sh against evperf.exe) the
+# server and the evperf clients run with EVPERF_INJECT_UDP_RESETS=N/K:
+# after every K receive calls on any UDP socket, N fail with the error an
+# ICMP port unreachable leaves (ECONNREFUSED; WSAECONNRESET on Windows,
+# seed 000), and the server, stopped by SIGINT at the end, must report
+# that it took some.
 # interop: runs stock iperf3 ($IPERF3); CTest registers it per iperf3 version
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -169,12 +175,31 @@ SEQ4=(ev:2:fwd:run i3:2:rev:kill i3:4:fwd:run ev:1:rev:kill)
 
 persist_foreground() {
 	PORT=$(free_port)
+	if [ -n "${UDP_PERSIST_INJECT:-}" ]; then
+		export EVPERF_INJECT_UDP_RESETS=$UDP_PERSIST_INJECT
+	fi
 	start_server "$EVPERF" -s -p "$PORT"
 	wait_port "$PORT" "$SERVER_PID"
 	persist_sequence "${SEQ12[@]}"
 	assert_eq "completed clients" "$N_DONE" 6
 	assert_eq "killed clients" "$N_KILLED" 6
 	persist_final
+	[ -n "${UDP_PERSIST_INJECT:-}" ] && persist_injected
+	return 0
+}
+
+# persist_injected: SIGINT ends the server (Ctrl-C; a console control
+# event under wine), which then says how many receives failed on purpose.
+persist_injected() {
+	local n
+	kill -INT "$SERVER_PID"
+	wait_exit "$SERVER_PID" 10
+	[ "$EXIT_RC" = 255 ] && fail "the server survived SIGINT for 10 s"
+	n=$(sed -n 's/^warning: fault injection: \([0-9]*\) UDP receive calls failed.*/\1/p' \
+		"$SERVER_ERR" | tr -d '\r')
+	[ -n "$n" ] || fail "no fault injection line from the server: $(cat "$SERVER_ERR")"
+	assert_int_cmp "UDP receive calls failed by injection" "$n" -gt 0
+	log "the server took $n injected UDP resets and served every client"
 }
 
 # persist_daemon: the server daemonizes (-D) and writes its PID, without a
