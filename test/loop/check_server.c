@@ -5,10 +5,12 @@
  * A second control connection during a test gets ACCESS_DENIED while the
  * test goes on, and the next client is served; --bidir roles come from
  * accept order for a stock client and from the role flag for a client
- * that offers it, whatever order its connections arrive in.
+ * that offers it, whatever order its connections arrive in, and by
+ * accept order still when the loop reports two cookies in the other.
  */
 #include "compat.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -271,6 +273,87 @@ START_TEST(test_bidir_roles)
 }
 END_TEST
 
+/*
+ * 6. --bidir -P 1 from a stock client (no role flag) on a loop with
+ * libevent's poll backend. The client opens both data connections and
+ * writes both cookies inside one callback, so the server accepts them
+ * together and finds both cookies readable in the same poll pass; poll
+ * (as select) starts each scan at a random descriptor, so the later
+ * connection may be read first. Roles must still go by accept order: the
+ * server receives on the first connection (the 4096 bytes we write on
+ * it) and sends on the second only. ORDER_RUNS runs, each on a new loop:
+ * a server that took the cookies in the order the loop reported them
+ * swapped the roles in about one run in seven (poll watches seven
+ * descriptors then), so it would pass all the runs about once in 10^6.
+ */
+#define ORDER_RUNS 100
+
+static const struct fake_step order_script[] = {
+	FAKE_DO(FAKE_COOKIE_OUT),
+	FAKE_EXPECT(PARAM_EXCHANGE),
+	FAKE_DO(FAKE_PARAMS_OUT),
+	FAKE_EXPECT(CREATE_STREAMS),
+	FAKE_DO(FAKE_CONNECT),
+	FAKE_EXPECT(TEST_START),
+	FAKE_EXPECT(TEST_RUNNING),
+	FAKE_DO(FAKE_DATA_OUT),
+	FAKE_DO_ARG(FAKE_DATA_ANY, 1),
+	FAKE_STEPS_CLIENT_END,
+};
+
+static void
+order_check(struct fixture *fx, const struct fake *fk, int run)
+{
+	const cJSON *r = fk->peer;
+	cJSON *doc;
+	double got, sent;
+
+	ck_assert_msg(fk->conns[0].rx == 0 && fk->conns[1].rx > 0,
+	    "run %d: the server sent %ju bytes on the first connection, %ju "
+	    "on the second: roles not in accept order",
+	    run, (uintmax_t)fk->conns[0].rx, (uintmax_t)fk->conns[1].rx);
+	ck_assert_int_eq(cJSON_GetArraySize(json_at(r, "streams")), 2);
+	got = json_num(results_stream(r, 1), "bytes");
+	ck_assert_msg(
+	    got == 4096, "run %d: the server received %.0f bytes", run, got);
+	ck_assert_int_eq(json_num(results_stream(r, 1), "retransmits"), -1);
+	sent = json_num(results_stream(r, 3), "bytes");
+	ck_assert_uint_ge(sent, fk->conns[1].rx);
+	doc = server_doc(fx, 0);
+	ck_assert_uint_eq(json_num(doc, "end.sum_received.bytes"), 4096);
+	ck_assert_uint_eq(
+	    json_num(doc, "end.sum_sent_bidir_reverse.bytes"), sent);
+	cJSON_Delete(doc);
+}
+
+START_TEST(test_bidir_accept_order)
+{
+	static const char *const args[] = { "-c", "127.0.0.1", "--bidir", "-t",
+		"10", "-l", "8K", NULL };
+	struct fixture *fx;
+	struct fake_wait w = { NULL, 1 };
+	int run;
+
+	for (run = 0; run < ORDER_RUNS; run++) {
+		fx = fixture_new_backend("poll");
+		fixture_server(fx, NULL);
+		w.fk = server_fake_client(fx, order_script, args, false);
+		w.fk->burst = true;
+		w.fk->payload[0] = 4096;
+		fake_start(w.fk);
+		ck_assert_msg(fixture_run(fx, fake_client_done, &w),
+		    "run %d: not done", run);
+		ck_assert_msg(
+		    w.fk->fail[0] == '\0', "run %d: %s", run, w.fk->fail);
+		ck_assert_int_eq(w.fk->role_width, 0);
+		order_check(fx, w.fk, run);
+		ck_assert_int_eq(server_exit_code(fx->srv), 0);
+		fake_free(w.fk);
+		fixture_free(fx);
+	}
+}
+END_TEST
+
 Suite *
 loop_server_suite(void)
 {
@@ -278,5 +361,6 @@ loop_server_suite(void)
 
 	fixture_tcase(s, "busy", test_busy, 1);
 	fixture_tcase(s, "bidir_roles", test_bidir_roles, nitems(roles_rows));
+	fixture_tcase(s, "bidir_accept_order", test_bidir_accept_order, 1);
 	return s;
 }

@@ -400,6 +400,7 @@ static const fake_handler fake_ops[FAKE_NOPS] = {
 	[FAKE_INTRUDE] = fake_op_intrude,
 	[FAKE_HOLD] = fake_op_hold,
 	[FAKE_INT_IN] = fake_op_int_in,
+	[FAKE_DATA_ANY] = fake_op_data_any,
 };
 
 /* Run steps until one has to wait for the network or a timer. */

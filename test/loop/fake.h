@@ -34,7 +34,8 @@ enum fake_op {
 	FAKE_PARAMS_IN, /* server: the parameter message, into fk->params */
 	FAKE_PARAMS_OUT, /* client: fk->params, offering roles if fk->roles */
 	FAKE_ACCEPT, /* server: accept .arg data connections, check cookies */
-	FAKE_CONNECT, /* client: open every data connection, in fk->order */
+	FAKE_CONNECT, /* client: open every data connection, in fk->order
+			 (fk->burst: all in one go) */
 	FAKE_DATA_OUT, /* client: fk->payload[c] bytes on each sending conn */
 	FAKE_DATA_WAIT, /* each conn this fake reads has >= .arg bytes */
 	FAKE_RESET, /* data connection .arg: SO_LINGER {1, 0}, close */
@@ -45,6 +46,7 @@ enum fake_op {
 	FAKE_INTRUDE, /* client: a second control connection's cookie, EOF */
 	FAKE_HOLD, /* stop here (fk->held) until the test calls fake_release */
 	FAKE_INT_IN, /* one BE32 int (after SERVER_ERROR), which must be .arg */
+	FAKE_DATA_ANY, /* some data conn has read >= .arg bytes, its role aside */
 	FAKE_NOPS
 };
 
@@ -130,6 +132,8 @@ struct fake {
 
 	struct test_params params; /* client: what to send; server: got */
 	bool roles; /* client: offer the role flag, send it if confirmed */
+	bool burst; /* client: FAKE_CONNECT opens every data connection and
+		       writes its cookie at once, without the loop running */
 	int role_width; /* flag bytes after the cookie, once EVPERF_ROLES_ACK
 			   (1) or EVPERF_ROLES2_ACK (2) went (server) or came */
 	int extra; /* client: connections beyond the test's, flagged with the
@@ -201,6 +205,7 @@ enum fake_rc fake_op_accept(struct fake *fk, const struct fake_step *st);
 enum fake_rc fake_op_connect(struct fake *fk, const struct fake_step *st);
 enum fake_rc fake_op_data_out(struct fake *fk, const struct fake_step *st);
 enum fake_rc fake_op_data_wait(struct fake *fk, const struct fake_step *st);
+enum fake_rc fake_op_data_any(struct fake *fk, const struct fake_step *st);
 enum fake_rc fake_op_reset(struct fake *fk, const struct fake_step *st);
 
 struct fixture;

@@ -6,9 +6,9 @@
  * otherwise, so a test decides exactly when the kernel's queue is read)
  * and checks each cookie (and reads the role flag after it, once it sent
  * the confirmation, taking the role and stream number it names); a fake
- * client opens them one after another in the order the test chose,
- * writing the cookie and, once the server confirmed the role flag, the
- * flag. Every connection then counts what arrives on it until EOF;
+ * client opens them one after another in the order the test chose (or
+ * all at once, fk->burst), writing the cookie and, once the server
+ * confirmed the role flag, the flag. Every connection then counts what arrives on it until EOF;
  * payload goes out only in FAKE_DATA_OUT.
  */
 #include "compat.h"
@@ -247,8 +247,9 @@ fake_connected_cb(evutil_socket_t fd, short what, void *arg)
 	fake_step(fc->fk);
 }
 
-static void
-fake_connect_next(struct fake *fk)
+/* Start connecting the next connection in fk->order; NULL if it failed. */
+static struct fake_conn *
+fake_conn_open(struct fake *fk, int type)
 {
 	struct fake_conn *fc = &fk->conns[fk->order[fk->nconns++]];
 	struct sockaddr_in sin;
@@ -258,23 +259,63 @@ fake_connect_next(struct fake *fk)
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	sin.sin_port = htons((uint16_t)fk->port);
 	fc->we_send = fake_client_sends(fk, fc->c);
-	fc->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	fc->fd = socket(AF_INET, type, 0);
 	if (fc->fd == -1 ||
 	    (connect(fc->fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 &&
 		errno != EINPROGRESS)) {
 		fake_fail(fk, "data connection %d: %s", fc->c, strerror(errno));
-		return;
+		return NULL;
 	}
+	return fc;
+}
+
+static void
+fake_connect_next(struct fake *fk)
+{
+	struct fake_conn *fc = fake_conn_open(fk, SOCK_STREAM | SOCK_NONBLOCK);
+
+	if (fc == NULL)
+		return;
 	fc->ev = event_new(fk->base, fc->fd, EV_WRITE, fake_connected_cb, fc);
 	event_add(fc->ev, NULL);
 }
 
-/* Client: strictly one connection after another, as a stock client. */
+/*
+ * fk->burst: every connection now, inside this one callback. Each
+ * connect() blocks until loopback's handshake is done and its cookie is
+ * written before the next one starts, so the peer's accept queue holds
+ * them in creation order, every cookie already in, when its loop next
+ * runs.
+ */
+static void
+fake_connect_burst(struct fake *fk, int total)
+{
+	struct fake_conn *fc;
+
+	while (fk->nconns < total && fk->fail[0] == '\0') {
+		if ((fc = fake_conn_open(fk, SOCK_STREAM)) == NULL)
+			return;
+		if (evutil_make_socket_nonblocking(fc->fd) == -1) {
+			fake_fail(fk, "data connection %d: nonblock", fc->c);
+			return;
+		}
+		fake_send_cookie(fc);
+		fc->ready = true;
+		fake_conn_watch(fc);
+	}
+}
+
+/*
+ * Client: strictly one connection after another, as a stock client;
+ * with fk->burst all at once.
+ */
 enum fake_rc
 fake_op_connect(struct fake *fk, const struct fake_step *st)
 {
 	int total = fake_total_conns(fk) + fk->extra, k, ready = 0;
 
+	if (fk->burst)
+		fake_connect_burst(fk, total);
 	for (k = 0; k < fk->nconns; k++)
 		ready += fk->conns[fk->order[k]].ready;
 	if (ready == total)
@@ -322,6 +363,23 @@ fake_op_data_wait(struct fake *fk, const struct fake_step *st)
 		return FAKE_WAIT;
 	}
 	return FAKE_NEXT;
+}
+
+/*
+ * Whichever connection the peer sends on: for a test that checks which
+ * one it picked, and must not wait forever on the wrong one.
+ */
+enum fake_rc
+fake_op_data_any(struct fake *fk, const struct fake_step *st)
+{
+	int c;
+
+	for (c = 0; c < FAKE_MAX_CONNS; c++)
+		if (fk->conns[c].ready && fk->conns[c].rx >= (uint64_t)st->arg)
+			return FAKE_NEXT;
+	if (fake_conns_closed(fk))
+		fake_fail(fk, "every data connection closed, none read");
+	return FAKE_WAIT;
 }
 
 /* A reset, not a close: SO_LINGER {1, 0} makes close() send RST. */

@@ -14,6 +14,7 @@
 
 #include <netinet/in.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -82,6 +83,43 @@ fixture_new(void)
 	capture_open(&fx->serr);
 	fx->closer = closer_new(fx->base);
 	ck_assert_int_eq(event_base_loopexit(fx->base, &deadline), 0);
+	return fx;
+}
+
+/*
+ * Set (or clear) libevent's EVENT_NO<METHOD> for every method but keep:
+ * the one way to choose a backend without building the base here, so
+ * that the loop keeps xev_base_new()'s priorities and dispatch slice.
+ */
+static void
+fixture_backend_env(const char *keep, bool set)
+{
+	const char **m = event_get_supported_methods();
+	char name[32];
+	size_t i, j;
+
+	for (i = 0; m != NULL && m[i] != NULL; i++) {
+		if (strcmp(m[i], keep) == 0)
+			continue;
+		snprintf(name, sizeof(name), "EVENT_NO%s", m[i]);
+		for (j = 0; name[j] != '\0'; j++)
+			name[j] = (char)toupper((unsigned char)name[j]);
+		if (set)
+			ck_assert_int_eq(setenv(name, "1", 1), 0);
+		else
+			ck_assert_int_eq(unsetenv(name), 0);
+	}
+}
+
+struct fixture *
+fixture_new_backend(const char *method)
+{
+	struct fixture *fx;
+
+	fixture_backend_env(method, true);
+	fx = fixture_new();
+	fixture_backend_env(method, false);
+	ck_assert_str_eq(event_base_get_method(fx->base), method);
 	return fx;
 }
 

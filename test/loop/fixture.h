@@ -64,6 +64,12 @@ void fixture_tcase(Suite *s, const char *name, const TTest *fn, int nrows);
 
 struct fixture *fixture_new(void);
 
+/*
+ * A fixture whose loop runs on libevent's backend method ("poll",
+ * "select"), its base otherwise set up as xev_base_new() does.
+ */
+struct fixture *fixture_new_backend(const char *method);
+
 /* Frees the client session and the server too. */
 void fixture_free(struct fixture *fx);
 
