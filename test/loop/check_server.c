@@ -56,6 +56,18 @@ server_doc(struct fixture *fx, size_t n)
 	return doc;
 }
 
+/* The server's first -J document of a --bidir test: received, sent back. */
+static void
+server_bidir_check(struct fixture *fx, double received, double sent)
+{
+	cJSON *doc = server_doc(fx, 0);
+
+	ck_assert_uint_eq(json_num(doc, "end.sum_received.bytes"), received);
+	ck_assert_uint_eq(
+	    json_num(doc, "end.sum_sent_bidir_reverse.bytes"), sent);
+	cJSON_Delete(doc);
+}
+
 /* The entry for stream id in a results message. */
 static const cJSON *
 results_stream(const cJSON *results, int id)
@@ -220,7 +232,6 @@ static void
 roles_check(struct fixture *fx, const struct fake *fk)
 {
 	const cJSON *r = fk->peer;
-	cJSON *doc;
 	double sent;
 
 	ck_assert_int_eq(cJSON_GetArraySize(json_at(r, "streams")), 4);
@@ -240,11 +251,7 @@ roles_check(struct fixture *fx, const struct fake *fk)
 	    json_num(results_stream(r, 5), "bytes"), fk->conns[3].rx);
 	sent = json_num(results_stream(r, 4), "bytes") +
 	    json_num(results_stream(r, 5), "bytes");
-	doc = server_doc(fx, 0);
-	ck_assert_uint_eq(json_num(doc, "end.sum_received.bytes"), 12288);
-	ck_assert_uint_eq(
-	    json_num(doc, "end.sum_sent_bidir_reverse.bytes"), sent);
-	cJSON_Delete(doc);
+	server_bidir_check(fx, 12288, sent);
 }
 
 START_TEST(test_bidir_roles)
@@ -305,7 +312,6 @@ static void
 order_check(struct fixture *fx, const struct fake *fk, int run)
 {
 	const cJSON *r = fk->peer;
-	cJSON *doc;
 	double got, sent;
 
 	ck_assert_msg(fk->conns[0].rx == 0 && fk->conns[1].rx > 0,
@@ -319,11 +325,7 @@ order_check(struct fixture *fx, const struct fake *fk, int run)
 	ck_assert_int_eq(json_num(results_stream(r, 1), "retransmits"), -1);
 	sent = json_num(results_stream(r, 3), "bytes");
 	ck_assert_uint_ge(sent, fk->conns[1].rx);
-	doc = server_doc(fx, 0);
-	ck_assert_uint_eq(json_num(doc, "end.sum_received.bytes"), 4096);
-	ck_assert_uint_eq(
-	    json_num(doc, "end.sum_sent_bidir_reverse.bytes"), sent);
-	cJSON_Delete(doc);
+	server_bidir_check(fx, 4096, sent);
 }
 
 START_TEST(test_bidir_accept_order)
