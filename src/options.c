@@ -131,7 +131,7 @@ const struct options_spec options_table[] = {
 };
 
 #define OPTIONS_N nitems(options_table)
-_Static_assert(OPTIONS_N <= 64, "options_ctx.seen has 64 bits");
+_Static_assert(OPTIONS_N <= 128, "options_ctx.seen has 128 bits");
 
 const size_t options_nopts = OPTIONS_N;
 
@@ -148,18 +148,20 @@ options_find(int val)
 	return NULL;
 }
 
-/* The seen-bit of an option: that of its primary entry. */
-static uint64_t
+/* The seen-bit of an option (that of its primary entry): its index. */
+static size_t
 options_bit(const struct options_spec *sp)
 {
-	return (uint64_t)1 << (options_find(sp->val) - options_table);
+	return (size_t)(options_find(sp->val) - options_table);
 }
 
 /* Whether the option with getopt value val was given. */
 static bool
 options_seen(const struct options_ctx *ctx, int val)
 {
-	return (ctx->seen & options_bit(options_find(val))) != 0;
+	size_t i = options_bit(options_find(val));
+
+	return (ctx->seen[i / 64] & (uint64_t)1 << i % 64) != 0;
 }
 
 /*
@@ -222,6 +224,7 @@ static int
 options_apply(struct options_ctx *ctx, int c, const char *arg, char **cause)
 {
 	const struct options_spec *sp;
+	size_t i;
 	int rc;
 
 	if ((sp = options_find(c)) == NULL)
@@ -230,7 +233,8 @@ options_apply(struct options_ctx *ctx, int c, const char *arg, char **cause)
 		ctx->client_only = true;
 	else if (sp->scope == OPTIONS_SERVER)
 		ctx->server_only = true;
-	ctx->seen |= options_bit(sp);
+	i = options_bit(sp);
+	ctx->seen[i / 64] |= (uint64_t)1 << i % 64;
 	if ((rc = options_store(ctx, sp, arg)) != 0)
 		return options_err_value(cause, rc, sp, arg);
 	return 0;

@@ -52,7 +52,7 @@ enum options_long {
 /* Parse state beyond struct settings, for the cross checks. */
 struct options_ctx {
 	struct settings *s;
-	uint64_t seen; /* bit i: options_table[i] (or its alias) given */
+	uint64_t seen[2]; /* bit i: options_table[i] (or its alias) given */
 	bool client_only; /* a client-only option was given */
 	bool server_only; /* a server-only option was given */
 	bool stop; /* -h or -v: stop parsing */
