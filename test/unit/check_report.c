@@ -49,24 +49,30 @@ cap_init(struct cap *c, bool json)
 	ck_assert_ptr_nonnull(c->err);
 }
 
-/* Read back what was written so far. */
 static void
-cap_sync(struct cap *c)
+cap_take(struct cap *c)
 {
-	memout_sync(&c->om);
-	memout_sync(&c->em);
 	c->obuf = c->om.buf;
 	c->olen = c->om.len;
 	c->ebuf = c->em.buf;
 	c->elen = c->em.len;
 }
 
+/* Read back what was written so far. */
+static void
+cap_sync(struct cap *c)
+{
+	memout_sync(&c->om);
+	memout_sync(&c->em);
+	cap_take(c);
+}
+
 static void
 cap_done(struct cap *c)
 {
-	cap_sync(c);
 	memout_close(&c->om);
 	memout_close(&c->em);
+	cap_take(c);
 }
 
 static void
