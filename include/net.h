@@ -39,6 +39,23 @@ evutil_socket_t net_listen(
     const char *host, int port, int family, int socktype);
 
 /*
+ * What the path options ask of a new socket before bind(): the protocol
+ * (0, or MPTCP's for -m) and the device (--bind-dev; NULL = any).
+ */
+struct net_path {
+	int protocol;
+	const char *dev;
+};
+
+/* net_listen with the path options np (NULL = none). */
+evutil_socket_t net_listen_path(const char *host, int port, int family,
+    int socktype, const struct net_path *np);
+
+/* net_socket_bound with the path options np (NULL = none). */
+evutil_socket_t net_socket_path(int family, const struct net_path *np,
+    const char *bind_host, int bind_port, int socktype);
+
+/*
  * A non-blocking socket of dst's family, bound to bind_host and bind_port
  * when either is set (0 = any port). Returns the fd, or -1 (socket error set).
  */

@@ -159,4 +159,36 @@ struct osdep_signals *osdep_signals_new(
     struct event_base *base, void (*cb)(void *), void *arg);
 void osdep_signals_free(struct osdep_signals *sg);
 
+/*
+ * Path options (-m, --bind-dev, -L, -A). Each returns 0, or -1 with the
+ * reason left for EVUTIL_SOCKET_ERROR() (EOPNOTSUPP-like where this
+ * system has no such thing); callers pick iperf3's IE code.
+ */
+
+/* -m: the protocol number of MPTCP for socket(2), or -1 if none here. */
+int osdep_mptcp_protocol(void);
+
+/*
+ * --bind-dev: send and receive on fd only through interface dev
+ * (SO_BINDTODEVICE; Windows: IP_UNICAST_IF by the interface's index).
+ */
+int osdep_bind_dev(evutil_socket_t fd, int family, const char *dev);
+
+/*
+ * -L: take IPv6 flow label label for fd's connection to *dst and put it
+ * in dst->sin6_flowinfo, so that connect() uses it (IPV6_FLOWLABEL_MGR
+ * and IPV6_FLOWINFO_SEND; Linux only).
+ */
+struct sockaddr_in6;
+int osdep_flowlabel(evutil_socket_t fd, struct sockaddr_in6 *dst, int label);
+
+/*
+ * -A: the process's CPU set now (NULL if unknown), pin the process to
+ * one core, and put a saved set back (and free it).
+ */
+struct osdep_cpus;
+struct osdep_cpus *osdep_affinity_get(void);
+int osdep_affinity_set(int core);
+int osdep_affinity_put(struct osdep_cpus *saved);
+
 #endif /* EVPERF_OSDEP_H */

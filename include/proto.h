@@ -93,6 +93,10 @@ struct test_params {
 	int parallel;
 	bool reverse;
 	bool bidir;
+	bool mptcp; /* "mptcp": data connections are MPTCP */
+	bool has_server_affinity; /* "server_affinity" travels */
+	int server_affinity; /* its value: the server's core (-A n,m) */
+	int flowlabel; /* "flowlabel"; 0 = not sent */
 	int mss;
 	bool nodelay;
 	int window;

@@ -24,6 +24,8 @@
 #define EVPERF_MAX_BURST 1000
 #define EVPERF_DEFAULT_RCV_TIMEOUT_MS 120000
 #define EVPERF_DEFAULT_LIMIT_WINDOW 5.0 /* --server-bitrate-limit R/N: N s */
+#define EVPERF_MAX_FLOWLABEL 0xfffff /* -L: 20 bits */
+#define EVPERF_MAX_CORE 1024 /* -A */
 
 enum role {
 	ROLE_NONE = 0,
@@ -40,10 +42,12 @@ struct settings {
 	enum role role;
 	const char *host; /* -c HOST, exactly as given */
 	const char *bind_host; /* -B; NULL = any */
+	const char *bind_dev; /* --bind-dev, or -B/-c HOST%DEV; NULL = none */
 	int port; /* -p, default 5201 */
 	int cport; /* --cport; 0 = ephemeral */
 	int family; /* AF_UNSPEC, or AF_INET (-4) / AF_INET6 (-6) */
 	enum proto_kind proto; /* -u selects PROTO_UDP */
+	bool mptcp; /* -m: TCP data connections are MPTCP */
 
 	int duration; /* -t seconds; default 10, 0 with -n/-k */
 	uint64_t bytes; /* -n; 0 = unused */
@@ -65,6 +69,9 @@ struct settings {
 	int tos; /* -S / --tos / --dscp */
 	const char *title; /* -T */
 	const char *extra_data; /* --extra-data */
+	int flowlabel; /* -L: IPv6 flow label; 0 = none */
+	int affinity; /* -A n: this process's core; -1 = none */
+	int server_affinity; /* -A n,m: the server's core; -1 = none */
 
 	bool one_off; /* -1 */
 	bool json; /* -J (also set by --json-stream) */

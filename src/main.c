@@ -197,6 +197,9 @@ main(int argc, char **argv)
 	if (fault_from_env() == -1)
 		fatalx("bad EVPERF_INJECT_UDP_RESETS (N or N/K)");
 	main_nofile(&app);
+	if (app.set.affinity != -1 &&
+	    osdep_affinity_set(app.set.affinity) == -1)
+		main_fail_errno(&app, "unable to set CPU affinity", "");
 	if (app.set.pidfile != NULL && pidfile_write(app.set.pidfile) == -1)
 		main_fail_errno(
 		    &app, "unable to write PID file ", app.set.pidfile);

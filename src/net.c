@@ -58,13 +58,33 @@ net_set_nonblock(evutil_socket_t fd)
 	return evutil_make_socket_nonblocking(fd);
 }
 
+/* A socket with np's protocol, tied to np's device (np NULL: neither). */
 static evutil_socket_t
-net_listen_addr(const struct net_addr *a, int socktype, bool dual)
+net_socket_new(int family, int socktype, const struct net_path *np)
+{
+	evutil_socket_t fd;
+	int saved;
+
+	fd = socket(family, socktype | SOCK_CLOEXEC, np ? np->protocol : 0);
+	if (fd == -1 || np == NULL || np->dev == NULL)
+		return fd;
+	if (osdep_bind_dev(fd, family, np->dev) == -1) {
+		saved = EVUTIL_SOCKET_ERROR();
+		evutil_closesocket(fd);
+		EVUTIL_SET_SOCKET_ERROR(saved);
+		return -1;
+	}
+	return fd;
+}
+
+static evutil_socket_t
+net_listen_addr(const struct net_addr *a, int socktype, bool dual,
+    const struct net_path *np)
 {
 	evutil_socket_t fd;
 	int on = 1, off = 0, saved;
 
-	fd = socket(a->ss.ss_family, socktype | SOCK_CLOEXEC, 0);
+	fd = net_socket_new(a->ss.ss_family, socktype, np);
 	if (fd == -1)
 		return -1;
 	/*
@@ -100,6 +120,13 @@ fail:
 evutil_socket_t
 net_listen(const char *host, int port, int family, int socktype)
 {
+	return net_listen_path(host, port, family, socktype, NULL);
+}
+
+evutil_socket_t
+net_listen_path(const char *host, int port, int family, int socktype,
+    const struct net_path *np)
+{
 	struct net_addr a;
 	evutil_socket_t fd;
 	int gai;
@@ -108,24 +135,31 @@ net_listen(const char *host, int port, int family, int socktype)
 	if (host == NULL && family == AF_UNSPEC) {
 		if (net_resolve(
 			NULL, port, AF_INET6, socktype, true, &a, &gai) == 0 &&
-		    (fd = net_listen_addr(&a, socktype, true)) != -1)
+		    (fd = net_listen_addr(&a, socktype, true, np)) != -1)
 			return fd;
 		family = AF_INET;
 	}
 	if (net_resolve(host, port, family, socktype, true, &a, &gai) == -1)
 		return -1;
 	return net_listen_addr(
-	    &a, socktype, host == NULL && a.ss.ss_family == AF_INET6);
+	    &a, socktype, host == NULL && a.ss.ss_family == AF_INET6, np);
 }
 
 evutil_socket_t
 net_socket_bound(int family, const char *bind_host, int bind_port, int socktype)
 {
+	return net_socket_path(family, NULL, bind_host, bind_port, socktype);
+}
+
+evutil_socket_t
+net_socket_path(int family, const struct net_path *np, const char *bind_host,
+    int bind_port, int socktype)
+{
 	struct net_addr la;
 	evutil_socket_t fd;
 	int gai, saved;
 
-	fd = socket(family, socktype | SOCK_CLOEXEC, 0);
+	fd = net_socket_new(family, socktype, np);
 	if (fd == -1)
 		return -1;
 	if (net_set_nonblock(fd) == -1)

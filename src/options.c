@@ -81,7 +81,9 @@ const struct options_spec options_table[] = {
 	    FN(options_arg_bidir) },
 	{ "window", required_argument, 'w', OPTIONS_CLIENT,
 	    FN(options_arg_window) },
-	{ "bind", required_argument, 'B', OPTIONS_BOTH, STR(bind_host) },
+	{ "bind", required_argument, 'B', OPTIONS_BOTH, FN(options_arg_bind) },
+	{ "bind-dev", required_argument, OPT_BIND_DEV, OPTIONS_BOTH,
+	    STR(bind_dev) },
 	{ "cport", required_argument, OPT_CPORT, OPTIONS_BOTH,
 	    INT(cport, 1, 65535, IE_BADPORT) },
 	{ "set-mss", required_argument, 'M', OPTIONS_CLIENT,
@@ -94,10 +96,14 @@ const struct options_spec options_table[] = {
 	    FN(options_arg_dscp) },
 	{ "extra-data", required_argument, OPT_EXTRA_DATA, OPTIONS_CLIENT,
 	    STR(extra_data) },
+	{ "flowlabel", required_argument, 'L', OPTIONS_CLIENT,
+	    FN(options_arg_flowlabel) },
 	{ "omit", required_argument, 'O', OPTIONS_CLIENT,
 	    INT(omit, 0, EVPERF_MAX_OMIT, IE_OMIT) },
 	{ "timestamps", optional_argument, OPT_TIMESTAMPS, OPTIONS_BOTH,
 	    FN(options_arg_timestamps) },
+	{ "affinity", required_argument, 'A', OPTIONS_BOTH,
+	    FN(options_arg_affinity) },
 	{ "title", required_argument, 'T', OPTIONS_CLIENT, STR(title) },
 	{ "congestion", required_argument, 'C', OPTIONS_CLIENT,
 	    STR(congestion) },
@@ -123,6 +129,7 @@ const struct options_spec options_table[] = {
 	    INT(max_tests, 1, EVPERF_MAX_TESTS, OPTIONS_EBADARG) },
 	{ "rcv-timeout", required_argument, OPT_RCV_TIMEOUT, OPTIONS_BOTH,
 	    INT(rcv_timeout_ms, 100, EVPERF_MAX_TIME * 1000L, IE_RCVTIMEOUT) },
+	{ "mptcp", no_argument, 'm', OPTIONS_BOTH, FN(options_arg_mptcp) },
 	{ "debug", optional_argument, 'd', OPTIONS_BOTH,
 	    FN(options_arg_debug) },
 	{ "help", no_argument, 'h', OPTIONS_BOTH, FN(options_arg_help) },
@@ -309,6 +316,7 @@ options_defaults(struct settings *s)
 	s->rcv_timeout_ms = EVPERF_DEFAULT_RCV_TIMEOUT_MS;
 	s->max_tests = 1;
 	s->bitrate_window = EVPERF_DEFAULT_LIMIT_WINDOW;
+	s->affinity = s->server_affinity = -1;
 }
 
 /* Fill *s from argv: defaults, options in order, then cross checks. */

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <event2/util.h>
+
 #include "errors.h"
 #include "log.h"
 #include "options_int.h"
@@ -38,6 +40,45 @@ options_arg_int(const char *arg, long min, long max, int *out)
 	return 0;
 }
 
+/* The end of a '%'-separated token that starts at p. */
+static const char *
+options_arg_token_end(const char *p)
+{
+	return p + strcspn(p, "%");
+}
+
+/*
+ * -c and -B take HOST%DEV, DEV a shorthand for --bind-dev, unless HOST is
+ * an IPv6 link-local literal (whose %DEV is its scope). The split follows
+ * iperf3's strtok(): leading '%'s are skipped, text after a second '%' is
+ * dropped. It cuts argv's string in place (argv is writable; struct
+ * settings keeps pointers into it) and returns where HOST starts.
+ */
+static const char *
+options_arg_hostdev(struct options_ctx *ctx, const char *arg)
+{
+	char *host = (char *)arg, *host_end, *dev, *dev_end, *copy;
+	unsigned char a6[16];
+	bool ll;
+
+	host += strspn(host, "%");
+	host_end = (char *)options_arg_token_end(host);
+	dev = host_end + strspn(host_end, "%");
+	if (host == host_end || *dev == '\0')
+		return arg;
+	copy = xstrdup(host);
+	copy[host_end - host] = '\0';
+	ll = evutil_inet_pton(AF_INET6, copy, a6) == 1 && a6[0] == 0xfe &&
+	    (a6[1] & 0xc0) == 0x80;
+	free(copy);
+	if (ll)
+		return arg;
+	dev_end = (char *)options_arg_token_end(dev);
+	*host_end = *dev_end = '\0';
+	ctx->s->bind_dev = dev;
+	return host;
+}
+
 /* -c HOST: the client role, unless -s came first (iperf3 IESERVCLIENT). */
 int
 options_arg_client(struct options_ctx *ctx, const char *arg)
@@ -45,7 +86,7 @@ options_arg_client(struct options_ctx *ctx, const char *arg)
 	if (ctx->s->role == ROLE_SERVER)
 		return IE_SERVCLIENT;
 	ctx->s->role = ROLE_CLIENT;
-	ctx->s->host = arg;
+	ctx->s->host = options_arg_hostdev(ctx, arg);
 	return 0;
 }
 
@@ -343,5 +384,67 @@ int
 options_arg_timestamps(struct options_ctx *ctx, const char *arg)
 {
 	ctx->s->timestamp_fmt = arg != NULL ? arg : "%c ";
+	return 0;
+}
+
+/* -B HOST[%DEV]: the local address, and perhaps --bind-dev. */
+int
+options_arg_bind(struct options_ctx *ctx, const char *arg)
+{
+	ctx->s->bind_host = options_arg_hostdev(ctx, arg);
+	return 0;
+}
+
+/*
+ * -L N: the IPv6 flow label, 1 to 0xfffff, decimal, 0x hex or 0 octal
+ * (strtol base 0, as iperf3; trailing text, which iperf3 ignores, is
+ * refused).
+ */
+int
+options_arg_flowlabel(struct options_ctx *ctx, const char *arg)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 0);
+	if (*arg == '\0' || *end != '\0' || errno != 0 || v < 1 ||
+	    v > EVPERF_MAX_FLOWLABEL)
+		return IE_SETFLOW;
+	ctx->s->flowlabel = (int)v;
+	return 0;
+}
+
+/*
+ * -A N[,M]: this process's CPU core, and with M (client only) the core
+ * the server uses for this test; each 0 to 1024 (iperf3 IEAFFINITY).
+ */
+int
+options_arg_affinity(struct options_ctx *ctx, const char *arg)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 0);
+	if (end == arg || (*end != '\0' && *end != ',') || errno != 0 ||
+	    v < 0 || v > EVPERF_MAX_CORE)
+		return IE_AFFINITY;
+	ctx->s->affinity = (int)v;
+	if (*end == ',') {
+		if (options_arg_int(end + 1, 0, EVPERF_MAX_CORE,
+			&ctx->s->server_affinity) == -1)
+			return IE_AFFINITY;
+		ctx->client_only = true;
+	}
+	return 0;
+}
+
+/* -m: MPTCP; like iperf3, it selects TCP (a later -u still wins). */
+int
+options_arg_mptcp(struct options_ctx *ctx, const char *arg)
+{
+	ctx->s->proto = PROTO_TCP;
+	ctx->s->mptcp = true;
 	return 0;
 }

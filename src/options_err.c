@@ -69,6 +69,12 @@ options_err_value(
 		    (int)strcspn(arg, "/"), arg);
 		return -1;
 	}
+	/* iperf3 appends ": " and strerror(errno), here 0: just ": ". */
+	if (rc == IE_AFFINITY) {
+		xasprintf(
+		    cause, "parameter error - unable to set CPU affinity: ");
+		return -1;
+	}
 	if (rc != OPTIONS_EBADARG)
 		return options_err_ie(cause, rc);
 	if (sp->val == 'P') {

@@ -4,7 +4,9 @@
  * osdep_linux.c: Linux TCP_INFO sampling, the unacknowledged-bytes query
  * (SIOCOUTQ) used to order data connections towards stock servers, the
  * classification of transient UDP errors, and batched datagram I/O
- * (sendmmsg/recvmmsg; CMake compiles this file with _GNU_SOURCE).
+ * (sendmmsg/recvmmsg; CMake compiles this file with _GNU_SOURCE), and
+ * the path options: MPTCP, SO_BINDTODEVICE, IPv6 flow labels, and CPU
+ * affinity.
  */
 #include "compat.h"
 
@@ -14,12 +16,16 @@
 
 #include <linux/sockios.h>
 #include <linux/tcp.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <linux/in6.h>
 #include <netinet/udp.h>
 
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -207,4 +213,100 @@ osdep_somaxconn(void)
 	long v = osdep_proc_long("/proc/sys/net/core/somaxconn");
 
 	return v > 0 && v <= INT_MAX ? (int)v : -1;
+}
+
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262 /* Linux 5.6; older libc headers lack it */
+#endif
+
+int
+osdep_mptcp_protocol(void)
+{
+	return IPPROTO_MPTCP;
+}
+
+int
+osdep_bind_dev(evutil_socket_t fd, int family, const char *dev)
+{
+	char name[IFNAMSIZ];
+
+	/* As iperf3: a name too long for an interface is cut, not refused. */
+	memset(name, 0, sizeof(name));
+	strncpy(name, dev, sizeof(name) - 1);
+	return setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name, sizeof(name));
+}
+
+int
+osdep_flowlabel(evutil_socket_t fd, struct sockaddr_in6 *dst, int label)
+{
+	struct in6_flowlabel_req req;
+	int on = 1;
+
+	memset(&req, 0, sizeof(req));
+	req.flr_label = htonl((uint32_t)label & 0xfffff);
+	req.flr_action = IPV6_FL_A_GET;
+	req.flr_flags = IPV6_FL_F_CREATE;
+	req.flr_share = IPV6_FL_S_ANY;
+	memcpy(&req.flr_dst, &dst->sin6_addr, sizeof(req.flr_dst));
+	if (setsockopt(
+		fd, IPPROTO_IPV6, IPV6_FLOWLABEL_MGR, &req, sizeof(req)) == -1)
+		return -1;
+	dst->sin6_flowinfo = req.flr_label;
+	return setsockopt(
+	    fd, IPPROTO_IPV6, IPV6_FLOWINFO_SEND, &on, sizeof(on));
+}
+
+/* Sized for -A's largest core, 1024, which CPU_SETSIZE just misses. */
+#define OSDEP_NCPUS 2048
+
+struct osdep_cpus {
+	cpu_set_t *set;
+};
+
+struct osdep_cpus *
+osdep_affinity_get(void)
+{
+	struct osdep_cpus *c = calloc(1, sizeof(*c));
+
+	if (c == NULL || (c->set = CPU_ALLOC(OSDEP_NCPUS)) == NULL ||
+	    sched_getaffinity(0, CPU_ALLOC_SIZE(OSDEP_NCPUS), c->set) == -1) {
+		if (c != NULL && c->set != NULL)
+			CPU_FREE(c->set);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+int
+osdep_affinity_set(int core)
+{
+	cpu_set_t *set;
+	size_t size = CPU_ALLOC_SIZE(OSDEP_NCPUS);
+	int rc;
+
+	if (core < 0 || core >= OSDEP_NCPUS) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((set = CPU_ALLOC(OSDEP_NCPUS)) == NULL)
+		return -1;
+	CPU_ZERO_S(size, set);
+	CPU_SET_S((size_t)core, size, set);
+	rc = sched_setaffinity(0, size, set);
+	CPU_FREE(set);
+	return rc;
+}
+
+int
+osdep_affinity_put(struct osdep_cpus *saved)
+{
+	int rc;
+
+	if (saved == NULL)
+		return 0;
+	rc = sched_setaffinity(0, CPU_ALLOC_SIZE(OSDEP_NCPUS), saved->set);
+	CPU_FREE(saved->set);
+	free(saved);
+	return rc;
 }

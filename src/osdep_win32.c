@@ -19,6 +19,8 @@
  *   not signals: a handler thread writes a byte to a socket pair that
  *   the loop watches.
  * - No daemon(): -D fails with a clear error.
+ * - --bind-dev is IP_UNICAST_IF / IPV6_UNICAST_IF (sending only, by the
+ *   interface's index); no IPv6 flow labels (-L fails); no MPTCP (-m fails).
  */
 #include "compat.h"
 
@@ -27,6 +29,8 @@
 #include <mstcpip.h>
 #include <mswsock.h>
 #include <ws2tcpip.h>
+#include <iphlpapi.h>
+#include <netioapi.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -475,4 +479,83 @@ osdep_signals_free(struct osdep_signals *sg)
 	if (sg->pair[1] != -1)
 		evutil_closesocket(sg->pair[1]);
 	free(sg);
+}
+
+int
+osdep_mptcp_protocol(void)
+{
+	WSASetLastError(WSAEPROTONOSUPPORT);
+	return -1;
+}
+
+int
+osdep_bind_dev(evutil_socket_t fd, int family, const char *dev)
+{
+	DWORD idx = if_nametoindex(dev), v;
+
+	if (idx == 0) {
+		WSASetLastError(WSAEINVAL); /* no such interface */
+		return -1;
+	}
+	if (family == AF_INET6)
+		return setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_IF,
+			   (const char *)&idx, sizeof(idx)) == SOCKET_ERROR
+		    ? -1
+		    : 0;
+	v = htonl(idx); /* IPv4 takes it in network order */
+	return setsockopt(fd, IPPROTO_IP, IP_UNICAST_IF, (const char *)&v,
+		   sizeof(v)) == SOCKET_ERROR
+	    ? -1
+	    : 0;
+}
+
+int
+osdep_flowlabel(evutil_socket_t fd, struct sockaddr_in6 *dst, int label)
+{
+	WSASetLastError(WSAEOPNOTSUPP);
+	return -1;
+}
+
+struct osdep_cpus {
+	DWORD_PTR mask;
+};
+
+struct osdep_cpus *
+osdep_affinity_get(void)
+{
+	struct osdep_cpus *c = calloc(1, sizeof(*c));
+	DWORD_PTR sys;
+
+	if (c != NULL &&
+	    GetProcessAffinityMask(GetCurrentProcess(), &c->mask, &sys))
+		return c;
+	free(c);
+	return NULL;
+}
+
+int
+osdep_affinity_set(int core)
+{
+	if (core < 0 || core >= (int)(sizeof(DWORD_PTR) * 8)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!SetProcessAffinityMask(
+		GetCurrentProcess(), (DWORD_PTR)1 << core)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+osdep_affinity_put(struct osdep_cpus *saved)
+{
+	BOOL ok;
+
+	if (saved == NULL)
+		return 0;
+	ok = SetProcessAffinityMask(GetCurrentProcess(), saved->mask);
+	free(saved);
+	return ok ? 0 : -1;
 }

@@ -249,6 +249,10 @@ proto_params_from_settings(struct test_params *p, const struct settings *s)
 	p->parallel = s->parallel;
 	p->reverse = s->reverse;
 	p->bidir = s->bidir;
+	p->mptcp = s->mptcp;
+	p->has_server_affinity = s->server_affinity != -1;
+	p->server_affinity = s->server_affinity;
+	p->flowlabel = s->flowlabel;
 	p->mss = s->mss;
 	p->nodelay = s->nodelay;
 	p->window = s->window;
@@ -283,6 +287,9 @@ proto_params_to_json(const struct test_params *p, bool offer_roles)
 
 	cJSON_AddTrueToObject(j, p->proto == PROTO_UDP ? "udp" : "tcp");
 	cJSON_AddNumberToObject(j, "omit", p->omit);
+	if (p->has_server_affinity)
+		cJSON_AddNumberToObject(
+		    j, "server_affinity", p->server_affinity);
 	cJSON_AddNumberToObject(j, "time", p->duration);
 	cJSON_AddNumberToObject(j, "num", (double)p->bytes);
 	cJSON_AddNumberToObject(j, "blockcount", (double)p->blocks);
@@ -295,6 +302,8 @@ proto_params_to_json(const struct test_params *p, bool offer_roles)
 		cJSON_AddTrueToObject(j, "reverse");
 	if (p->bidir)
 		cJSON_AddTrueToObject(j, "bidirectional");
+	if (p->mptcp)
+		cJSON_AddTrueToObject(j, "mptcp");
 	if (p->window)
 		cJSON_AddNumberToObject(j, "window", p->window);
 	cJSON_AddNumberToObject(j, "len", p->blksize);
@@ -307,6 +316,8 @@ proto_params_to_json(const struct test_params *p, bool offer_roles)
 		proto_params_gsro(j, p);
 	if (p->tos)
 		cJSON_AddNumberToObject(j, "TOS", p->tos);
+	if (p->flowlabel)
+		cJSON_AddNumberToObject(j, "flowlabel", p->flowlabel);
 	if (p->title)
 		cJSON_AddStringToObject(j, "title", p->title);
 	if (p->extra_data)
@@ -359,6 +370,9 @@ proto_params_numbers(const cJSON *j, struct test_params *p)
 	PARAM("bandwidth", 0, INT64_MAX, rate, IE_RECVPARAMS);
 	PARAM("burst", 0, EVPERF_MAX_BURST, burst, IE_BURST);
 	PARAM("TOS", 0, 255, tos, IE_BADTOS);
+	PARAM("server_affinity", 0, EVPERF_MAX_CORE, server_affinity,
+	    IE_AFFINITY);
+	PARAM("flowlabel", 0, EVPERF_MAX_FLOWLABEL, flowlabel, IE_SETFLOW);
 	PARAM("gso_dg_size", 0, EVPERF_MAX_UDP_BLOCKSIZE, gso_dg_size,
 	    IE_UDPBLOCKSIZE);
 	PARAM("gso_bf_size", 0, EVPERF_MAX_UDP_BLOCKSIZE, gso_bf_size,
@@ -376,6 +390,8 @@ proto_params_from_json(const cJSON *j, struct test_params *p)
 
 	memset(p, 0, sizeof(*p));
 	p->parallel = 1;
+	p->has_server_affinity =
+	    cJSON_GetObjectItem(j, "server_affinity") != NULL;
 	if (proto_get_flag(j, "udp"))
 		p->proto = PROTO_UDP;
 	else if (!proto_get_flag(j, "tcp"))
@@ -391,6 +407,7 @@ proto_params_from_json(const cJSON *j, struct test_params *p)
 	p->nodelay = proto_get_flag(j, "nodelay");
 	p->reverse = proto_get_flag(j, "reverse");
 	p->bidir = proto_get_flag(j, "bidirectional");
+	p->mptcp = proto_get_flag(j, "mptcp");
 	if (p->reverse && p->bidir)
 		return IE_REVERSEBIDIR;
 	p->get_server_output = proto_get_flag(j, "get_server_output");

@@ -365,6 +365,7 @@ server_session_done(struct session *sess, void *arg)
 
 	if (t->prepared)
 		server_setup_release(t);
+	server_unpin(srv, t);
 	TAILQ_REMOVE(&srv->tests, t, entry);
 	if (claimed) {
 		srv->nclaimed--;
@@ -449,6 +450,54 @@ server_accept_error_cb(struct evconnlistener *lev, void *arg)
 	xev_add(srv->ev_resume, ACCEPT_PAUSE);
 }
 
+/* A listener on the server's port: MPTCP or not, tied to --bind-dev. */
+static int
+server_listen_one(struct server *srv, bool mptcp)
+{
+	const struct settings *s = srv->set;
+	struct net_path np = { 0, s->bind_dev };
+
+	if (mptcp && (np.protocol = osdep_mptcp_protocol()) == -1)
+		return -1;
+	srv->listen_fd =
+	    net_listen_path(s->bind_host, s->port, s->family, SOCK_STREAM, &np);
+	if (srv->listen_fd == -1)
+		return -1;
+	srv->lev = evconnlistener_new(srv->base, server_accept_cb, srv,
+	    LEV_OPT_CLOSE_ON_FREE, 0, srv->listen_fd);
+	if (srv->lev == NULL)
+		fatalx("%s: evconnlistener_new failed", __func__);
+	evconnlistener_set_error_cb(srv->lev, server_accept_error_cb);
+	srv->mptcp = mptcp;
+	srv->mss = 0;
+	return 0;
+}
+
+/*
+ * The listener for the next data connections: a client's -m makes it
+ * MPTCP, as iperf3 re-creates its own, and it turns plain TCP again
+ * after. The port is closed in between (connections queued on it are
+ * lost, as with iperf3); should the new kind fail, the old comes back.
+ */
+int
+server_relisten(struct server *srv, bool mptcp)
+{
+	int err;
+
+	if (srv->lev != NULL && srv->mptcp == mptcp)
+		return 0;
+	if (srv->lev != NULL)
+		evconnlistener_free(srv->lev);
+	srv->lev = NULL;
+	if (server_listen_one(srv, mptcp) == 0)
+		return 0;
+	err = EVUTIL_SOCKET_ERROR();
+	if (server_listen_one(srv, !mptcp) == -1)
+		log_warnx("listen: %s", osdep_strerror(EVUTIL_SOCKET_ERROR()));
+	EVUTIL_SET_SOCKET_ERROR(err);
+	return -1;
+}
+
 static void
 server_idle_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -472,21 +521,14 @@ server_new(struct event_base *base, const struct settings *s,
 	srv->out = *o;
 	TAILQ_INIT(&srv->pending);
 	TAILQ_INIT(&srv->tests);
-	srv->listen_fd =
-	    net_listen(s->bind_host, s->port, s->family, SOCK_STREAM);
-	if (srv->listen_fd == -1) {
+	if (server_listen_one(srv, false) == -1) {
 		*err = EVUTIL_SOCKET_ERROR();
 		free(srv);
 		return NULL;
 	}
 	srv->udp_fd = -1;
-	srv->lev = evconnlistener_new(base, server_accept_cb, srv,
-	    LEV_OPT_CLOSE_ON_FREE, 0, srv->listen_fd);
-	if (srv->lev == NULL)
-		fatalx("%s: evconnlistener_new failed", __func__);
 	srv->ev_idle = xev_timer(base, server_idle_cb, srv);
 	srv->ev_resume = xev_timer(base, server_resume_cb, srv);
-	evconnlistener_set_error_cb(srv->lev, server_accept_error_cb);
 	server_banner(srv);
 	server_arm_idle(srv);
 	return srv;
@@ -538,7 +580,8 @@ server_free(struct server *srv)
 		free(t);
 	}
 	server_udp_close(srv);
-	evconnlistener_free(srv->lev);
+	if (srv->lev != NULL)
+		evconnlistener_free(srv->lev);
 	xev_free(srv->ev_idle);
 	xev_free(srv->ev_resume);
 	free(srv);

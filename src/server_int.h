@@ -36,6 +36,7 @@ struct test {
 	bool claimed; /* has a place (its parameters were valid) */
 	bool held; /* claimed, waits to prepare the listener */
 	bool prepared; /* the listener carries its -M or UDP socket */
+	bool pinned; /* the process runs on its client's -A ,m core */
 };
 
 struct server {
@@ -59,6 +60,9 @@ struct server {
 	evutil_socket_t udp_fd; /* UDP streams "connect" here; -1 = none */
 	struct event *ev_udp;
 	int mss; /* -M the listener carries now, 0 = none */
+	bool mptcp; /* the listener is MPTCP (a client's -m) */
+	struct osdep_cpus *cpus; /* CPU set before the first pinned test */
+	int npinned; /* tests running on their client's core */
 	struct event *ev_resume; /* accepting again after a pause */
 	double accept_warned; /* when the pause was last logged, or 0 */
 	bool backlog_warned; /* somaxconn was found too low (once) */
@@ -67,8 +71,12 @@ struct server {
 /* server.c */
 bool server_has_room(const struct server *srv);
 int server_role_flag(const unsigned char *p, size_t len);
+/* The TCP listener, MPTCP or not (closed and re-opened to change). */
+int server_relisten(struct server *srv, bool mptcp);
 
 /* server_setup.c */
+/* A test whose client asked for a server core (-A n,m) ended. */
+void server_unpin(struct server *srv, struct test *t);
 extern const struct session_listener server_listener;
 /* t's setup is over (or t ended): give back what it held, wake others. */
 void server_setup_release(struct test *t);

@@ -42,10 +42,13 @@ static int
 server_udp_listen(struct server *srv)
 {
 	const struct settings *s = srv->set;
+	struct net_path np = { 0, s->bind_dev };
 
 	if (srv->udp_fd != -1)
 		return 0;
-	srv->udp_fd = net_listen(s->bind_host, s->port, s->family, SOCK_DGRAM);
+
+	srv->udp_fd =
+	    net_listen_path(s->bind_host, s->port, s->family, SOCK_DGRAM, &np);
 	if (srv->udp_fd == -1)
 		return -1;
 	srv->ev_udp = xev_new(
@@ -190,7 +193,8 @@ server_clash(const struct server *srv, const struct test *t)
 		q = session_params(o->sess);
 		if (p->proto != q->proto)
 			continue;
-		if (p->proto == PROTO_TCP && p->mss != q->mss)
+		if (p->proto == PROTO_TCP &&
+		    (p->mss != q->mss || p->mptcp != q->mptcp))
 			return true;
 		if (p->proto == PROTO_UDP && strcmp(t->peer, o->peer) == 0)
 			return true;
@@ -206,6 +210,8 @@ server_prepare(struct server *srv, struct test *t)
 
 	if (p->proto == PROTO_TCP)
 		server_check_backlog(srv, t->sess);
+	if (p->proto == PROTO_TCP && server_relisten(srv, p->mptcp) == -1)
+		return IE_STREAMLISTEN;
 	if (p->proto == PROTO_TCP && p->mss != srv->mss) {
 		if (net_set_mss(srv->listen_fd, p->mss) == -1)
 			return IE_SETMSS;
@@ -239,6 +245,46 @@ again:
 }
 
 /*
+ * The client's -A n,m: the process moves to core m for the test, and
+ * back to the CPU set it had once no test wants a core (iperf3 widens it
+ * to every CPU instead, which also undoes the server's own -A).
+ */
+static int
+server_pin(struct server *srv, struct test *t)
+{
+	const struct test_params *p = session_params(t->sess);
+	int core = p->server_affinity;
+
+	if (!p->has_server_affinity || t->pinned)
+		return 0;
+	if (srv->npinned == 0)
+		srv->cpus = osdep_affinity_get();
+	if (osdep_affinity_set(core) == -1) {
+		if (srv->npinned == 0)
+			(void)osdep_affinity_put(srv->cpus);
+		if (srv->npinned == 0)
+			srv->cpus = NULL;
+		return IE_AFFINITY;
+	}
+	t->pinned = true;
+	srv->npinned++;
+	return 0;
+}
+
+void
+server_unpin(struct server *srv, struct test *t)
+{
+	if (!t->pinned)
+		return;
+	t->pinned = false;
+	if (--srv->npinned == 0) {
+		if (osdep_affinity_put(srv->cpus) == -1)
+			log_warnx("unable to restore CPU affinity");
+		srv->cpus = NULL;
+	}
+}
+
+/*
  * A test's parameters are in and valid: it takes a place if one is free
  * (else the client hears the server is busy), then readies the listener,
  * or waits while another test's setup would clash with its own.
@@ -248,6 +294,7 @@ server_listener_prepare(struct session *sess, void *arg)
 {
 	struct test *t = arg;
 	struct server *srv = t->srv;
+	int rc;
 
 	if (!t->claimed) {
 		if (srv->stopping || !server_has_room(srv))
@@ -257,6 +304,8 @@ server_listener_prepare(struct session *sess, void *arg)
 		srv->nhandshake--;
 		xev_del(srv->ev_idle);
 	}
+	if ((rc = server_pin(srv, t)) != 0)
+		return rc;
 	if (server_clash(srv, t)) {
 		t->held = true;
 		return SESSION_LISTENER_LATER;
@@ -286,6 +335,8 @@ server_setup_release(struct test *t)
 		(void)net_set_mss(srv->listen_fd, 0);
 		srv->mss = 0;
 	}
+	if (!tcp && srv->mptcp)
+		(void)server_relisten(srv, false);
 	if (!udp)
 		server_udp_close(srv);
 	server_wake_held(srv);

@@ -337,6 +337,7 @@ client_connect_ctl(struct session *sess)
 {
 	const struct settings *s = sess->set;
 	struct client *c = client_of(sess);
+	struct net_path np = { 0, NULL };
 	struct bufferevent *bev;
 	evutil_socket_t fd;
 	int gai;
@@ -349,8 +350,9 @@ client_connect_ctl(struct session *sess)
 		sess->err_msg = sess->err_buf;
 		return IE_CONNECT;
 	}
-	fd = net_socket_bound(
-	    c->peer_addr.ss.ss_family, s->bind_host, 0, SOCK_STREAM);
+	np.dev = s->bind_dev;
+	fd = net_socket_path(
+	    c->peer_addr.ss.ss_family, &np, s->bind_host, 0, SOCK_STREAM);
 	if (fd == -1)
 		return IE_CONNECT;
 	bev = bufferevent_socket_new(sess->base, fd, BEV_OPT_CLOSE_ON_FREE);

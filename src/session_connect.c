@@ -278,6 +278,24 @@ slot_udp_reply_cb(evutil_socket_t fd, short what, void *arg)
 		slot_adopt(sl);
 }
 
+/*
+ * -L on a TCP stream: the label, taken for fd, goes in the address its
+ * connect() uses (iperf3: IPv6 only, IESETFLOW otherwise).
+ */
+static int
+slot_flowlabel(struct slot *sl, struct net_addr *dst)
+{
+	*dst = sl->cn->peer;
+	if (sl->cn->sess->p.flowlabel == 0 ||
+	    sl->cn->sess->p.proto == PROTO_UDP)
+		return 0;
+	if (dst->ss.ss_family != AF_INET6 ||
+	    osdep_flowlabel(sl->fd, (struct sockaddr_in6 *)&dst->ss,
+		sl->cn->sess->p.flowlabel) == -1)
+		return IE_SETFLOW;
+	return 0;
+}
+
 /* A socket for the slot's stream, with the options set, connecting. */
 static int
 slot_open(struct slot *sl)
@@ -285,9 +303,15 @@ slot_open(struct slot *sl)
 	struct session *sess = sl->cn->sess;
 	const struct settings *s = sess->set;
 	bool udp = sess->p.proto == PROTO_UDP;
+	struct net_path np = { 0, s->bind_dev };
+	struct net_addr dst;
 	int rc;
 
-	sl->fd = net_socket_bound(sl->cn->peer.ss.ss_family, s->bind_host,
+	/* -m: MPTCP for TCP streams (the control connection stays TCP). */
+	if (!udp && sess->p.mptcp &&
+	    (np.protocol = osdep_mptcp_protocol()) == -1)
+		return IE_STREAMCONNECT;
+	sl->fd = net_socket_path(sl->cn->peer.ss.ss_family, &np, s->bind_host,
 	    s->cport ? s->cport + sl->k : 0, udp ? SOCK_DGRAM : SOCK_STREAM);
 	if (sl->fd == -1)
 		return IE_STREAMCONNECT;
@@ -296,7 +320,9 @@ slot_open(struct slot *sl)
 	/* The server sets -M on its listener; the client on each socket. */
 	if (!udp && sess->p.mss != 0 && net_set_mss(sl->fd, sess->p.mss) == -1)
 		return IE_SETMSS;
-	if (net_connect_fd(sl->fd, &sl->cn->peer) == -1)
+	if ((rc = slot_flowlabel(sl, &dst)) != 0)
+		return rc;
+	if (net_connect_fd(sl->fd, &dst) == -1)
 		return IE_STREAMCONNECT;
 	if (udp && slot_udp_hello(sl) == -1)
 		return IE_STREAMWRITE;

@@ -178,7 +178,8 @@ server_take_params(struct session *sess, struct evbuffer *in)
 	} else if (rc == SESSION_LISTENER_LATER) {
 		session_arm_timeout(sess, SERVER_STREAMS_TIMEOUT);
 	} else if (rc != 0) {
-		session_fail(sess, rc, 0);
+		/* -A n,m: the system's reason travels, as iperf3's does. */
+		session_fail(sess, rc, rc == IE_AFFINITY ? errno : 0);
 	} else
 		server_create_streams(sess);
 }

@@ -107,6 +107,64 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(s.bitrate_limit, 0);
 	ck_assert_double_eq(s.bitrate_window, 5.0);
 	ck_assert(!s.show_version && !s.show_help);
+	ck_assert_ptr_null(s.bind_dev);
+	ck_assert(!s.mptcp);
+	ck_assert_int_eq(s.flowlabel, 0);
+	ck_assert_int_eq(s.affinity, -1);
+	ck_assert_int_eq(s.server_affinity, -1);
+}
+END_TEST
+
+/* -m, -L, -A, --bind-dev and the HOST%DEV forms of -c and -B. */
+START_TEST(test_path)
+{
+	struct settings s;
+	struct cmdline cl;
+
+	parse_ok(&s, &cl, "-c h -m -L 0x12345 -A 1,0 --bind-dev eth1");
+	ck_assert(s.mptcp);
+	ck_assert_int_eq(s.proto, PROTO_TCP);
+	ck_assert_int_eq(s.flowlabel, 0x12345);
+	ck_assert_int_eq(s.affinity, 1);
+	ck_assert_int_eq(s.server_affinity, 0);
+	ck_assert_str_eq(s.bind_dev, "eth1");
+
+	/* -m selects TCP, a later -u UDP (the key still travels). */
+	parse_ok(&s, &cl, "-c h -u -m");
+	ck_assert_int_eq(s.proto, PROTO_TCP);
+	parse_ok(&s, &cl, "--mptcp -c h -u");
+	ck_assert(s.mptcp);
+	ck_assert_int_eq(s.proto, PROTO_UDP);
+
+	parse_ok(&s, &cl, "-c h -L 1048575 --affinity 1024");
+	ck_assert_int_eq(s.flowlabel, 0xfffff);
+	ck_assert_int_eq(s.affinity, 1024);
+	ck_assert_int_eq(s.server_affinity, -1);
+	parse_ok(&s, &cl, "-s -A 0x1 -m --bind-dev lo");
+	ck_assert_int_eq(s.affinity, 1);
+	ck_assert(s.mptcp);
+
+	/* HOST%DEV: the device is --bind-dev's; the last one given wins. */
+	parse_ok(&s, &cl, "-c 10.0.0.1%veth0");
+	ck_assert_str_eq(s.host, "10.0.0.1");
+	ck_assert_str_eq(s.bind_dev, "veth0");
+	parse_ok(&s, &cl, "-c h --bind-dev a -B 10.0.0.2%b");
+	ck_assert_str_eq(s.bind_host, "10.0.0.2");
+	ck_assert_str_eq(s.bind_dev, "b");
+	parse_ok(&s, &cl, "-s -B ::1%lo --bind-dev c");
+	ck_assert_str_eq(s.bind_host, "::1");
+	ck_assert_str_eq(s.bind_dev, "c");
+	/* strtok's way: leading '%'s skipped, a third part dropped. */
+	parse_ok(&s, &cl, "-c %%h%d%x");
+	ck_assert_str_eq(s.host, "h");
+	ck_assert_str_eq(s.bind_dev, "d");
+	/* No device part, or a link-local scope: left whole. */
+	parse_ok(&s, &cl, "-c h%");
+	ck_assert_str_eq(s.host, "h%");
+	ck_assert_ptr_null(s.bind_dev);
+	parse_ok(&s, &cl, "-c fe80::1%eth0");
+	ck_assert_str_eq(s.host, "fe80::1%eth0");
+	ck_assert_ptr_null(s.bind_dev);
 }
 END_TEST
 
@@ -517,6 +575,18 @@ static const struct bad_case bad_cases[] = {
 	{ "-c h --foo=bar", "unrecognized option '--foo=bar'" },
 	{ "-x", "invalid option -- 'x'" },
 	{ "-c h -Rx", "invalid option -- 'x'" },
+	{ "-c h -L 0", PE "unable to set IPv6 flow label" },
+	{ "-c h -L 0x100000", PE "unable to set IPv6 flow label" },
+	{ "-c h -L abc", PE "unable to set IPv6 flow label" },
+	{ "-c h -L -1", PE "unable to set IPv6 flow label" },
+	{ "-s -L 5", PE "some option you are trying to set is client only" },
+	{ "-c h -A 1025", PE "unable to set CPU affinity: " },
+	{ "-c h -A abc", PE "unable to set CPU affinity: " },
+	{ "-c h -A -1", PE "unable to set CPU affinity: " },
+	{ "-c h -A 1,2000", PE "unable to set CPU affinity: " },
+	{ "-c h -A 1,-1", PE "unable to set CPU affinity: " },
+	{ "-s -A 0,1", PE "some option you are trying to set is client only" },
+	{ "-c h --bind-dev", "option '--bind-dev' requires an argument" },
 	{ "-c h -xR", "invalid option -- 'x'" },
 	{ "--bidir -xR", "invalid option -- 'x'" },
 	{ "-c h -p", "option requires an argument -- 'p'" },
@@ -648,6 +718,22 @@ START_TEST(test_usage)
 	ck_assert_ptr_nonnull(strstr(buf, "  --bidir "));
 	ck_assert_ptr_nonnull(strstr(buf, "  --dscp "));
 	ck_assert_ptr_nonnull(strstr(buf,
+	    "  -A, --affinity n[,m]      set CPU affinity core number to n "
+	    "(the core the process will use)\n"
+	    "                             (optional Client only m - the "
+	    "Server's core number for this test)\n"));
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "  --bind-dev <dev>          bind to the network interface with "
+	    "SO_BINDTODEVICE\n"));
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "  -m, --mptcp               use MPTCP rather than plain TCP\n"));
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "  -c, --client <host>[%<dev>] run in client mode, connecting to "
+	    "<host>\n"));
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "  -L, --flowlabel N         set the IPv6 flow label (only "
+	    "supported on Linux)\n"));
+	ck_assert_ptr_nonnull(strstr(buf,
 	    "  --server-bitrate-limit #[KMG][/#]   server's total bit rate "
 	    "limit (default 0 = no limit)\n"));
 	ck_assert_ptr_nonnull(strstr(buf,
@@ -672,6 +758,7 @@ options_suite(void)
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_client_basic);
 	tcase_add_test(tc, test_client_more);
+	tcase_add_test(tc, test_path);
 	tcase_add_test(tc, test_udp_rate);
 	tcase_add_test(tc, test_end_conditions);
 	tcase_add_test(tc, test_tos);

@@ -138,9 +138,50 @@ START_TEST(test_params_roundtrip)
 	ck_assert_int_eq(q.roles, 2);
 	ck_assert_int_eq(q.window, 65536);
 	ck_assert_str_eq(q.title, "t");
+	ck_assert(!q.mptcp && !q.has_server_affinity);
+	ck_assert_int_eq(q.flowlabel, 0);
 	proto_params_free(&q);
 	cJSON_free(text);
 	cJSON_Delete(j);
+}
+END_TEST
+
+static int params_rc(const char *text);
+
+/* -m, -L and -A n,m: 3.21's keys, types and places. */
+START_TEST(test_params_path)
+{
+	struct test_params p, q;
+	cJSON *j;
+	char *text;
+
+	memset(&p, 0, sizeof(p));
+	p.proto = PROTO_TCP;
+	p.duration = 1;
+	p.parallel = 1;
+	p.mptcp = true;
+	p.blksize = 131072;
+	p.flowlabel = 0x12345;
+	p.has_server_affinity = true;
+	p.server_affinity = 0;
+	j = proto_params_to_json(&p, false);
+	text = cJSON_PrintUnformatted(j);
+	ck_assert_str_eq(text,
+	    "{\"tcp\":true,\"omit\":0,\"server_affinity\":0,\"time\":1,"
+	    "\"num\":0,\"blockcount\":0,\"parallel\":1,\"mptcp\":true,"
+	    "\"len\":131072,\"pacing_timer\":1000,\"flowlabel\":74565,"
+	    "\"client_version\":\"3.21\"}");
+	ck_assert_int_eq(proto_params_from_json(j, &q), 0);
+	ck_assert(q.mptcp && q.has_server_affinity);
+	ck_assert_int_eq(q.server_affinity, 0);
+	ck_assert_int_eq(q.flowlabel, 0x12345);
+	proto_params_free(&q);
+	cJSON_free(text);
+	cJSON_Delete(j);
+	ck_assert_int_eq(
+	    params_rc("{\"tcp\":true,\"server_affinity\":1025}"), IE_AFFINITY);
+	ck_assert_int_eq(
+	    params_rc("{\"tcp\":true,\"flowlabel\":1048576}"), IE_SETFLOW);
 }
 END_TEST
 
@@ -289,6 +330,7 @@ proto_suite(void)
 	tcase_add_test(tc, test_json_bad_lengths);
 	tcase_add_test(tc, test_state_and_ints);
 	tcase_add_test(tc, test_params_roundtrip);
+	tcase_add_test(tc, test_params_path);
 	tcase_add_test(tc, test_params_validation);
 	tcase_add_test(tc, test_params_roles_offer);
 	tcase_add_test(tc, test_results_312);
