@@ -47,6 +47,11 @@ enum options_long {
 	OPT_MAX_TESTS,
 	OPT_SERVER_BITRATE_LIMIT,
 	OPT_SERVER_MAX_DURATION,
+	OPT_DONT_FRAGMENT,
+	OPT_FQ_RATE,
+	OPT_PACING_TIMER,
+	OPT_SND_TIMEOUT,
+	OPT_CNTL_KA,
 };
 
 /* Parse state beyond struct settings, for the cross checks. */
@@ -118,6 +123,9 @@ int options_arg_debug(struct options_ctx *, const char *);
 int options_arg_version(struct options_ctx *, const char *);
 int options_arg_help(struct options_ctx *, const char *);
 int options_arg_timestamps(struct options_ctx *, const char *);
+int options_arg_fq_rate(struct options_ctx *, const char *);
+int options_arg_pacing_timer(struct options_ctx *, const char *);
+int options_arg_cntl_ka(struct options_ctx *, const char *);
 
 /* options_err.c: each sets *cause and returns -1. */
 
