@@ -181,9 +181,13 @@ session_stream_opts(struct session *sess, evutil_socket_t fd)
 		return IE_SETNODELAY;
 	if (p->tos != 0 && net_set_tos(fd, p->tos) == -1)
 		return IE_SETTOS;
-	if (p->fqrate / 8 > 0 && osdep_set_pacing_rate(fd, p->fqrate / 8) == -1)
-		report_warning(
-		    session_rpt(sess), "Unable to set socket pacing");
+	if (p->fqrate / 8 > 0) {
+		log_debug("Setting fair-queue socket pacing to %llu",
+		    (unsigned long long)(p->fqrate / 8));
+		if (osdep_set_pacing_rate(fd, p->fqrate / 8) == -1)
+			report_warning(
+			    session_rpt(sess), "Unable to set socket pacing");
+	}
 	if (p->proto == PROTO_TCP && sess->set->snd_timeout_ms > 0 &&
 	    osdep_set_user_timeout(fd, sess->set->snd_timeout_ms) == -1)
 		return IE_SETUSERTIMEOUT;
@@ -233,6 +237,7 @@ session_ctl_keepalive(struct session *sess, evutil_socket_t fd)
 		    osdep_set_keepalive(fd, (enum osdep_keepalive)i, want[i]) ==
 			-1)
 			return set_ie[i];
+	memcpy(sess->start.ctrl_ka, v, sizeof(v));
 	return 0;
 }
 

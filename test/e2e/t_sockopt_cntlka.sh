@@ -4,7 +4,8 @@
 # keepalive timer of at most IDLE seconds on exactly one connection per
 # end (the control one; data connections have none): client
 # --cntl-ka=30/4/2 and server --cntl-ka=40/5/3; without the option, no
-# keepalive timer at all. A given IDLE that does not exceed the system's
+# keepalive timer at all. -V prints iperf3 3.21's line with the values in
+# force. A given IDLE that does not exceed the system's
 # INTVL * CNT (net.ipv4.tcp_keepalive_*) fails as iperf3 3.21 does, once
 # connected: exit 1, "control connection Keepalive period should be larger
 # than the full retry period (interval * count)". Texts and exit codes.
@@ -28,11 +29,11 @@ ka_case() {
 	[ -n "$2" ] && copt=("$2")
 	N=$((N + 1))
 	port=$(free_port)
-	start_server "$EVPERF" -s -1 -p "$port" "${sopt[@]}"
+	start_server "$EVPERF" -s -1 -V -p "$port" "${sopt[@]}"
 	wait_port "$port" "$SERVER_PID"
 	cout=$E2E_TMP/client$N.out
 	start_bg "$cout" "$EVPERF" -c 127.0.0.1 -p "$port" -t 3 -P 2 -b 1M \
-		--forceflush "${copt[@]}"
+		-V --forceflush "${copt[@]}"
 	local cpid=$BG_PID
 	wait_match 10 'sec .*bits/sec' "$cout" ||
 		fail "case $N: no interval within 10 s"
@@ -56,10 +57,17 @@ one_timer() {
 ka_case --cntl-ka=40/5/3 --cntl-ka=30/4/2
 one_timer "client --cntl-ka=30/4/2" "$CLIENT_KA" 30
 one_timer "server --cntl-ka=40/5/3" "$SERVER_KA" 40
+# iperf3 3.21's -V line, with the values in force.
+KA_LINE="Control connection TCP Keepalive TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT are set to"
+assert_contains "$E2E_TMP/client1.out" "$KA_LINE 30/4/2"
+assert_contains "$SERVER_OUT" "$KA_LINE 40/5/3"
 
 ka_case "" ""
 assert_eq "no --cntl-ka: client timers" "$CLIENT_KA" ""
 assert_eq "no --cntl-ka: server timers" "$SERVER_KA" ""
+if grep -Fq "$KA_LINE" "$E2E_TMP/client2.out" "$SERVER_OUT"; then
+	fail "no --cntl-ka: '$KA_LINE' printed"
+fi
 
 # IDLE not above the system's INTVL * CNT: iperf3's run-time check.
 intvl=$(cat /proc/sys/net/ipv4/tcp_keepalive_intvl 2>/dev/null) || intvl=
