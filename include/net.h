@@ -91,6 +91,12 @@ void net_get_bufs(evutil_socket_t fd, int *snd, int *rcv);
 int net_set_tos(evutil_socket_t fd, int tos);
 int net_set_congestion(evutil_socket_t fd, const char *name);
 
+/* SO_KEEPALIVE on (--cntl-ka). */
+int net_set_keepalive(evutil_socket_t fd);
+
+/* The address family of fd's local address (AF_INET, AF_INET6), or -1. */
+int net_sock_family(evutil_socket_t fd);
+
 /* The congestion algorithm in use on fd into buf, or "unknown". */
 void net_get_congestion(evutil_socket_t fd, char *buf, size_t len);
 

@@ -125,6 +125,38 @@ bool osdep_err_connect_retry(int e);
 const char *osdep_strerror(int e);
 
 /*
+ * --fq-rate: cap the kernel's pacing of fd at rate bytes/s
+ * (SO_MAX_PACING_RATE). Returns 0, or -1 with the socket error set
+ * (Windows has no such cap: WSAEOPNOTSUPP).
+ */
+int osdep_set_pacing_rate(evutil_socket_t fd, uint64_t rate);
+
+/*
+ * --snd-timeout: fail the TCP connection on fd when sent data stays
+ * unacknowledged for ms milliseconds (Linux TCP_USER_TIMEOUT, Windows
+ * TCP_MAXRTMS). Returns 0, or -1 with the socket error set.
+ */
+int osdep_set_user_timeout(evutil_socket_t fd, int ms);
+
+/* The TCP keepalive tunables of --cntl-ka. */
+enum osdep_keepalive {
+	OSDEP_KA_IDLE, /* TCP_KEEPIDLE, seconds */
+	OSDEP_KA_INTVL, /* TCP_KEEPINTVL, seconds */
+	OSDEP_KA_CNT, /* TCP_KEEPCNT, probes */
+};
+
+/* Read or set one keepalive tunable of fd: 0, or -1 with the error set. */
+int osdep_get_keepalive(evutil_socket_t fd, enum osdep_keepalive k, int *v);
+int osdep_set_keepalive(evutil_socket_t fd, enum osdep_keepalive k, int v);
+
+/*
+ * --dont-fragment: set the IPv4 Don't Fragment bit on what UDP socket fd
+ * sends (Linux IP_MTU_DISCOVER = IP_PMTUDISC_DO, Windows IP_DONTFRAGMENT),
+ * so a datagram above the path MTU fails instead. 0, or -1 (error set).
+ */
+int osdep_set_dontfrag(evutil_socket_t fd);
+
+/*
  * Process-level pieces (osdep_posix.c on POSIX systems).
  */
 

@@ -102,6 +102,8 @@ struct test_params {
 	int window;
 	int blksize;
 	uint64_t rate;
+	uint64_t fqrate; /* --fq-rate bits/s; 0 = off */
+	int pacing_timer; /* sent; 0 = omitted */
 	int burst;
 	int tos;
 	char *title;
@@ -109,6 +111,7 @@ struct test_params {
 	char *congestion;
 	bool get_server_output;
 	bool udp_counters_64bit;
+	bool dont_fragment;
 	bool gso, gro; /* UDP segmentation / receive offload */
 	int gso_dg_size, gso_bf_size, gro_bf_size;
 	int roles; /* role flag: server, the form offered (0, 1 or 2);

@@ -41,6 +41,7 @@ struct rpt_start {
 	int accepted_port;
 	char cookie[37]; /* 36 characters + NUL */
 	int ctrl_mss; /* client: control socket MSS (-V line) */
+	int ctrl_ka[3]; /* --cntl-ka idle/intvl/cnt in force (-V); 0 = off */
 	int tcp_mss; /* -M value, 0 if not set */
 	int tcp_mss_default; /* client: control MSS; server: 0 */
 	int64_t timesecs; /* Unix time at "on connect" */

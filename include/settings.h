@@ -26,6 +26,7 @@
 #define EVPERF_DEFAULT_LIMIT_WINDOW 5.0 /* --server-bitrate-limit R/N: N s */
 #define EVPERF_MAX_FLOWLABEL 0xfffff /* -L: 20 bits */
 #define EVPERF_MAX_CORE 1024 /* -A */
+#define EVPERF_DEFAULT_PACING_TIMER 1000 /* us, iperf3's DEFAULT_PACING_TIMER */
 
 enum role {
 	ROLE_NONE = 0,
@@ -59,6 +60,8 @@ struct settings {
 	int window; /* -w bytes; 0 = OS default */
 	uint64_t rate; /* -b bits/s per stream; 0 = unlimited */
 	int burst; /* -b RATE/N; 0 = none */
+	uint64_t fqrate; /* --fq-rate bits/s (SO_MAX_PACING_RATE); 0 = off */
+	int pacing_timer; /* --pacing-timer us, sent only (default 1000) */
 	double interval; /* -i seconds, default 1; 0 = no intervals */
 	int omit; /* -O seconds */
 	char format; /* -f: 'a' (adaptive), k m g t K M G T */
@@ -84,12 +87,16 @@ struct settings {
 	bool sum_only; /* --sum-only: [SUM] rows only (evperf extension) */
 	bool udp_counters_64bit; /* --udp-counters-64bit */
 	bool gsro; /* --gsro: UDP GSO/GRO where the kernel has it */
+	bool dont_fragment; /* --dont-fragment: DF on IPv4 UDP streams */
 	bool daemon; /* -D */
 	const char *pidfile; /* -I / --pidfile */
 	const char *logfile; /* --logfile */
 	const char *timestamp_fmt; /* --timestamps[=FMT]; NULL = off */
 	int connect_timeout_ms; /* --connect-timeout; -1 = none */
 	int rcv_timeout_ms; /* --rcv-timeout, default 120000 */
+	int snd_timeout_ms; /* --snd-timeout (TCP_USER_TIMEOUT); 0 = system */
+	bool cntl_ka; /* --cntl-ka[=IDLE/INTVL/CNT]: control keepalive */
+	int cntl_ka_idle, cntl_ka_intvl, cntl_ka_cnt; /* 0 = system default */
 	int idle_timeout; /* --idle-timeout seconds (server); 0 = off */
 	int max_tests; /* --max-tests: tests a server runs at once (1) */
 	int max_duration; /* --server-max-duration seconds; 0 = none */

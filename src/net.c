@@ -290,6 +290,25 @@ net_set_tos(evutil_socket_t fd, int tos)
 }
 
 int
+net_set_keepalive(evutil_socket_t fd)
+{
+	int on = 1;
+
+	return setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+}
+
+int
+net_sock_family(evutil_socket_t fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return -1;
+	return ss.ss_family;
+}
+
+int
 net_set_congestion(evutil_socket_t fd, const char *name)
 {
 	return setsockopt(

@@ -120,6 +120,12 @@ const struct options_spec options_table[] = {
 	{ "udp-counters-64bit", no_argument, OPT_UDP_COUNTERS_64BIT,
 	    OPTIONS_BOTH, FLAG(udp_counters_64bit) },
 	{ "gsro", no_argument, OPT_GSRO, OPTIONS_CLIENT, FLAG(gsro) },
+	{ "dont-fragment", no_argument, OPT_DONT_FRAGMENT, OPTIONS_CLIENT,
+	    FLAG(dont_fragment) },
+	{ "fq-rate", required_argument, OPT_FQ_RATE, OPTIONS_CLIENT,
+	    FN(options_arg_fq_rate) },
+	{ "pacing-timer", required_argument, OPT_PACING_TIMER, OPTIONS_CLIENT,
+	    FN(options_arg_pacing_timer) },
 	{ "connect-timeout", required_argument, OPT_CONNECT_TIMEOUT,
 	    OPTIONS_CLIENT,
 	    INT(connect_timeout_ms, 0, INT_MAX, OPTIONS_EBADARG) },
@@ -129,6 +135,10 @@ const struct options_spec options_table[] = {
 	    INT(max_tests, 1, EVPERF_MAX_TESTS, OPTIONS_EBADARG) },
 	{ "rcv-timeout", required_argument, OPT_RCV_TIMEOUT, OPTIONS_BOTH,
 	    INT(rcv_timeout_ms, 100, EVPERF_MAX_TIME * 1000L, IE_RCVTIMEOUT) },
+	{ "snd-timeout", required_argument, OPT_SND_TIMEOUT, OPTIONS_BOTH,
+	    INT(snd_timeout_ms, 0, EVPERF_MAX_TIME * 1000L, IE_SNDTIMEOUT) },
+	{ "cntl-ka", optional_argument, OPT_CNTL_KA, OPTIONS_BOTH,
+	    FN(options_arg_cntl_ka) },
 	{ "mptcp", no_argument, 'm', OPTIONS_BOTH, FN(options_arg_mptcp) },
 	{ "debug", optional_argument, 'd', OPTIONS_BOTH,
 	    FN(options_arg_debug) },
@@ -317,6 +327,7 @@ options_defaults(struct settings *s)
 	s->max_tests = 1;
 	s->bitrate_window = EVPERF_DEFAULT_LIMIT_WINDOW;
 	s->affinity = s->server_affinity = -1;
+	s->pacing_timer = EVPERF_DEFAULT_PACING_TIMER;
 }
 
 /* Fill *s from argv: defaults, options in order, then cross checks. */

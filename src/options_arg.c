@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -349,14 +350,13 @@ options_arg_dscp(struct options_ctx *ctx, const char *arg)
 	return 0;
 }
 
-/* -d / --debug[=LEVEL]: iperf3 3.12 takes a level 1-4; we only log more. */
+/*
+ * -d / --debug[=LEVEL]: iperf3 3.21 takes any level (atoi; 1-4 mean
+ * something, the rest is 4 or 0) and never fails; we only log more.
+ */
 int
 options_arg_debug(struct options_ctx *ctx, const char *arg)
 {
-	int level;
-
-	if (arg != NULL && options_arg_int(arg, 1, 4, &level) == -1)
-		return OPTIONS_EBADARG;
 	ctx->s->debug = true;
 	return 0;
 }
@@ -446,5 +446,79 @@ options_arg_mptcp(struct options_ctx *ctx, const char *arg)
 {
 	ctx->s->proto = PROTO_TCP;
 	ctx->s->mptcp = true;
+	return 0;
+}
+
+/* --fq-rate: bits/s with decimal suffixes; a bad one is 3.21's IEUNITVAL. */
+int
+options_arg_fq_rate(struct options_ctx *ctx, const char *arg)
+{
+	return units_parse_rate(arg, &ctx->s->fqrate) ? OPTIONS_EUNIT : 0;
+}
+
+/*
+ * --pacing-timer: microseconds with binary suffixes (iperf3's unit_atoi).
+ * iperf3 3.21 only sends it to the server, which no longer uses it.
+ */
+int
+options_arg_pacing_timer(struct options_ctx *ctx, const char *arg)
+{
+	uint64_t v;
+
+	if (units_parse_size(arg, &v) == -1 || v > INT_MAX)
+		return OPTIONS_EUNIT;
+	ctx->s->pacing_timer = (int)v;
+	return 0;
+}
+
+/* One field of --cntl-ka: empty (0, the system's value) or an integer. */
+static int
+options_arg_ka_field(const char *p, size_t len, long *out)
+{
+	char buf[16], *end;
+
+	*out = 0;
+	if (len == 0)
+		return 0;
+	if (len >= sizeof(buf))
+		return -1;
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	errno = 0;
+	*out = strtol(buf, &end, 10);
+	return *end != '\0' || errno != 0 || *out < INT_MIN || *out > INT_MAX
+	    ? -1
+	    : 0;
+}
+
+/*
+ * --cntl-ka[=IDLE[/INTVL[/CNT]]]: keepalive on the control connection,
+ * each value optional (0 = the system's). As iperf3 3.21, a given IDLE
+ * must exceed INTVL * CNT as given (IECNTLKA); unlike its atoi(), a field
+ * that is not a number, or a negative INTVL or CNT, is refused here.
+ */
+int
+options_arg_cntl_ka(struct options_ctx *ctx, const char *arg)
+{
+	struct settings *s = ctx->s;
+	long v[3] = { 0, 0, 0 };
+	const char *p = arg;
+	size_t len;
+	int i;
+
+	for (i = 0; p != NULL && i < 3; i++) {
+		len = i < 2 ? strcspn(p, "/") : strlen(p);
+		if (options_arg_ka_field(p, len, &v[i]) == -1)
+			return OPTIONS_EBADARG;
+		p = p[len] == '/' ? p + len + 1 : NULL;
+	}
+	if (v[0] != 0 && (long long)v[0] <= (long long)v[1] * v[2])
+		return IE_CNTLKA;
+	if (v[1] < 0 || v[2] < 0)
+		return OPTIONS_EBADARG;
+	s->cntl_ka = true;
+	s->cntl_ka_idle = (int)v[0];
+	s->cntl_ka_intvl = (int)v[1];
+	s->cntl_ka_cnt = (int)v[2];
 	return 0;
 }

@@ -48,6 +48,11 @@ enum options_long {
 	OPT_SERVER_BITRATE_LIMIT,
 	OPT_SERVER_MAX_DURATION,
 	OPT_BIND_DEV,
+	OPT_DONT_FRAGMENT,
+	OPT_FQ_RATE,
+	OPT_PACING_TIMER,
+	OPT_SND_TIMEOUT,
+	OPT_CNTL_KA,
 };
 
 /* Parse state beyond struct settings, for the cross checks. */
@@ -123,6 +128,9 @@ int options_arg_bind(struct options_ctx *, const char *);
 int options_arg_flowlabel(struct options_ctx *, const char *);
 int options_arg_affinity(struct options_ctx *, const char *);
 int options_arg_mptcp(struct options_ctx *, const char *);
+int options_arg_fq_rate(struct options_ctx *, const char *);
+int options_arg_pacing_timer(struct options_ctx *, const char *);
+int options_arg_cntl_ka(struct options_ctx *, const char *);
 
 /* options_err.c: each sets *cause and returns -1. */
 

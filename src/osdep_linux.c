@@ -310,3 +310,47 @@ osdep_affinity_put(struct osdep_cpus *saved)
 	free(saved);
 	return rc;
 }
+
+int
+osdep_set_pacing_rate(evutil_socket_t fd, uint64_t rate)
+{
+	return setsockopt(
+	    fd, SOL_SOCKET, SO_MAX_PACING_RATE, &rate, sizeof(rate));
+}
+
+int
+osdep_set_user_timeout(evutil_socket_t fd, int ms)
+{
+	unsigned int v = (unsigned int)ms;
+
+	return setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &v, sizeof(v));
+}
+
+static const int osdep_ka_opt[] = {
+	[OSDEP_KA_IDLE] = TCP_KEEPIDLE,
+	[OSDEP_KA_INTVL] = TCP_KEEPINTVL,
+	[OSDEP_KA_CNT] = TCP_KEEPCNT,
+};
+
+int
+osdep_get_keepalive(evutil_socket_t fd, enum osdep_keepalive k, int *v)
+{
+	socklen_t len = sizeof(*v);
+
+	return getsockopt(fd, IPPROTO_TCP, osdep_ka_opt[k], v, &len);
+}
+
+int
+osdep_set_keepalive(evutil_socket_t fd, enum osdep_keepalive k, int v)
+{
+	return setsockopt(fd, IPPROTO_TCP, osdep_ka_opt[k], &v, sizeof(v));
+}
+
+/* IP_PMTUDISC_DO: DF set, and a send above the path MTU gets EMSGSIZE. */
+int
+osdep_set_dontfrag(evutil_socket_t fd)
+{
+	int v = IP_PMTUDISC_DO;
+
+	return setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &v, sizeof(v));
+}

@@ -49,6 +49,19 @@
 #ifndef SIO_UDP_NETRESET
 #define SIO_UDP_NETRESET _WSAIOW(IOC_VENDOR, 15)
 #endif
+/* ws2ipdef.h of the Windows SDK (10 1709 on); mingw-w64 lacks them. */
+#ifndef TCP_KEEPIDLE
+#define TCP_KEEPIDLE 3
+#endif
+#ifndef TCP_MAXRTMS
+#define TCP_MAXRTMS 14
+#endif
+#ifndef TCP_KEEPCNT
+#define TCP_KEEPCNT 16
+#endif
+#ifndef TCP_KEEPINTVL
+#define TCP_KEEPINTVL 17
+#endif
 
 /*
  * Winsock up, and stdout and stderr in binary mode: the report is the
@@ -558,4 +571,63 @@ osdep_affinity_put(struct osdep_cpus *saved)
 	ok = SetProcessAffinityMask(GetCurrentProcess(), saved->mask);
 	free(saved);
 	return ok ? 0 : -1;
+}
+
+/* Windows has no per-socket pacing cap: the caller warns, as iperf3. */
+int
+osdep_set_pacing_rate(evutil_socket_t fd, uint64_t rate)
+{
+	WSASetLastError(WSAEOPNOTSUPP);
+	return -1;
+}
+
+/* TCP_MAXRTMS: how long (ms) TCP retransmits before it gives up. */
+int
+osdep_set_user_timeout(evutil_socket_t fd, int ms)
+{
+	DWORD v = (DWORD)ms;
+
+	return setsockopt(
+	    fd, IPPROTO_TCP, TCP_MAXRTMS, (const char *)&v, sizeof(v));
+}
+
+static const int osdep_ka_opt[] = {
+	[OSDEP_KA_IDLE] = TCP_KEEPIDLE,
+	[OSDEP_KA_INTVL] = TCP_KEEPINTVL,
+	[OSDEP_KA_CNT] = TCP_KEEPCNT,
+};
+
+int
+osdep_get_keepalive(evutil_socket_t fd, enum osdep_keepalive k, int *v)
+{
+	DWORD d = 0;
+	int len = sizeof(d);
+
+	if (getsockopt(fd, IPPROTO_TCP, osdep_ka_opt[k], (char *)&d, &len) ==
+	    SOCKET_ERROR)
+		return -1;
+	*v = (int)d;
+	return 0;
+}
+
+int
+osdep_set_keepalive(evutil_socket_t fd, enum osdep_keepalive k, int v)
+{
+	DWORD d = (DWORD)v;
+
+	return setsockopt(fd, IPPROTO_TCP, osdep_ka_opt[k], (const char *)&d,
+		   sizeof(d)) == SOCKET_ERROR
+	    ? -1
+	    : 0;
+}
+
+int
+osdep_set_dontfrag(evutil_socket_t fd)
+{
+	DWORD on = 1;
+
+	return setsockopt(fd, IPPROTO_IP, IP_DONTFRAGMENT, (const char *)&on,
+		   sizeof(on)) == SOCKET_ERROR
+	    ? -1
+	    : 0;
 }

@@ -258,6 +258,8 @@ proto_params_from_settings(struct test_params *p, const struct settings *s)
 	p->window = s->window;
 	p->blksize = s->blksize;
 	p->rate = s->rate;
+	p->fqrate = s->fqrate;
+	p->pacing_timer = s->pacing_timer;
 	p->burst = s->burst;
 	p->tos = s->tos;
 	p->title = s->title ? xstrdup(s->title) : NULL;
@@ -265,6 +267,7 @@ proto_params_from_settings(struct test_params *p, const struct settings *s)
 	p->congestion = s->congestion ? xstrdup(s->congestion) : NULL;
 	p->get_server_output = s->get_server_output;
 	p->udp_counters_64bit = s->udp_counters_64bit;
+	p->dont_fragment = s->dont_fragment;
 	p->gso = p->gro = s->gsro;
 	p->gso_bf_size = p->gro_bf_size = EVPERF_MAX_UDP_BLOCKSIZE;
 }
@@ -309,7 +312,10 @@ proto_params_to_json(const struct test_params *p, bool offer_roles)
 	cJSON_AddNumberToObject(j, "len", p->blksize);
 	if (p->rate)
 		cJSON_AddNumberToObject(j, "bandwidth", (double)p->rate);
-	cJSON_AddNumberToObject(j, "pacing_timer", 1000);
+	if (p->fqrate)
+		cJSON_AddNumberToObject(j, "fqrate", (double)p->fqrate);
+	if (p->pacing_timer)
+		cJSON_AddNumberToObject(j, "pacing_timer", p->pacing_timer);
 	if (p->burst)
 		cJSON_AddNumberToObject(j, "burst", p->burst);
 	if (p->proto == PROTO_UDP)
@@ -328,6 +334,8 @@ proto_params_to_json(const struct test_params *p, bool offer_roles)
 		cJSON_AddNumberToObject(j, "get_server_output", 1);
 	if (p->udp_counters_64bit)
 		cJSON_AddNumberToObject(j, "udp_counters_64bit", 1);
+	if (p->dont_fragment)
+		cJSON_AddNumberToObject(j, "dont_fragment", 1);
 	if (offer_roles)
 		cJSON_AddNumberToObject(j, PROTO_ROLES_KEY, PROTO_ROLES_WIDE);
 	cJSON_AddStringToObject(j, "client_version", version_iperf());
@@ -368,6 +376,7 @@ proto_params_numbers(const cJSON *j, struct test_params *p)
 	PARAM("window", 0, EVPERF_MAX_TCP_BUFFER, window, IE_BUFSIZE);
 	PARAM("len", 1, EVPERF_MAX_BLOCKSIZE, blksize, IE_BLOCKSIZE);
 	PARAM("bandwidth", 0, INT64_MAX, rate, IE_RECVPARAMS);
+	PARAM("fqrate", 0, INT64_MAX, fqrate, IE_RECVPARAMS);
 	PARAM("burst", 0, EVPERF_MAX_BURST, burst, IE_BURST);
 	PARAM("TOS", 0, 255, tos, IE_BADTOS);
 	PARAM("server_affinity", 0, EVPERF_MAX_CORE, server_affinity,
@@ -412,6 +421,7 @@ proto_params_from_json(const cJSON *j, struct test_params *p)
 		return IE_REVERSEBIDIR;
 	p->get_server_output = proto_get_flag(j, "get_server_output");
 	p->udp_counters_64bit = proto_get_flag(j, "udp_counters_64bit");
+	p->dont_fragment = proto_get_flag(j, "dont_fragment");
 	p->gso = proto_get_flag(j, "gso");
 	p->gro = proto_get_flag(j, "gro");
 	p->roles = proto_roles_offer(j);

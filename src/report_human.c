@@ -28,6 +28,7 @@ enum rh_id {
 	RH_NEWLINE,
 	RH_ERROR,
 	RH_CTRL_MSS,
+	RH_CTRL_KA,
 	RH_TIME,
 	RH_CONNECTING,
 	RH_REVERSE,
@@ -81,6 +82,8 @@ static const char *const rh_fmt[] = {
 	[RH_NEWLINE] = "\n",
 	[RH_ERROR] = "iperf3: error - %s\n",
 	[RH_CTRL_MSS] = "Control connection MSS %d\n",
+	[RH_CTRL_KA] = "Control connection TCP Keepalive TCP_KEEPIDLE/"
+		       "TCP_KEEPINTVL/TCP_KEEPCNT are set to %d/%d/%d\n",
 	[RH_TIME] = "Time: %s\n",
 	[RH_CONNECTING] = "Connecting to host %s, port %d\n",
 	[RH_REVERSE] = "Reverse mode, remote host %s is sending\n",
@@ -291,6 +294,9 @@ rh_connect(struct reporter *r, const struct rpt_start *st)
 	char when[REPORT_TIME_LEN];
 	const char *host;
 
+	if (r->s->verbose && st->ctrl_ka[0] > 0)
+		report_printf_raw(r, rh_fmt[RH_CTRL_KA], st->ctrl_ka[0],
+		    st->ctrl_ka[1], st->ctrl_ka[2]);
 	if (r->client && r->s->verbose)
 		report_printf_raw(r, rh_fmt[RH_CTRL_MSS], st->ctrl_mss);
 	if (r->s->verbose) {

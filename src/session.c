@@ -163,7 +163,12 @@ session_ctl_closed(struct session *sess, short what)
 	    (what & BEV_EVENT_ERROR) ? EVUTIL_SOCKET_ERROR() : 0);
 }
 
-/* -w, -N and -S on a data socket: the options both ends set alike. */
+/*
+ * -w, -N, -S, --fq-rate, --dont-fragment and this end's --snd-timeout on
+ * a data socket: the options both ends set alike. As iperf3, fq pacing
+ * goes on every data socket (bits/s to bytes/s) and failing is only a
+ * warning; DF only on IPv4 UDP sockets (iperf_init_stream).
+ */
 int
 session_stream_opts(struct session *sess, evutil_socket_t fd)
 {
@@ -176,6 +181,77 @@ session_stream_opts(struct session *sess, evutil_socket_t fd)
 		return IE_SETNODELAY;
 	if (p->tos != 0 && net_set_tos(fd, p->tos) == -1)
 		return IE_SETTOS;
+	if (p->fqrate / 8 > 0) {
+		log_debug("Setting fair-queue socket pacing to %llu",
+		    (unsigned long long)(p->fqrate / 8));
+		if (osdep_set_pacing_rate(fd, p->fqrate / 8) == -1)
+			report_warning(
+			    session_rpt(sess), "Unable to set socket pacing");
+	}
+	if (p->proto == PROTO_TCP && sess->set->snd_timeout_ms > 0 &&
+	    osdep_set_user_timeout(fd, sess->set->snd_timeout_ms) == -1)
+		return IE_SETUSERTIMEOUT;
+	if (p->proto == PROTO_UDP && p->dont_fragment &&
+	    net_sock_family(fd) == AF_INET && osdep_set_dontfrag(fd) == -1)
+		return IE_SETDONTFRAGMENT;
+	return 0;
+}
+
+/*
+ * --cntl-ka: SO_KEEPALIVE, then the values given, as iperf3 3.21's
+ * iperf_set_control_keepalive(): with IDLE given, the system's INTVL and
+ * CNT stand in for those not given, and IDLE must exceed INTVL * CNT.
+ */
+static int
+session_ctl_keepalive(struct session *sess, evutil_socket_t fd)
+{
+	const struct settings *s = sess->set;
+	const int want[3] = { s->cntl_ka_idle, s->cntl_ka_intvl,
+		s->cntl_ka_cnt };
+	/* 3.21 reports a failed read of TCP_KEEPIDLE as the KEEPINTVL one. */
+	static const int get_ie[3] = { IE_SETCNTLKAINTERVAL,
+		IE_SETCNTLKAINTERVAL, IE_SETCNTLKACOUNT };
+	static const int set_ie[3] = { IE_SETCNTLKAKEEPIDLE,
+		IE_SETCNTLKAINTERVAL, IE_SETCNTLKACOUNT };
+	int v[3], i;
+
+	if (net_set_keepalive(fd) == -1)
+		return IE_SETCNTLKA;
+	for (i = 0; i < 3; i++) {
+		v[i] = want[i];
+		if (v[i] == 0 &&
+		    osdep_get_keepalive(fd, (enum osdep_keepalive)i, &v[i]) ==
+			-1)
+			return get_ie[i];
+	}
+	if (want[0] != 0 && (long long)want[0] <= (long long)v[1] * v[2]) {
+		snprintf(sess->err_buf, sizeof(sess->err_buf),
+		    "Keepalive Idle time (%d) should be greater than "
+		    "Retries-interval (%d) times Retries-count (%d)",
+		    v[0], v[1], v[2]);
+		report_warning(session_rpt(sess), sess->err_buf);
+		return IE_CNTLKA;
+	}
+	for (i = 0; i < 3; i++)
+		if (want[i] != 0 &&
+		    osdep_set_keepalive(fd, (enum osdep_keepalive)i, want[i]) ==
+			-1)
+			return set_ie[i];
+	memcpy(sess->start.ctrl_ka, v, sizeof(v));
+	return 0;
+}
+
+/* This end's --snd-timeout and --cntl-ka on the control connection. */
+int
+session_ctl_opts(struct session *sess, evutil_socket_t fd)
+{
+	int rc;
+
+	if (sess->set->cntl_ka && (rc = session_ctl_keepalive(sess, fd)) != 0)
+		return rc;
+	if (sess->set->snd_timeout_ms > 0 &&
+	    osdep_set_user_timeout(fd, sess->set->snd_timeout_ms) == -1)
+		return IE_SETUSERTIMEOUT;
 	return 0;
 }
 

@@ -267,9 +267,14 @@ static void
 client_ctl_connected(struct session *sess)
 {
 	evutil_socket_t fd = bufferevent_getfd(sess->ctl);
+	int rc;
 
 	session_arm_timeout(sess, 0);
 	net_set_nodelay(fd);
+	if ((rc = session_ctl_opts(sess, fd)) != 0) {
+		session_fail(sess, rc, EVUTIL_SOCKET_ERROR());
+		return;
+	}
 	sess->start.ctrl_mss = net_get_mss(fd);
 	sess->start.tcp_mss_default = sess->start.ctrl_mss;
 	if (bufferevent_write(sess->ctl, sess->cookie, COOKIE_SIZE) == -1) {

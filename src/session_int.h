@@ -120,6 +120,7 @@ void session_ctl_flush(struct session *sess);
 void session_send_state(struct session *sess, signed char st);
 void session_put_json(struct session *sess, cJSON *j);
 int session_stream_opts(struct session *sess, evutil_socket_t fd);
+int session_ctl_opts(struct session *sess, evutil_socket_t fd);
 void session_env_init(struct session *sess);
 struct stream *session_stream_new(
     struct session *sess, evutil_socket_t fd, int k, bool sender);

@@ -88,6 +88,10 @@ server_check_limits(const struct session *sess)
 	    (double)p->parallel * (double)p->rate * (p->bidir ? 2 : 1) >
 		(double)s->bitrate_limit)
 		rc = IE_TOTALRATE;
+	if (s->bitrate_limit > 0 &&
+	    (double)p->parallel * (double)p->fqrate * (p->bidir ? 2 : 1) >
+		(double)s->bitrate_limit)
+		rc = IE_TOTALRATE;
 	return rc;
 }
 
@@ -511,7 +515,7 @@ session_server_new(struct event_base *base, const struct settings *s,
 	struct session *sess;
 	struct bufferevent *bev;
 	char lhost[RPT_HOST_LEN];
-	int lport;
+	int lport, rc;
 
 	a->ln = ln;
 	a->ln_arg = arg;
@@ -526,5 +530,7 @@ session_server_new(struct event_base *base, const struct settings *s,
 		fatalx("%s: bufferevent_socket_new failed", __func__);
 	session_ctl_open(sess, bev);
 	server_take_cookie(sess, cookie);
+	if ((rc = session_ctl_opts(sess, ctl_fd)) != 0)
+		session_fail(sess, rc, EVUTIL_SOCKET_ERROR());
 	return sess;
 }

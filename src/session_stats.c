@@ -53,6 +53,7 @@ session_fill_test_start(struct session *sess)
 	st->bidir = p->bidir;
 	st->tos = p->tos;
 	st->target_bitrate = p->rate;
+	st->fq_rate = p->fqrate;
 	st->interval = sess->set->interval;
 	st->title = p->title;
 	st->extra_data = p->extra_data;

@@ -364,6 +364,62 @@ START_TEST(test_server)
 }
 END_TEST
 
+/* --fq-rate, --pacing-timer, --snd-timeout, --cntl-ka, --dont-fragment. */
+START_TEST(test_sockopts)
+{
+	struct settings s;
+	struct cmdline cl;
+
+	parse_ok(&s, &cl, "-c h");
+	ck_assert_uint_eq(s.fqrate, 0);
+	ck_assert_int_eq(s.pacing_timer, 1000);
+	ck_assert_int_eq(s.snd_timeout_ms, 0);
+	ck_assert(!s.cntl_ka && !s.dont_fragment);
+
+	parse_ok(&s, &cl,
+	    "-c h --fq-rate 100M --pacing-timer 1k -u "
+	    "--dont-fragment --snd-timeout 3000");
+	ck_assert_uint_eq(s.fqrate, 100000000);
+	ck_assert_int_eq(s.pacing_timer, 1024);
+	ck_assert(s.dont_fragment);
+	ck_assert_int_eq(s.snd_timeout_ms, 3000);
+	parse_ok(&s, &cl, "-c h --fq-rate 1.5G --pacing-timer 0");
+	ck_assert_uint_eq(s.fqrate, 1500000000);
+	ck_assert_int_eq(s.pacing_timer, 0);
+	parse_ok(&s, &cl, "-s --snd-timeout 86400000");
+	ck_assert_int_eq(s.snd_timeout_ms, 86400000);
+	parse_ok(&s, &cl, "-s --snd-timeout 0");
+	ck_assert_int_eq(s.snd_timeout_ms, 0);
+
+	parse_ok(&s, &cl, "-c h --cntl-ka");
+	ck_assert(s.cntl_ka);
+	ck_assert_int_eq(s.cntl_ka_idle, 0);
+	ck_assert_int_eq(s.cntl_ka_intvl, 0);
+	ck_assert_int_eq(s.cntl_ka_cnt, 0);
+	parse_ok(&s, &cl, "-s --cntl-ka=11/5/2");
+	ck_assert_int_eq(s.cntl_ka_idle, 11);
+	ck_assert_int_eq(s.cntl_ka_intvl, 5);
+	ck_assert_int_eq(s.cntl_ka_cnt, 2);
+	parse_ok(&s, &cl, "-c h --cntl-ka=/5/2");
+	ck_assert_int_eq(s.cntl_ka_idle, 0);
+	ck_assert_int_eq(s.cntl_ka_intvl, 5);
+	ck_assert_int_eq(s.cntl_ka_cnt, 2);
+	parse_ok(&s, &cl, "-c h --cntl-ka=600");
+	ck_assert_int_eq(s.cntl_ka_idle, 600);
+	ck_assert_int_eq(s.cntl_ka_intvl, 0);
+	parse_ok(&s, &cl, "-c h --cntl-ka=//7");
+	ck_assert_int_eq(s.cntl_ka_cnt, 7);
+
+	/* 3.21 takes any --debug level (atoi) and never fails on it. */
+	parse_ok(&s, &cl, "-c h --debug=9");
+	ck_assert(s.debug);
+	parse_ok(&s, &cl, "-c h --debug=x");
+	ck_assert(s.debug);
+	parse_ok(&s, &cl, "-s -d");
+	ck_assert(s.debug);
+}
+END_TEST
+
 START_TEST(test_help_version)
 {
 	struct settings s;
@@ -555,7 +611,46 @@ static const struct bad_case bad_cases[] = {
 	{ "-c h -l -1", PE "invalid argument '-1' for option '-l'" },
 	{ "-c h --connect-timeout soon",
 	    PE "invalid argument 'soon' for option '--connect-timeout'" },
-	{ "-s --debug=9", PE "invalid argument '9' for option '-d'" },
+	{ "-s --fq-rate 1M",
+	    PE "some option you are trying to set is client only" },
+	{ "-s --pacing-timer 500",
+	    PE "some option you are trying to set is client only" },
+	{ "-s --dont-fragment",
+	    PE "some option you are trying to set is client only" },
+	{ "-c h --fq-rate abc", PE "invalid unit value or suffix: 'abc'" },
+	{ "-c h --fq-rate 10X", PE "invalid unit value or suffix: '10X'" },
+	{ "-c h --pacing-timer abc", PE "invalid unit value or suffix: 'abc'" },
+	{ "-c h --fq-rate", "option '--fq-rate' requires an argument" },
+	{ "-c h --pacing-timer",
+	    "option '--pacing-timer' requires an argument" },
+	{ "-c h --dont-fragment=1",
+	    "option '--dont-fragment' doesn't allow an argument" },
+	{ "-c h --snd-timeout -1",
+	    PE "send timeout value is incorrect or not in range" },
+	{ "-s --snd-timeout 86400001",
+	    PE "send timeout value is incorrect or not in range" },
+	{ "-c h --snd-timeout 5x",
+	    PE "send timeout value is incorrect or not in range" },
+	{ "-c h --snd-timeout", "option '--snd-timeout' requires an argument" },
+	{ "-c h --cntl-ka=10/5/2",
+	    PE "control connection Keepalive period should be larger than "
+	       "the full retry period (interval * count)" },
+	{ "-s --cntl-ka=-5/1/1",
+	    PE "control connection Keepalive period should be larger than "
+	       "the full retry period (interval * count)" },
+	{ "-c h --cntl-ka=abc",
+	    PE "invalid argument 'abc' for option "
+	       "'--cntl-ka'" },
+	{ "-c h --cntl-ka=30/x",
+	    PE "invalid argument '30/x' for option "
+	       "'--cntl-ka'" },
+	{ "-c h --cntl-ka=30/5/2/1",
+	    PE "invalid argument '30/5/2/1' for "
+	       "option '--cntl-ka'" },
+	{ "-c h --cntl-ka=30/-1/2",
+	    PE "invalid argument '30/-1/2' for "
+	       "option '--cntl-ka'" },
+	{ "-c h -d0", "invalid option -- '0'" },
 	{ "-c h --rcv-timeout 99",
 	    PE "receive timeout value is incorrect or "
 	       "not in range" },
@@ -739,6 +834,14 @@ START_TEST(test_usage)
 	ck_assert_ptr_nonnull(strstr(buf,
 	    "  --server-max-duration #   max time, in seconds, that an iperf "
 	    "test can run against the server\n"));
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "  --fq-rate #[KMG]          enable fair-queuing based socket "
+	    "pacing in\n"));
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "  --cntl-ka[=#/#/#]         use control connection TCP "
+	    "keepalive - KEEPIDLE/KEEPINTV/KEEPCNT\n"));
+	ck_assert_ptr_nonnull(
+	    strstr(buf, "  -d, --debug[=#]           emit debugging output\n"));
 	ck_assert_ptr_null(strstr(buf, "iperf3 [-s"));
 	ck_assert_ptr_null(strstr(buf, "no-role-flag"));
 	memout_free(&m);
@@ -763,6 +866,7 @@ options_suite(void)
 	tcase_add_test(tc, test_end_conditions);
 	tcase_add_test(tc, test_tos);
 	tcase_add_test(tc, test_server);
+	tcase_add_test(tc, test_sockopts);
 	tcase_add_test(tc, test_help_version);
 	tcase_add_test(tc, test_json_stream);
 	tcase_add_test(tc, test_wants_json);

@@ -123,6 +123,7 @@ START_TEST(test_params_roundtrip)
 	p.bidir = true;
 	p.blksize = 131072;
 	p.window = 65536;
+	p.pacing_timer = 1000;
 	p.title = title;
 	j = proto_params_to_json(&p, true);
 	text = cJSON_PrintUnformatted(j);
@@ -162,6 +163,7 @@ START_TEST(test_params_path)
 	p.mptcp = true;
 	p.blksize = 131072;
 	p.flowlabel = 0x12345;
+	p.pacing_timer = 1000;
 	p.has_server_affinity = true;
 	p.server_affinity = 0;
 	j = proto_params_to_json(&p, false);
@@ -182,6 +184,56 @@ START_TEST(test_params_path)
 	    params_rc("{\"tcp\":true,\"server_affinity\":1025}"), IE_AFFINITY);
 	ck_assert_int_eq(
 	    params_rc("{\"tcp\":true,\"flowlabel\":1048576}"), IE_SETFLOW);
+}
+END_TEST
+
+/* --fq-rate, --pacing-timer and --dont-fragment as 3.21 sends them. */
+START_TEST(test_params_sockopts)
+{
+	struct test_params p, q;
+	cJSON *j;
+	char *text;
+
+	memset(&p, 0, sizeof(p));
+	p.proto = PROTO_UDP;
+	p.duration = 10;
+	p.parallel = 1;
+	p.blksize = 1400;
+	p.rate = 1048576;
+	p.fqrate = 10000000000ULL;
+	p.pacing_timer = 500;
+	p.dont_fragment = true;
+	p.gso_bf_size = p.gro_bf_size = 65507;
+	j = proto_params_to_json(&p, false);
+	text = cJSON_PrintUnformatted(j);
+	ck_assert_str_eq(text,
+	    "{\"udp\":true,\"omit\":0,\"time\":10,\"num\":0,"
+	    "\"blockcount\":0,\"parallel\":1,\"len\":1400,"
+	    "\"bandwidth\":1048576,\"fqrate\":10000000000,"
+	    "\"pacing_timer\":500,\"gso\":0,\"gso_dg_size\":0,"
+	    "\"gso_bf_size\":65507,\"gro\":0,\"gro_bf_size\":65507,"
+	    "\"dont_fragment\":1,\"client_version\":\"3.21\"}");
+	ck_assert_int_eq(proto_params_from_json(j, &q), 0);
+	ck_assert_uint_eq(q.fqrate, 10000000000ULL);
+	ck_assert(q.dont_fragment);
+	proto_params_free(&q);
+	cJSON_free(text);
+	cJSON_Delete(j);
+
+	/* Off: no key at all (--pacing-timer 0 drops pacing_timer too). */
+	p.proto = PROTO_TCP;
+	p.fqrate = 0;
+	p.pacing_timer = 0;
+	p.dont_fragment = false;
+	j = proto_params_to_json(&p, false);
+	ck_assert_ptr_null(cJSON_GetObjectItem(j, "fqrate"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(j, "pacing_timer"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(j, "dont_fragment"));
+	ck_assert_int_eq(proto_params_from_json(j, &q), 0);
+	ck_assert_uint_eq(q.fqrate, 0);
+	ck_assert(!q.dont_fragment);
+	proto_params_free(&q);
+	cJSON_Delete(j);
 }
 END_TEST
 
@@ -331,6 +383,7 @@ proto_suite(void)
 	tcase_add_test(tc, test_state_and_ints);
 	tcase_add_test(tc, test_params_roundtrip);
 	tcase_add_test(tc, test_params_path);
+	tcase_add_test(tc, test_params_sockopts);
 	tcase_add_test(tc, test_params_validation);
 	tcase_add_test(tc, test_params_roles_offer);
 	tcase_add_test(tc, test_results_312);
