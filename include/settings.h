@@ -65,6 +65,10 @@ struct settings {
 	int tos; /* -S / --tos / --dscp */
 	const char *title; /* -T */
 	const char *extra_data; /* --extra-data */
+	bool zerocopy; /* -Z: TCP senders use sendfile */
+	const char *file; /* -F: send this file's bytes, or write what comes */
+	bool repeating_payload; /* --repeating-payload: "0123456789..." */
+	bool skip_rx_copy; /* --skip-rx-copy: TCP receives with MSG_TRUNC */
 
 	bool one_off; /* -1 */
 	bool json; /* -J (also set by --json-stream) */

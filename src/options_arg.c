@@ -21,6 +21,7 @@
 #include "errors.h"
 #include "log.h"
 #include "options_int.h"
+#include "osdep.h"
 #include "units.h"
 
 /* Strict base-10 integer in [min, max]; -1 on garbage or out of range. */
@@ -343,5 +344,15 @@ int
 options_arg_timestamps(struct options_ctx *ctx, const char *arg)
 {
 	ctx->s->timestamp_fmt = arg != NULL ? arg : "%c ";
+	return 0;
+}
+
+/* -Z: iperf3 refuses it at once where the system has no sendfile. */
+int
+options_arg_zerocopy(struct options_ctx *ctx, const char *arg)
+{
+	if (!osdep_has_sendfile())
+		return IE_NOSENDFILE;
+	ctx->s->zerocopy = true;
 	return 0;
 }

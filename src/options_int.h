@@ -47,6 +47,8 @@ enum options_long {
 	OPT_MAX_TESTS,
 	OPT_SERVER_BITRATE_LIMIT,
 	OPT_SERVER_MAX_DURATION,
+	OPT_REPEATING_PAYLOAD,
+	OPT_SKIP_RX_COPY,
 };
 
 /* Parse state beyond struct settings, for the cross checks. */
@@ -118,6 +120,7 @@ int options_arg_debug(struct options_ctx *, const char *);
 int options_arg_version(struct options_ctx *, const char *);
 int options_arg_help(struct options_ctx *, const char *);
 int options_arg_timestamps(struct options_ctx *, const char *);
+int options_arg_zerocopy(struct options_ctx *, const char *);
 
 /* options_err.c: each sets *cause and returns -1. */
 
