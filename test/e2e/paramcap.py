@@ -30,7 +30,6 @@ def main():
     lsock.bind(("127.0.0.1", port))
     lsock.listen(1)
     lsock.settimeout(15)
-    print("listening", flush=True, file=sys.stderr)
     conn, _ = lsock.accept()
     conn.settimeout(10)
     recv_exact(conn, 37)
