@@ -62,7 +62,7 @@ run() {
 		shift
 	done
 	shift
-	st=(strace -f -qq -e trace=sendfile,recvfrom -o "$E2E_TMP/$name.trace")
+	st=(strace -f -qq -e "trace=sendfile,recvfrom" -o "$E2E_TMP/$name.trace")
 	port=$(free_port)
 	if [ "$trace" = server ]; then
 		start_server "${st[@]}" "${sargs[@]:0:1}" -s -1 -p "$port" "${sargs[@]:1}"
