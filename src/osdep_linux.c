@@ -220,23 +220,17 @@ osdep_has_sendfile(void)
 }
 
 int
-osdep_payload_fd(const void *buf, size_t len)
+osdep_payload_fd(const void *buf, size_t len, int copies)
 {
-	const char *p = buf;
-	ssize_t n;
-	int fd;
+	int fd, i;
 
 	if ((fd = memfd_create("evperf-payload", MFD_CLOEXEC)) == -1)
 		return -1;
-	while (len > 0) {
-		if ((n = write(fd, p, len)) <= 0) {
-			if (n == -1 && errno == EINTR)
-				continue;
+	for (i = 0; i < copies; i++) {
+		if (osdep_file_write(fd, buf, len) == -1) {
 			(void)close(fd);
 			return -1;
 		}
-		p += n;
-		len -= (size_t)n;
 	}
 	return fd;
 }

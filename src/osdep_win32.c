@@ -487,10 +487,11 @@ osdep_has_sendfile(void)
 }
 
 int
-osdep_payload_fd(const void *buf, size_t len)
+osdep_payload_fd(const void *buf, size_t len, int copies)
 {
 	(void)buf;
 	(void)len;
+	(void)copies;
 	errno = ENOSYS;
 	return -1;
 }
