@@ -145,6 +145,9 @@ ssize_t osdep_file_write(int fd, const void *buf, size_t len);
 
 void osdep_file_close(int fd);
 
+/* The size of open file fd, or -1. */
+int64_t osdep_file_size(int fd);
+
 /*
  * A socket call failed with e (EVUTIL_SOCKET_ERROR(), which is errno on
  * POSIX): is it only "not now" (would block, interrupted)?

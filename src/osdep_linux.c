@@ -301,3 +301,11 @@ osdep_file_close(int fd)
 {
 	(void)close(fd);
 }
+
+int64_t
+osdep_file_size(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 ? (int64_t)st.st_size : -1;
+}

@@ -558,3 +558,11 @@ osdep_file_close(int fd)
 {
 	(void)_close(fd);
 }
+
+int64_t
+osdep_file_size(int fd)
+{
+	struct _stati64 st;
+
+	return _fstati64(fd, &st) == 0 ? (int64_t)st.st_size : -1;
+}

@@ -276,8 +276,15 @@ void
 stream_summary(const struct stream *sp, const struct result_stream *peer,
     bool peer_retrans, struct rpt_stream_end *e)
 {
+	int64_t size;
+
 	counters_summary(&sp->c, peer, peer_retrans, e);
 	e->socket = sp->conn.socket;
+	e->file = NULL;
+	if (sp->file_fd != -1 && (size = osdep_file_size(sp->file_fd)) >= 0) {
+		e->file = sp->env->cfg.file;
+		e->file_size = (uint64_t)size;
+	}
 }
 
 int

@@ -52,6 +52,19 @@ same "evperf -> evperf" "$E2E_TMP/ee.bin"
 assert_match "$E2E_TMP/ee.client" \
 	"^\\[ *[0-9]+\\] +0\\.00-[0-9.]+ +sec +2\\.86 MBytes .*sender\$"
 
+assert_contains "$E2E_TMP/ee.client" \
+	"        Sent 2.86 MByte / 2.86 MByte (100%) of $src"
+
+# -J: iperf3's "diskfile" entry, keys and types as iperf3 writes them.
+dk='.end.streams[0].diskfile | to_entries | map("\\(.key):\\(.value | type)") | join(",")'
+xfer ee_j "$EVPERF" -F "$E2E_TMP/ee_j.bin" -- "$EVPERF" -J -F "$src"
+xfer ie_j "$EVPERF" -F "$E2E_TMP/ie_j.bin" -- "$IPERF3" -J -F "$src"
+assert_eq "-J diskfile keys" "$(jq -r "$dk" "$E2E_TMP/ee_j.client")" \
+	"$(jq -r "$dk" "$E2E_TMP/ie_j.client")"
+assert_eq "-J diskfile" "$(jq -c '.end.streams[0].diskfile |
+	[.sent, .size, .percent_sent, .filename]' "$E2E_TMP/ee_j.client")" \
+	"[$size,$size,100,\"$src\"]"
+
 xfer ee_r "$EVPERF" -F "$src" -- "$EVPERF" -R -n "$size" -F "$E2E_TMP/ee_r.bin"
 same "evperf -R <- evperf" "$E2E_TMP/ee_r.bin"
 
