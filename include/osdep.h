@@ -113,11 +113,10 @@ ssize_t osdep_send(evutil_socket_t fd, const void *buf, size_t len);
 bool osdep_has_sendfile(void);
 
 /*
- * A read-only file holding copies times the len bytes of buf, for
- * osdep_sendfile: its descriptor, or -1 (errno) where there is none.
- * Never written again.
+ * A read-only file holding len bytes of buf, for osdep_sendfile: its
+ * descriptor, or -1 (errno) where there is none. Never written again.
  */
-int osdep_payload_fd(const void *buf, size_t len, int copies);
+int osdep_payload_fd(const void *buf, size_t len);
 
 /*
  * Send up to len bytes of file fd from offset off on socket s without

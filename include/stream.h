@@ -63,7 +63,6 @@ struct stream_env {
 	char *txbuf; /* payload of every sender */
 	size_t txbuf_len;
 	int txfd; /* -Z: a read-only file of txbuf, or -1 */
-	size_t txfd_len; /* its size: wake_blocks copies of the payload */
 	char *rxbuf; /* where every receiver reads to */
 	size_t rxbuf_len;
 };

@@ -220,17 +220,15 @@ osdep_has_sendfile(void)
 }
 
 int
-osdep_payload_fd(const void *buf, size_t len, int copies)
+osdep_payload_fd(const void *buf, size_t len)
 {
-	int fd, i;
+	int fd;
 
 	if ((fd = memfd_create("evperf-payload", MFD_CLOEXEC)) == -1)
 		return -1;
-	for (i = 0; i < copies; i++) {
-		if (osdep_file_write(fd, buf, len) == -1) {
-			(void)close(fd);
-			return -1;
-		}
+	if (osdep_file_write(fd, buf, len) == -1) {
+		(void)close(fd);
+		return -1;
 	}
 	return fd;
 }

@@ -487,11 +487,10 @@ osdep_has_sendfile(void)
 }
 
 int
-osdep_payload_fd(const void *buf, size_t len, int copies)
+osdep_payload_fd(const void *buf, size_t len)
 {
 	(void)buf;
 	(void)len;
-	(void)copies;
 	errno = ENOSYS;
 	return -1;
 }

@@ -123,9 +123,7 @@ stream_env_payload_fd(struct stream_env *env)
 	if (!env->cfg.zerocopy || env->cfg.proto != PROTO_TCP ||
 	    env->txfd != -1)
 		return;
-	env->txfd =
-	    osdep_payload_fd(env->txbuf, env->txbuf_len, env->cfg.wake_blocks);
-	env->txfd_len = env->txbuf_len * (size_t)env->cfg.wake_blocks;
+	env->txfd = osdep_payload_fd(env->txbuf, env->txbuf_len);
 	if (env->txfd == -1)
 		log_debug(
 		    "-Z: no payload file (%s); copying", osdep_strerror(errno));

@@ -162,15 +162,12 @@ static void
 stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct stream *sp = arg;
-	size_t len, want = sp->blksize, moved = 0;
-	size_t bound = (size_t)sp->env->cfg.wake_blocks * sp->blksize;
+	size_t len;
 	ssize_t n;
+	int i;
 
-	/* -Z: one sendfile may take every block of this wake-up at once. */
-	if (sp->env->txfd != -1 && sp->file_fd == -1 && sp->ev_pace == NULL)
-		want = sp->env->txfd_len;
-	while (moved < bound) {
-		if ((len = budget_chunk(&sp->env->budget, want)) == 0 ||
+	for (i = 0; i < sp->env->cfg.wake_blocks; i++) {
+		if ((len = budget_chunk(&sp->env->budget, sp->blksize)) == 0 ||
 		    stream_tcp_paced(sp))
 			break;
 		if (sp->file_eof ||
@@ -188,10 +185,9 @@ stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 		stream_count(sp, (uint64_t)n);
-		moved += (size_t)n;
 		if (sp->ev_pace != NULL)
 			pacer_sent(&sp->pacer, (size_t)n);
-		if ((size_t)n < len || n == 0)
+		if ((size_t)n < len)
 			break;
 	}
 	stream_check_budget(sp);
