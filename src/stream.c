@@ -121,7 +121,7 @@ static void
 stream_env_payload_fd(struct stream_env *env)
 {
 	if (!env->cfg.zerocopy || env->cfg.proto != PROTO_TCP ||
-	    env->txfd != -1)
+	    env->cfg.file != NULL || env->txfd != -1)
 		return;
 	env->txfd = osdep_payload_fd(env->txbuf, env->txbuf_len);
 	if (env->txfd == -1)

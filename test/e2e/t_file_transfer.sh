@@ -8,7 +8,9 @@
 # number of blocks). evperf client -> iperf3
 # server is checked as a prefix only: a stock server stops reading at
 # TEST_END and drops what is still queued (iperf3 to iperf3 too). UDP
-# with -F is refused with iperf3's error. Skipped (77) without iperf3.
+# with -F is refused with iperf3's error, by the client and by a server
+# with -F. The summary has iperf3's "Sent X / Y (P%) of FILE" line, -J
+# its "diskfile" entry (keys and types as the stock client writes them). Skipped (77) without iperf3.
 # interop: runs stock iperf3 ($IPERF3); CTest registers it per iperf3 version
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -100,4 +102,13 @@ run_to 10 "$EVPERF" -c 127.0.0.1 -u -F "$src" >"$E2E_TMP/udp.out" 2>&1 || rc=$?
 assert_exit "-u -F" "$rc" 1
 assert_contains "$E2E_TMP/udp.out" \
 	"iperf3: parameter error - cannot transfer file using UDP"
+# A server with -F refuses a UDP test with the same error (SERVER_ERROR).
+port=$(free_port)
+start_server "$EVPERF" -s -1 -p "$port" -F "$E2E_TMP/udp.bin"
+wait_port "$port" "$SERVER_PID"
+rc=0
+run_to 10 "$EVPERF" -c 127.0.0.1 -p "$port" -u -t 1 >"$E2E_TMP/udp2.out" 2>&1 || rc=$?
+assert_exit "-u against a -F server" "$rc" 1
+assert_contains "$E2E_TMP/udp2.out" \
+	"iperf3: error - cannot transfer file using UDP"
 log "PASS"
