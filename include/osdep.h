@@ -104,6 +104,50 @@ int osdep_somaxconn(void);
 ssize_t osdep_send(evutil_socket_t fd, const void *buf, size_t len);
 
 /*
+ * Copy avoidance (-Z, --skip-rx-copy) and -F files. Where a system lacks
+ * a piece, the call fails (-1) and the caller copies instead, or refuses
+ * the option as iperf3 does.
+ */
+
+/* True if TCP payload can be sent with sendfile (iperf3's -Z). */
+bool osdep_has_sendfile(void);
+
+/*
+ * A read-only file holding len bytes of buf, for osdep_sendfile: its
+ * descriptor, or -1 (errno) where there is none. Never written again.
+ */
+int osdep_payload_fd(const void *buf, size_t len);
+
+/*
+ * Send up to len bytes of file fd from offset off on socket s without
+ * copying them through user space. Returns the count sent (0: fd ends
+ * before off), or -1 and the socket error (EAGAIN when s is full).
+ */
+ssize_t osdep_sendfile(evutil_socket_t s, int fd, uint64_t off, size_t len);
+
+/*
+ * Receive up to len bytes from TCP socket s and discard them in the
+ * kernel (MSG_TRUNC) where it can; elsewhere they are read into buf.
+ * Returns the count taken, never more than len, 0 at end of file, or -1
+ * and the socket error.
+ */
+ssize_t osdep_recv_discard(evutil_socket_t s, void *buf, size_t len);
+
+/* Open -F's file: to read, or (write) created or truncated, mode 0600. */
+int osdep_file_open(const char *path, bool write);
+
+/* Read up to len bytes of file fd at offset off: count, 0 at end, -1. */
+ssize_t osdep_file_read_at(int fd, void *buf, size_t len, uint64_t off);
+
+/* Append len bytes to file fd: the count written, or -1 (errno). */
+ssize_t osdep_file_write(int fd, const void *buf, size_t len);
+
+void osdep_file_close(int fd);
+
+/* The size of open file fd, or -1. */
+int64_t osdep_file_size(int fd);
+
+/*
  * A socket call failed with e (EVUTIL_SOCKET_ERROR(), which is errno on
  * POSIX): is it only "not now" (would block, interrupted)?
  */

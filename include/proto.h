@@ -112,6 +112,7 @@ struct test_params {
 	bool get_server_output;
 	bool udp_counters_64bit;
 	bool dont_fragment;
+	bool repeating_payload, zerocopy, skip_rx_copy;
 	bool gso, gro; /* UDP segmentation / receive offload */
 	int gso_dg_size, gso_bf_size, gro_bf_size;
 	int roles; /* role flag: server, the form offered (0, 1 or 2);

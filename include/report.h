@@ -128,6 +128,8 @@ struct rpt_stream_end {
 	uint64_t packets_rcvd; /* receiver's count (highest sequence seen
 				   after omit); 0 while unknown */
 	uint64_t out_of_order;
+	const char *file; /* -F: the stream's file, or NULL */
+	uint64_t file_size; /* its size at the end */
 };
 
 struct rpt_end {

@@ -75,6 +75,10 @@ struct settings {
 	int flowlabel; /* -L: IPv6 flow label; 0 = none */
 	int affinity; /* -A n: this process's core; -1 = none */
 	int server_affinity; /* -A n,m: the server's core; -1 = none */
+	bool zerocopy; /* -Z: TCP senders use sendfile */
+	const char *file; /* -F: send this file's bytes, or write what comes */
+	bool repeating_payload; /* --repeating-payload: "0123456789..." */
+	bool skip_rx_copy; /* --skip-rx-copy: TCP receives with MSG_TRUNC */
 
 	bool one_off; /* -1 */
 	bool json; /* -J (also set by --json-stream) */

@@ -42,6 +42,10 @@ struct stream_cfg {
 	bool gso, gro; /* UDP offloads the peer agreed to */
 	int gso_bf_size; /* bytes per GSO send */
 	int wake_blocks; /* TCP blocks moved per wake-up, at most */
+	bool repeating; /* payload "0123456789" repeated, not random */
+	bool zerocopy; /* TCP senders: sendfile from txfd */
+	bool skip_rx_copy; /* TCP receivers: discard in the kernel */
+	const char *file; /* -F: senders read it, receivers write it */
 };
 
 /*
@@ -58,6 +62,7 @@ struct stream_env {
 	struct budget budget;
 	char *txbuf; /* payload of every sender */
 	size_t txbuf_len;
+	int txfd; /* -Z: a read-only file of txbuf, or -1 */
 	char *rxbuf; /* where every receiver reads to */
 	size_t rxbuf_len;
 };
@@ -112,6 +117,9 @@ void stream_summary(const struct stream *sp, const struct result_stream *peer,
     bool peer_retrans, struct rpt_stream_end *e);
 
 int stream_id(const struct stream *sp); /* iperf3 id: 1, 3, 4, ... */
+int stream_file_error(const struct stream *sp); /* -F open errno, or 0 */
+/* A receiver writing -F's file: it reads to the peer's end of file. */
+bool stream_writes_file(const struct stream *sp);
 evutil_socket_t stream_fd(const struct stream *sp); /* -1 once released */
 bool stream_is_sender(const struct stream *sp);
 double stream_secs(const struct stream *sp); /* start to last sample */

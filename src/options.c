@@ -15,6 +15,7 @@
 #include "compat.h"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <getopt.h>
 #include <limits.h>
@@ -98,8 +99,13 @@ const struct options_spec options_table[] = {
 	    STR(extra_data) },
 	{ "flowlabel", required_argument, 'L', OPTIONS_CLIENT,
 	    FN(options_arg_flowlabel) },
+	{ "zerocopy", no_argument, 'Z', OPTIONS_CLIENT,
+	    FN(options_arg_zerocopy) },
 	{ "omit", required_argument, 'O', OPTIONS_CLIENT,
 	    INT(omit, 0, EVPERF_MAX_OMIT, IE_OMIT) },
+	{ "file", required_argument, 'F', OPTIONS_BOTH, STR(file) },
+	{ "repeating-payload", no_argument, OPT_REPEATING_PAYLOAD,
+	    OPTIONS_CLIENT, FLAG(repeating_payload) },
 	{ "timestamps", optional_argument, OPT_TIMESTAMPS, OPTIONS_BOTH,
 	    FN(options_arg_timestamps) },
 	{ "affinity", required_argument, 'A', OPTIONS_BOTH,
@@ -119,6 +125,8 @@ const struct options_spec options_table[] = {
 	    OPTIONS_CLIENT, FLAG(get_server_output) },
 	{ "udp-counters-64bit", no_argument, OPT_UDP_COUNTERS_64BIT,
 	    OPTIONS_BOTH, FLAG(udp_counters_64bit) },
+	{ "skip-rx-copy", no_argument, OPT_SKIP_RX_COPY, OPTIONS_CLIENT,
+	    FLAG(skip_rx_copy) },
 	{ "gsro", no_argument, OPT_GSRO, OPTIONS_CLIENT, FLAG(gsro) },
 	{ "dont-fragment", no_argument, OPT_DONT_FRAGMENT, OPTIONS_CLIENT,
 	    FLAG(dont_fragment) },
@@ -281,6 +289,22 @@ options_loop(struct options_ctx *ctx, int argc, char **argv, char **cause)
 	return 0;
 }
 
+/*
+ * A client's -F with neither -t, -n nor -k sends the file's size (when the
+ * file can be read; otherwise the test keeps its default duration).
+ */
+static void
+options_file_bytes(struct options_ctx *ctx)
+{
+	struct settings *s = ctx->s;
+	struct stat st;
+
+	if (s->file != NULL && s->role == ROLE_CLIENT && s->bytes == 0 &&
+	    s->blocks == 0 && !options_seen(ctx, 't') &&
+	    stat(s->file, &st) == 0)
+		s->bytes = (uint64_t)st.st_size;
+}
+
 /* The cross checks iperf3 makes once every option has been read. */
 static int
 options_cross(struct options_ctx *ctx)
@@ -293,6 +317,8 @@ options_cross(struct options_ctx *ctx)
 		return IE_CLIENTONLY;
 	if (s->role == ROLE_CLIENT && ctx->server_only)
 		return IE_SERVERONLY;
+	if (s->file != NULL && s->proto == PROTO_UDP)
+		return IE_UDPFILETRANSFER;
 	if (s->proto == PROTO_UDP && s->blksize != 0 &&
 	    (s->blksize < 16 || s->blksize > EVPERF_MAX_UDP_BLOCKSIZE))
 		return IE_UDPBLOCKSIZE;
@@ -301,6 +327,7 @@ options_cross(struct options_ctx *ctx)
 	if ((options_seen(ctx, 't') && (s->bytes != 0 || s->blocks != 0)) ||
 	    (s->bytes != 0 && s->blocks != 0))
 		return IE_ENDCONDITIONS;
+	options_file_bytes(ctx);
 	if (!options_seen(ctx, 't') && (s->bytes != 0 || s->blocks != 0))
 		s->duration = 0;
 	if (s->role == ROLE_CLIENT && options_seen(ctx, OPT_RCV_TIMEOUT) &&

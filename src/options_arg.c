@@ -24,6 +24,7 @@
 #include "errors.h"
 #include "log.h"
 #include "options_int.h"
+#include "osdep.h"
 #include "units.h"
 
 /* Strict base-10 integer in [min, max]; -1 on garbage or out of range. */
@@ -520,5 +521,15 @@ options_arg_cntl_ka(struct options_ctx *ctx, const char *arg)
 	s->cntl_ka_idle = (int)v[0];
 	s->cntl_ka_intvl = (int)v[1];
 	s->cntl_ka_cnt = (int)v[2];
+	return 0;
+}
+
+/* -Z: iperf3 refuses it at once where the system has no sendfile. */
+int
+options_arg_zerocopy(struct options_ctx *ctx, const char *arg)
+{
+	if (!osdep_has_sendfile())
+		return IE_NOSENDFILE;
+	ctx->s->zerocopy = true;
 	return 0;
 }

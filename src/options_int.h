@@ -53,6 +53,8 @@ enum options_long {
 	OPT_PACING_TIMER,
 	OPT_SND_TIMEOUT,
 	OPT_CNTL_KA,
+	OPT_REPEATING_PAYLOAD,
+	OPT_SKIP_RX_COPY,
 };
 
 /* Parse state beyond struct settings, for the cross checks. */
@@ -131,6 +133,7 @@ int options_arg_mptcp(struct options_ctx *, const char *);
 int options_arg_fq_rate(struct options_ctx *, const char *);
 int options_arg_pacing_timer(struct options_ctx *, const char *);
 int options_arg_cntl_ka(struct options_ctx *, const char *);
+int options_arg_zerocopy(struct options_ctx *, const char *);
 
 /* options_err.c: each sets *cause and returns -1. */
 

@@ -11,8 +11,11 @@
 #include "compat.h"
 
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <linux/sockios.h>
 #include <linux/tcp.h>
@@ -22,6 +25,7 @@
 #include <netinet/udp.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
@@ -353,4 +357,99 @@ osdep_set_dontfrag(evutil_socket_t fd)
 	int v = IP_PMTUDISC_DO;
 
 	return setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &v, sizeof(v));
+}
+
+bool
+osdep_has_sendfile(void)
+{
+	return true;
+}
+
+int
+osdep_payload_fd(const void *buf, size_t len)
+{
+	int fd;
+
+	if ((fd = memfd_create("evperf-payload", MFD_CLOEXEC)) == -1)
+		return -1;
+	if (osdep_file_write(fd, buf, len) == -1) {
+		(void)close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+ssize_t
+osdep_sendfile(evutil_socket_t s, int fd, uint64_t off, size_t len)
+{
+	off_t o = (off_t)off;
+
+	return sendfile(s, fd, &o, len);
+}
+
+/*
+ * With MSG_TRUNC a TCP recv frees the bytes without copying them and
+ * returns how many it freed, at most len (Linux). The count is clamped
+ * anyway: it only counts, and buf is never written through it.
+ */
+ssize_t
+osdep_recv_discard(evutil_socket_t s, void *buf, size_t len)
+{
+	ssize_t n = recv(s, buf, len, MSG_TRUNC | MSG_DONTWAIT);
+
+	if (n > 0 && (size_t)n > len)
+		n = (ssize_t)len;
+	return n;
+}
+
+int
+osdep_file_open(const char *path, bool write)
+{
+	return open(path,
+	    write ? O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC
+		  : O_RDONLY | O_CLOEXEC,
+	    S_IRUSR | S_IWUSR);
+}
+
+ssize_t
+osdep_file_read_at(int fd, void *buf, size_t len, uint64_t off)
+{
+	ssize_t n;
+
+	do
+		n = pread(fd, buf, len, (off_t)off);
+	while (n == -1 && errno == EINTR);
+	return n;
+}
+
+ssize_t
+osdep_file_write(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		if ((n = write(fd, p + done, len - done)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+void
+osdep_file_close(int fd)
+{
+	(void)close(fd);
+}
+
+int64_t
+osdep_file_size(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 ? (int64_t)st.st_size : -1;
 }

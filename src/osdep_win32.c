@@ -35,9 +35,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <io.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <event2/event.h>
 #include <event2/util.h>
@@ -630,4 +632,91 @@ osdep_set_dontfrag(evutil_socket_t fd)
 		   sizeof(on)) == SOCKET_ERROR
 	    ? -1
 	    : 0;
+}
+
+/* Winsock's TransmitFile is not used: -Z is refused, as iperf3 does. */
+bool
+osdep_has_sendfile(void)
+{
+	return false;
+}
+
+int
+osdep_payload_fd(const void *buf, size_t len)
+{
+	(void)buf;
+	(void)len;
+	errno = ENOSYS;
+	return -1;
+}
+
+ssize_t
+osdep_sendfile(evutil_socket_t s, int fd, uint64_t off, size_t len)
+{
+	(void)s;
+	(void)fd;
+	(void)off;
+	(void)len;
+	WSASetLastError(WSAEOPNOTSUPP);
+	return -1;
+}
+
+/* No MSG_TRUNC on TCP here: the bytes are copied into buf. */
+ssize_t
+osdep_recv_discard(evutil_socket_t s, void *buf, size_t len)
+{
+	if (len > INT_MAX)
+		len = INT_MAX;
+	return recv((SOCKET)s, buf, (int)len, 0);
+}
+
+int
+osdep_file_open(const char *path, bool write)
+{
+	return _open(path,
+	    write ? _O_WRONLY | _O_CREAT | _O_TRUNC | _O_BINARY
+		  : _O_RDONLY | _O_BINARY,
+	    _S_IREAD | _S_IWRITE);
+}
+
+ssize_t
+osdep_file_read_at(int fd, void *buf, size_t len, uint64_t off)
+{
+	if (len > INT_MAX)
+		len = INT_MAX;
+	if (_lseeki64(fd, (__int64)off, SEEK_SET) == -1)
+		return -1;
+	return _read(fd, buf, (unsigned int)len);
+}
+
+ssize_t
+osdep_file_write(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	size_t done = 0;
+	int n;
+
+	while (done < len) {
+		n = _write(fd, p + done,
+		    (unsigned int)(len - done > INT_MAX ? INT_MAX
+							: len - done));
+		if (n == -1)
+			return -1;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+void
+osdep_file_close(int fd)
+{
+	(void)_close(fd);
+}
+
+int64_t
+osdep_file_size(int fd)
+{
+	struct _stati64 st;
+
+	return _fstati64(fd, &st) == 0 ? (int64_t)st.st_size : -1;
 }

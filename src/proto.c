@@ -268,6 +268,9 @@ proto_params_from_settings(struct test_params *p, const struct settings *s)
 	p->get_server_output = s->get_server_output;
 	p->udp_counters_64bit = s->udp_counters_64bit;
 	p->dont_fragment = s->dont_fragment;
+	p->repeating_payload = s->repeating_payload;
+	p->zerocopy = s->zerocopy;
+	p->skip_rx_copy = s->skip_rx_copy;
 	p->gso = p->gro = s->gsro;
 	p->gso_bf_size = p->gro_bf_size = EVPERF_MAX_UDP_BLOCKSIZE;
 }
@@ -334,8 +337,14 @@ proto_params_to_json(const struct test_params *p, bool offer_roles)
 		cJSON_AddNumberToObject(j, "get_server_output", 1);
 	if (p->udp_counters_64bit)
 		cJSON_AddNumberToObject(j, "udp_counters_64bit", 1);
+	if (p->repeating_payload)
+		cJSON_AddNumberToObject(j, "repeating_payload", 1);
+	if (p->zerocopy)
+		cJSON_AddNumberToObject(j, "zerocopy", 1);
 	if (p->dont_fragment)
 		cJSON_AddNumberToObject(j, "dont_fragment", 1);
+	if (p->skip_rx_copy)
+		cJSON_AddNumberToObject(j, "skip_rx_copy", 1);
 	if (offer_roles)
 		cJSON_AddNumberToObject(j, PROTO_ROLES_KEY, PROTO_ROLES_WIDE);
 	cJSON_AddStringToObject(j, "client_version", version_iperf());
@@ -422,6 +431,11 @@ proto_params_from_json(const cJSON *j, struct test_params *p)
 	p->get_server_output = proto_get_flag(j, "get_server_output");
 	p->udp_counters_64bit = proto_get_flag(j, "udp_counters_64bit");
 	p->dont_fragment = proto_get_flag(j, "dont_fragment");
+	/* iperf3: any number means the pattern; zerocopy, skip_rx_copy: != 0 */
+	p->repeating_payload =
+	    cJSON_IsNumber(cJSON_GetObjectItem(j, "repeating_payload"));
+	p->zerocopy = proto_get_flag(j, "zerocopy");
+	p->skip_rx_copy = proto_get_flag(j, "skip_rx_copy");
 	p->gso = proto_get_flag(j, "gso");
 	p->gro = proto_get_flag(j, "gro");
 	p->roles = proto_roles_offer(j);

@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "log.h"
 #include "report.h"
@@ -66,6 +67,7 @@ enum rh_id {
 	RH_SERVER_JSON,
 	RH_DASHES,
 	RH_LISTENING,
+	RH_DISKFILE,
 };
 
 /*
@@ -134,6 +136,7 @@ static const char *const rh_fmt[] = {
 	[RH_DASHES] = "-----------------------------------------------------"
 		      "------\n",
 	[RH_LISTENING] = "Server listening on %d (test #%d)\n",
+	[RH_DISKFILE] = "        Sent %s / %s (%d%%) of %s\n",
 };
 
 /* Words that fill %s slots; kept here with the formats they complete. */
@@ -452,12 +455,37 @@ rh_known(struct reporter *r, const struct rpt_end *end, bool half, bool sender,
 }
 
 /*
+ * -F: iperf3's line after a stream's sender row: what this end sent or
+ * received of the file, in iperf3's 'A' units ("MByte", no plural).
+ */
+static void
+rh_diskfile(struct reporter *r, const struct rpt_stream_end *sp)
+{
+	char done[RH_UNIT_LEN], size[RH_UNIT_LEN];
+	uint64_t bytes = sp->sender ? sp->bytes_sent : sp->bytes_received;
+	int pct = 100;
+	size_t n;
+
+	if (sp->file_size > 0)
+		pct = (int)((double)bytes / (double)sp->file_size * 100.0);
+	units_fmt_bytes(done, sizeof(done), (double)bytes);
+	units_fmt_bytes(size, sizeof(size), (double)sp->file_size);
+	if ((n = strlen(done)) > 0 && done[n - 1] == 's')
+		done[n - 1] = '\0';
+	if ((n = strlen(size)) > 0 && size[n - 1] == 's')
+		size[n - 1] = '\0';
+	report_printf(r, rh_fmt[RH_DISKFILE], done, size, pct, sp->file);
+}
+
+/*
  * The sender and receiver rows of one stream or (RH_SUM_ROW) of a
- * direction's sum; ooo > 0 adds iperf3's UDP out-of-order line.
+ * direction's sum; ooo > 0 adds iperf3's UDP out-of-order line; fs, a
+ * stream with a -F file (or NULL), adds its line.
  */
 static void
 rh_end_rows(struct reporter *r, const struct rpt_end *end, int socket,
-    bool sender, const struct report_total *t, uint64_t ooo)
+    bool sender, const struct report_total *t, uint64_t ooo,
+    const struct rpt_stream_end *fs)
 {
 	enum rh_id retr =
 	    socket == RH_SUM_ROW ? RH_SUM_BW_RETR : RH_BW_RETR_END;
@@ -480,6 +508,8 @@ rh_end_rows(struct reporter *r, const struct rpt_end *end, int socket,
 	if (ooo > 0)
 		report_printf(r, rh_fmt[RH_OUTOFORDER], rh_tagof(r, sender),
 		    0.0, ts, (long long)ooo);
+	if (fs != NULL && fs->file != NULL)
+		rh_diskfile(r, fs);
 	rh_head(r, head, socket, sender, 0.0, tr, t->received);
 	u = report_total_udp(t, t->packets_rcvd);
 	known = rh_known(r, end, false, sender, socket);
@@ -537,12 +567,12 @@ rh_end_group(
 		sp = &end->streams[i];
 		report_total_ends(sp, 1, &t);
 		rh_end_rows(r, end, sp->socket, sp->sender, &t,
-		    rh_udp(r) ? sp->out_of_order : 0);
+		    rh_udp(r) ? sp->out_of_order : 0, sp);
 	}
 	sp = &end->streams[d->from];
 	if (report_num_streams(r) > 1) {
 		report_total_ends(sp, d->to - d->from, &t);
-		rh_end_rows(r, end, RH_SUM_ROW, sp->sender, &t, 0);
+		rh_end_rows(r, end, RH_SUM_ROW, sp->sender, &t, 0, NULL);
 	}
 	if (r->s->verbose)
 		rh_end_verbose(r, end, sp->sender);

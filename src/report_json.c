@@ -313,6 +313,24 @@ rj_end_part(const struct rpt_stream_end *sp, double end, double secs,
 	return o;
 }
 
+/* -F: iperf3's "diskfile" entry of a stream's summary. */
+static cJSON *
+rj_diskfile(const struct rpt_stream_end *sp)
+{
+	double size = (double)sp->file_size;
+	cJSON *o = cJSON_CreateObject();
+
+	rj_num(o, "sent", (double)sp->bytes_sent);
+	rj_num(o, "received", (double)sp->bytes_received);
+	rj_num(o, "size", size);
+	rj_num(o, "percent_sent",
+	    size > 0 ? (int)((double)sp->bytes_sent / size * 100.0) : 100);
+	rj_num(o, "percent_received",
+	    size > 0 ? (int)((double)sp->bytes_received / size * 100.0) : 100);
+	cJSON_AddStringToObject(o, "filename", sp->file);
+	return o;
+}
+
 static cJSON *
 rj_end_stream(const struct reporter *r, const struct rpt_end *end,
     const struct rpt_stream_end *sp)
@@ -344,6 +362,8 @@ rj_end_stream(const struct reporter *r, const struct rpt_end *end,
 	}
 	rj_bool(p, "sender", sp->sender);
 	cJSON_AddItemToObject(o, "sender", p);
+	if (sp->file != NULL)
+		cJSON_AddItemToObject(o, "diskfile", rj_diskfile(sp));
 	p = rj_end_part(sp, tr, sp->local_seconds, sp->bytes_received, tr);
 	rj_bool(p, "sender", sp->sender);
 	cJSON_AddItemToObject(o, "receiver", p);

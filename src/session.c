@@ -115,6 +115,7 @@ session_alloc(struct event_base *base, const struct settings *s,
 	sess->done_cb = cb;
 	sess->done_arg = arg;
 	sess->env.base = base;
+	sess->env.txfd = -1;
 	sess->ev_timeout = xev_timer(base, session_timeout_cb, sess);
 	sess->ev_grace = xev_timer(base, session_grace_cb, sess);
 	sess->ev_free = xev_timer(base, session_free_cb, sess);
@@ -326,6 +327,10 @@ session_env_init(struct session *sess)
 	cfg->gso = p->gso;
 	cfg->gro = p->gro;
 	cfg->gso_bf_size = p->gso_bf_size;
+	cfg->repeating = p->repeating_payload;
+	cfg->zerocopy = p->zerocopy && osdep_has_sendfile();
+	cfg->skip_rx_copy = p->skip_rx_copy;
+	cfg->file = sess->set->file;
 	sess->nk = p->bidir ? 2 * p->parallel : p->parallel;
 	cfg->wake_blocks = session_wake_blocks(sess);
 	sess->by_k = xcalloc((size_t)sess->nk, sizeof(*sess->by_k));
@@ -421,6 +426,10 @@ session_stream_new(struct session *sess, evutil_socket_t fd, int k, bool sender)
 	    (size_t)(sess->nstreams - pos) * sizeof(*sess->streams));
 	sess->streams[pos] = sp;
 	sess->nstreams++;
+	if (stream_file_error(sp) != 0) { /* as iperf3, before "connected" */
+		session_fail(sess, IE_FILE, stream_file_error(sp));
+		return sp;
+	}
 	while (sess->nk_reported < sess->nk &&
 	    sess->by_k[sess->nk_reported] != NULL)
 		report_on_stream(session_rpt(sess),

@@ -219,6 +219,9 @@ session_stop_streams(struct session *sess, bool release)
 	sess->stream_err = 0;
 	for (i = 0; i < sess->nstreams; i++) {
 		stream_halt(sess->streams[i]);
+		/* -F: the rest of the file is still on its way. */
+		if (stream_writes_file(sess->streams[i]))
+			continue;
 		if (!release || (fd = stream_release(sess->streams[i])) == -1)
 			continue;
 		if (tcp)

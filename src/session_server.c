@@ -174,6 +174,8 @@ server_take_params(struct session *sess, struct evbuffer *in)
 	}
 	rc = proto_params_from_json(j, p);
 	cJSON_Delete(j);
+	if (rc == 0 && p->proto == PROTO_UDP && sess->set->file != NULL)
+		rc = IE_UDPFILETRANSFER; /* a server with -F, as iperf3 */
 	if (rc == 0)
 		rc = server_check_params(sess);
 	if (rc == SESSION_LISTENER_BUSY) {

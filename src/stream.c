@@ -13,6 +13,7 @@
  */
 #include "compat.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,6 +31,15 @@ void
 stream_fill_random(char *buf, size_t len)
 {
 	evutil_secure_rng_get_bytes(buf, len);
+}
+
+void
+stream_fill_pattern(char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (char)('0' + i % 10);
 }
 
 void
@@ -93,8 +103,44 @@ stream_env_grow_tx(struct stream_env *env, size_t len)
 	if (env->txbuf_len >= len)
 		return;
 	env->txbuf = xrealloc(env->txbuf, len);
-	stream_fill_random(env->txbuf + env->txbuf_len, len - env->txbuf_len);
+	if (env->cfg.repeating)
+		stream_fill_pattern(env->txbuf, len);
+	else
+		stream_fill_random(
+		    env->txbuf + env->txbuf_len, len - env->txbuf_len);
 	env->txbuf_len = len;
+}
+
+/*
+ * -Z: the payload also as a read-only file that TCP senders sendfile()
+ * from. Made once, when the first sender has sized the payload, and
+ * never written again, so no send in flight ever sees it change. Where
+ * the system has none, senders copy (env->txfd stays -1).
+ */
+static void
+stream_env_payload_fd(struct stream_env *env)
+{
+	if (!env->cfg.zerocopy || env->cfg.proto != PROTO_TCP ||
+	    env->cfg.file != NULL || env->txfd != -1)
+		return;
+	env->txfd = osdep_payload_fd(env->txbuf, env->txbuf_len);
+	if (env->txfd == -1)
+		log_debug(
+		    "-Z: no payload file (%s); copying", osdep_strerror(errno));
+}
+
+/* -F: this stream's file, to read if it sends, else to write. */
+static void
+stream_open_file(struct stream *sp)
+{
+	sp->file_fd = -1;
+	if (sp->env->cfg.file == NULL || sp->env->cfg.proto != PROTO_TCP)
+		return;
+	sp->file_fd = osdep_file_open(sp->env->cfg.file, !sp->sender);
+	if (sp->file_fd == -1)
+		sp->file_err = errno != 0 ? errno : EIO;
+	else if (sp->sender && !sp->env->cfg.zerocopy)
+		sp->file_buf = xmalloc(sp->blksize);
 }
 
 void
@@ -102,6 +148,9 @@ stream_env_clear(struct stream_env *env)
 {
 	free(env->rxbuf);
 	free(env->txbuf);
+	if (env->txfd != -1)
+		osdep_file_close(env->txfd);
+	env->txfd = -1;
 	env->rxbuf = env->txbuf = NULL;
 	env->rxbuf_len = env->txbuf_len = 0;
 }
@@ -121,10 +170,12 @@ stream_new(struct stream_env *env, evutil_socket_t fd, int k, bool sender,
 	sp->id = proto_stream_id(k);
 	sp->sender = sender;
 	sp->blksize = env->cfg.blksize;
-	if (sender)
+	if (sender) {
 		stream_env_grow_tx(env, sp->blksize);
-	else if (!udp)
+		stream_env_payload_fd(env);
+	} else if (!udp)
 		stream_env_grow_rx(env, sp->blksize);
+	stream_open_file(sp);
 	counters_init(&sp->c, !udp && osdep_has_retrans(), sender, udp);
 	sp->ev =
 	    xev_new(env->base, fd, (sender ? EV_WRITE : EV_READ) | EV_PERSIST,
@@ -223,14 +274,33 @@ void
 stream_summary(const struct stream *sp, const struct result_stream *peer,
     bool peer_retrans, struct rpt_stream_end *e)
 {
+	int64_t size;
+
 	counters_summary(&sp->c, peer, peer_retrans, e);
 	e->socket = sp->conn.socket;
+	e->file = NULL;
+	if (sp->file_fd != -1 && (size = osdep_file_size(sp->file_fd)) >= 0) {
+		e->file = sp->env->cfg.file;
+		e->file_size = (uint64_t)size;
+	}
 }
 
 int
 stream_id(const struct stream *sp)
 {
 	return sp->id;
+}
+
+int
+stream_file_error(const struct stream *sp)
+{
+	return sp->file_err;
+}
+
+bool
+stream_writes_file(const struct stream *sp)
+{
+	return !sp->sender && sp->file_fd != -1;
 }
 
 evutil_socket_t
@@ -266,5 +336,8 @@ stream_free(struct stream *sp)
 	xev_free(sp->ev_pace);
 	if (sp->fd != -1)
 		evutil_closesocket(sp->fd);
+	if (sp->file_fd != -1)
+		osdep_file_close(sp->file_fd);
+	free(sp->file_buf);
 	free(sp);
 }

@@ -49,6 +49,11 @@ struct stream {
 	uint64_t icmp_errors; /* UDP: transient send/receive errors */
 	int gso_segs; /* UDP sender: datagrams per GSO send, 0 = off */
 	bool gro; /* UDP receiver: coalesced receives */
+	int file_fd; /* -F: the file this stream reads or writes, or -1 */
+	int file_err; /* errno of opening it; 0 = opened or none */
+	uint64_t file_off; /* sender: file bytes sent */
+	char *file_buf; /* sender without -Z: one block read from the file */
+	bool file_eof; /* sender: the whole file went */
 
 	struct rpt_conn conn;
 };
@@ -73,6 +78,9 @@ void stream_pace_sleep(struct stream *sp, double secs);
 
 /* Fill len bytes of buf with random payload. */
 void stream_fill_random(char *buf, size_t len);
+
+/* --repeating-payload: "0123456789" over and over, from buf[0]. */
+void stream_fill_pattern(char *buf, size_t len);
 
 /* Grow the test's shared receive buffer to len bytes at least. */
 void stream_env_grow_rx(struct stream_env *env, size_t len);

@@ -12,6 +12,7 @@
 
 #include <sys/socket.h>
 
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -101,6 +102,59 @@ stream_tcp_start(struct stream *sp)
 }
 
 /*
+ * -F: the next len bytes of the file, from where the last send ended
+ * (a short send re-reads its rest). With -Z the kernel sends them from
+ * the page cache. Returns the count sent, 0 at the file's end, -1 with
+ * the socket error, or -2 after a failed read (the stream has failed).
+ */
+static ssize_t
+stream_tcp_send_file(struct stream *sp, size_t len)
+{
+	ssize_t n;
+
+	if (sp->file_buf == NULL)
+		n = osdep_sendfile(sp->fd, sp->file_fd, sp->file_off, len);
+	else if ((n = osdep_file_read_at(
+		      sp->file_fd, sp->file_buf, len, sp->file_off)) > 0)
+		n = osdep_send(sp->fd, sp->file_buf, (size_t)n);
+	else if (n == -1) {
+		stream_fail(sp, IE_FILE, errno);
+		return -2;
+	}
+	if (n > 0)
+		sp->file_off += (uint64_t)n;
+	return n;
+}
+
+/*
+ * One send of len payload bytes: the file's (-F), the payload file's
+ * through sendfile (-Z), or the shared payload's, copied by send().
+ */
+static ssize_t
+stream_tcp_send(struct stream *sp, size_t len)
+{
+	if (sp->file_fd != -1)
+		return stream_tcp_send_file(sp, len);
+	if (sp->env->txfd != -1)
+		return osdep_sendfile(sp->fd, sp->env->txfd, 0, len);
+	return osdep_send(sp->fd, sp->env->txbuf, len);
+}
+
+/*
+ * -F: the whole file went. Like iperf3, the test ends (a client's); a
+ * server's sender just stops.
+ */
+static void
+stream_tcp_file_done(struct stream *sp)
+{
+	sp->file_eof = true;
+	xev_del(sp->ev);
+	xev_del(sp->ev_pace);
+	if (sp->counting)
+		stream_notify(sp, STREAM_EV_BUDGET, 0, 0);
+}
+
+/*
  * A client sends exactly -n bytes, or -k blocks of -l bytes (as iperf3
  * does): the budget cuts the last write to what is left; then nothing.
  */
@@ -116,7 +170,14 @@ stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg)
 		if ((len = budget_chunk(&sp->env->budget, sp->blksize)) == 0 ||
 		    stream_tcp_paced(sp))
 			break;
-		n = osdep_send(fd, sp->env->txbuf, len);
+		if (sp->file_eof ||
+		    ((n = stream_tcp_send(sp, len)) == 0 &&
+			sp->file_fd != -1)) {
+			stream_tcp_file_done(sp);
+			return;
+		}
+		if (n == -2)
+			return;
 		if (n == -1) {
 			if (osdep_err_retriable(EVUTIL_SOCKET_ERROR()))
 				break;
@@ -144,7 +205,16 @@ stream_tcp_recv_some(struct stream *sp)
 	int i;
 
 	for (i = 0; i < sp->env->cfg.wake_blocks; i++) {
-		n = recv(sp->fd, sp->env->rxbuf, sp->blksize, 0);
+		if (sp->env->cfg.skip_rx_copy && sp->file_fd == -1)
+			n = osdep_recv_discard(
+			    sp->fd, sp->env->rxbuf, sp->blksize);
+		else
+			n = recv(sp->fd, sp->env->rxbuf, sp->blksize, 0);
+		/* -F: what arrives goes to the file (write errors ignored,
+		 * as iperf3 does). */
+		if (n > 0 && sp->file_fd != -1)
+			(void)osdep_file_write(
+			    sp->file_fd, sp->env->rxbuf, (size_t)n);
 		if (n > 0) {
 			if (sp->counting)
 				stream_count(sp, (uint64_t)n);

@@ -234,6 +234,52 @@ START_TEST(test_client_more)
 }
 END_TEST
 
+/* -Z, -F, --skip-rx-copy, --repeating-payload (iperf3 3.21's rules). */
+START_TEST(test_copy_options)
+{
+	static const char name[] = "check_options_F.tmp";
+	struct settings s;
+	struct cmdline cl;
+	char line[128];
+	FILE *fp;
+
+	parse_ok(&s, &cl, "-c h -Z --skip-rx-copy --repeating-payload");
+	ck_assert(s.zerocopy && s.skip_rx_copy && s.repeating_payload);
+	ck_assert_ptr_null(s.file);
+	parse_ok(&s, &cl, "-c h --zerocopy -u");
+	ck_assert(s.zerocopy); /* accepted with UDP, which ignores it */
+	parse_ok(&s, &cl, "-s -F out.bin");
+	ck_assert_str_eq(s.file, "out.bin");
+
+	/* A file that cannot be read: the default duration stays. */
+	parse_ok(&s, &cl, "-c h --file /nonexistent/evperf/f");
+	ck_assert_int_eq(s.duration, 10);
+	ck_assert_uint_eq(s.bytes, 0);
+
+	/* Otherwise a client without -t/-n/-k sends the file's size. */
+	fp = fopen(name, "wb");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fwrite("0123456789", 1, 10, fp), 10);
+	ck_assert_int_eq(fclose(fp), 0);
+	snprintf(line, sizeof(line), "-c h -F %s", name);
+	parse_ok(&s, &cl, line);
+	ck_assert_uint_eq(s.bytes, 10);
+	ck_assert_int_eq(s.duration, 0);
+	snprintf(line, sizeof(line), "-c h -R -F %s", name);
+	parse_ok(&s, &cl, line);
+	ck_assert_uint_eq(s.bytes, 10);
+	snprintf(line, sizeof(line), "-c h -t 3 -F %s", name);
+	parse_ok(&s, &cl, line);
+	ck_assert_uint_eq(s.bytes, 0);
+	ck_assert_int_eq(s.duration, 3);
+	snprintf(line, sizeof(line), "-c h -k 4 -F %s", name);
+	parse_ok(&s, &cl, line);
+	ck_assert_uint_eq(s.bytes, 0);
+	ck_assert_uint_eq(s.blocks, 4);
+	ck_assert_int_eq(remove(name), 0);
+}
+END_TEST
+
 START_TEST(test_udp_rate)
 {
 	struct settings s;
@@ -701,6 +747,23 @@ static const struct bad_case bad_cases[] = {
 	{ "-c h --ve",
 	    "option '--ve' is ambiguous; possibilities: "
 	    "'--verbose' '--version' '--version4' '--version6'" },
+	{ "-c h -u -F f", PE "cannot transfer file using UDP" },
+	{ "-c h -F", "option requires an argument -- 'F'" },
+	{ "-c h --fi", "option '--file' requires an argument" },
+	{ "-s -Z", PE "some option you are trying to set is client only" },
+	{ "-s --skip-rx-copy",
+	    PE "some option you are trying to set is client only" },
+	{ "-s --repeating-payload",
+	    PE "some option you are trying to set is client only" },
+	{ "-c h --zerocopy=1",
+	    "option '--zerocopy' doesn't allow an argument" },
+	{ "-c h --skip-rx=1",
+	    "option '--skip-rx-copy' doesn't allow an argument" },
+	{ "-c h --rep=1",
+	    "option '--repeating-payload' doesn't allow an argument" },
+	{ "-c h --re",
+	    "option '--re' is ambiguous; possibilities: "
+	    "'--reverse' '--repeating-payload'" },
 	{ "-c h --con=3",
 	    "option '--con' is ambiguous; possibilities: "
 	    "'--congestion' '--connect-timeout'" },
@@ -861,6 +924,7 @@ options_suite(void)
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_client_basic);
 	tcase_add_test(tc, test_client_more);
+	tcase_add_test(tc, test_copy_options);
 	tcase_add_test(tc, test_path);
 	tcase_add_test(tc, test_udp_rate);
 	tcase_add_test(tc, test_end_conditions);

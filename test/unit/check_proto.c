@@ -237,6 +237,51 @@ START_TEST(test_params_sockopts)
 }
 END_TEST
 
+/* -Z, --repeating-payload, --skip-rx-copy: 3.21's keys, types, order. */
+START_TEST(test_params_copy_keys)
+{
+	static const char in[] =
+	    "{\"tcp\":true,\"repeating_payload\":0,\"zerocopy\":1,"
+	    "\"skip_rx_copy\":1}";
+	struct test_params p, q;
+	cJSON *j;
+	char *text;
+
+	memset(&p, 0, sizeof(p));
+	p.proto = PROTO_TCP;
+	p.parallel = 1;
+	p.repeating_payload = p.zerocopy = p.skip_rx_copy = true;
+	p.pacing_timer = 1000;
+	j = proto_params_to_json(&p, false);
+	text = cJSON_PrintUnformatted(j);
+	ck_assert_str_eq(text,
+	    "{\"tcp\":true,\"omit\":0,\"time\":0,\"num\":0,\"blockcount\":0,"
+	    "\"parallel\":1,\"len\":0,\"pacing_timer\":1000,"
+	    "\"repeating_payload\":1,\"zerocopy\":1,\"skip_rx_copy\":1,"
+	    "\"client_version\":\"3.21\"}");
+	cJSON_free(text);
+	cJSON_Delete(j);
+	p.repeating_payload = p.zerocopy = p.skip_rx_copy = false;
+	j = proto_params_to_json(&p, false);
+	ck_assert_ptr_null(cJSON_GetObjectItem(j, "zerocopy"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(j, "skip_rx_copy"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(j, "repeating_payload"));
+	cJSON_Delete(j);
+
+	/* A server: repeating_payload by presence, as iperf3 reads it. */
+	j = cJSON_Parse(in);
+	ck_assert_int_eq(proto_params_from_json(j, &q), 0);
+	ck_assert(q.repeating_payload && q.zerocopy && q.skip_rx_copy);
+	proto_params_free(&q);
+	cJSON_Delete(j);
+	j = cJSON_Parse("{\"tcp\":true}");
+	ck_assert_int_eq(proto_params_from_json(j, &q), 0);
+	ck_assert(!q.repeating_payload && !q.zerocopy && !q.skip_rx_copy);
+	proto_params_free(&q);
+	cJSON_Delete(j);
+}
+END_TEST
+
 static int
 params_rc(const char *text)
 {
@@ -382,6 +427,7 @@ proto_suite(void)
 	tcase_add_test(tc, test_json_bad_lengths);
 	tcase_add_test(tc, test_state_and_ints);
 	tcase_add_test(tc, test_params_roundtrip);
+	tcase_add_test(tc, test_params_copy_keys);
 	tcase_add_test(tc, test_params_path);
 	tcase_add_test(tc, test_params_sockopts);
 	tcase_add_test(tc, test_params_validation);
