@@ -225,6 +225,15 @@ bool osdep_pid_alive(long pid);
 int osdep_daemon(char *why, size_t len);
 
 /*
+ * Prompt on stderr and read one line from standard input, which must be a
+ * terminal, without echoing it (a password). The newline is dropped.
+ * Returns 0, or -1 with why: not a terminal, end of input, interrupted
+ * (the terminal is restored first), longer than len - 1 bytes.
+ */
+int osdep_read_password(
+    const char *prompt, char *buf, size_t len, char *why, size_t whylen);
+
+/*
  * The signals that end a test with its results (SIGINT, SIGTERM, SIGHUP
  * on POSIX, with SIGPIPE ignored), delivered as cb(arg) from the loop at
  * its first priority. NULL on failure.

@@ -117,6 +117,7 @@ struct test_params {
 	int gso_dg_size, gso_bf_size, gro_bf_size;
 	int roles; /* role flag: server, the form offered (0, 1 or 2);
 		      client, the width confirmed (0, 1 or 2 bytes) */
+	char *authtoken; /* "authtoken" (auth.h), or NULL */
 };
 
 /* One stream's entry of a results message. */

@@ -16,6 +16,7 @@
 #include "proto.h"
 #include "settings.h"
 
+struct auth;
 struct closer;
 struct session;
 
@@ -26,12 +27,14 @@ typedef void (*session_done_cb)(struct session *sess, void *arg);
  * What a session hands on: its report, and the TCP connections it is done
  * with, which the closer (closer.h, owned by main, shared by every test
  * of the process) closes gracefully; with none they are closed at once.
+ * And what main lends every test: the authentication (auth.h) it set up.
  */
 struct session_out {
 	FILE *out; /* report: stdout or --logfile */
 	FILE *err; /* errors and warnings: stderr or --logfile */
 	const char *tag; /* prefix of every human line ("tag:  "), or NULL */
 	struct closer *closer; /* or NULL */
+	const struct auth *auth; /* client: makes tokens; server: checks them */
 };
 
 /* A client test against s->host; starts connecting at once. */

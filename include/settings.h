@@ -27,6 +27,7 @@
 #define EVPERF_MAX_FLOWLABEL 0xfffff /* -L: 20 bits */
 #define EVPERF_MAX_CORE 1024 /* -A */
 #define EVPERF_DEFAULT_PACING_TIMER 1000 /* us, iperf3's DEFAULT_PACING_TIMER */
+#define EVPERF_DEFAULT_SKEW 10 /* --time-skew-threshold, seconds */
 
 enum role {
 	ROLE_NONE = 0,
@@ -106,6 +107,14 @@ struct settings {
 	int max_duration; /* --server-max-duration seconds; 0 = none */
 	uint64_t bitrate_limit; /* --server-bitrate-limit bits/s; 0 = none */
 	double bitrate_window; /* ... /N: seconds to average over, default 5 */
+
+	/* Authentication (auth.h); the files are read by main at startup. */
+	const char *username; /* --username (client) */
+	const char *rsa_public_key_path; /* --rsa-public-key-path (client) */
+	const char *rsa_private_key_path; /* --rsa-private-key-path (server) */
+	const char *authorized_users_path; /* --authorized-users-path */
+	int skew_threshold; /* --time-skew-threshold seconds, default 10 */
+	bool use_pkcs1_padding; /* --use-pkcs1-padding: PKCS#1 v1.5, not OAEP */
 
 	bool show_version; /* -v */
 	bool show_help; /* -h */

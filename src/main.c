@@ -2,8 +2,9 @@
  * SPDX-License-Identifier: BSD-3-Clause
  *
  * main.c: argv -> settings -> event base -> client or server -> exit code.
- * The only place that exits, opens the log file, daemonizes, writes the
- * pid file and turns signals into loop events. A failure before a test
+ * The only place that exits, sets up authentication (keys, users file,
+ * password), opens the log file, daemonizes, writes the pid file and
+ * turns signals into loop events. A failure before a test
  * exists (bad option, log file, pid file, listener) is reported like one
  * inside a test: with -J or --json-stream as a JSON document (events) with
  * "error" on stdout or the log file, else "iperf3: error - ..." on stderr.
@@ -18,6 +19,7 @@
 
 #include <event2/event.h>
 
+#include "auth.h"
 #include "closer.h"
 #include "fault.h"
 #include "log.h"
@@ -34,6 +36,7 @@
 struct app {
 	struct event_base *base;
 	struct settings set;
+	struct auth *auth; /* --username or --rsa-private-key-path, or NULL */
 	struct session_out out;
 	struct session *sess; /* client */
 	struct server *srv; /* server */
@@ -103,6 +106,10 @@ main_parse(struct app *app, int argc, char **argv)
 		options_print_version(stdout);
 		exit(0);
 	}
+	/* Keys, users file, password: all read now, before any test. */
+	if (auth_from_settings(&app->set, &app->auth, &cause) == -1)
+		main_bad_args(argc, argv, cause);
+	app->out.auth = app->auth;
 }
 
 /* A startup failure, what and arg, reported on the current sinks. */
@@ -231,6 +238,7 @@ main(int argc, char **argv)
 	closer_free(app.out.closer);
 	osdep_signals_free(sigs);
 	event_base_free(app.base);
+	auth_free(app.auth);
 	if (app.set.pidfile != NULL)
 		unlink(app.set.pidfile);
 	fault_report();

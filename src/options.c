@@ -130,6 +130,19 @@ const struct options_spec options_table[] = {
 	{ "gsro", no_argument, OPT_GSRO, OPTIONS_CLIENT, FLAG(gsro) },
 	{ "dont-fragment", no_argument, OPT_DONT_FRAGMENT, OPTIONS_CLIENT,
 	    FLAG(dont_fragment) },
+	{ "username", required_argument, OPT_USERNAME, OPTIONS_CLIENT,
+	    STR(username) },
+	{ "rsa-public-key-path", required_argument, OPT_RSA_PUBLIC_KEY,
+	    OPTIONS_CLIENT, STR(rsa_public_key_path) },
+	{ "rsa-private-key-path", required_argument, OPT_RSA_PRIVATE_KEY,
+	    OPTIONS_SERVER, STR(rsa_private_key_path) },
+	{ "authorized-users-path", required_argument, OPT_AUTHORIZED_USERS,
+	    OPTIONS_SERVER, STR(authorized_users_path) },
+	{ "time-skew-threshold", required_argument, OPT_SKEW_THRESHOLD,
+	    OPTIONS_SERVER, INT(skew_threshold, 1, INT_MAX, IE_SKEWTHRESHOLD) },
+	/* Server-only in iperf3 3.20+; a client needs it for 3.16 and older. */
+	{ "use-pkcs1-padding", no_argument, OPT_PKCS1_PADDING, OPTIONS_BOTH,
+	    FLAG(use_pkcs1_padding) },
 	{ "fq-rate", required_argument, OPT_FQ_RATE, OPTIONS_CLIENT,
 	    FN(options_arg_fq_rate) },
 	{ "pacing-timer", required_argument, OPT_PACING_TIMER, OPTIONS_CLIENT,
@@ -333,6 +346,12 @@ options_cross(struct options_ctx *ctx)
 	if (s->role == ROLE_CLIENT && options_seen(ctx, OPT_RCV_TIMEOUT) &&
 	    !s->reverse && !s->bidir)
 		return IE_RVRSONLYRCVTIMEOUT;
+	/* iperf3: both halves of a side's authentication, or neither. */
+	if ((s->username == NULL) != (s->rsa_public_key_path == NULL))
+		return IE_SETCLIENTAUTH;
+	if ((s->rsa_private_key_path == NULL) !=
+	    (s->authorized_users_path == NULL))
+		return IE_SETSERVERAUTH;
 	return 0;
 }
 
@@ -355,6 +374,7 @@ options_defaults(struct settings *s)
 	s->bitrate_window = EVPERF_DEFAULT_LIMIT_WINDOW;
 	s->affinity = s->server_affinity = -1;
 	s->pacing_timer = EVPERF_DEFAULT_PACING_TIMER;
+	s->skew_threshold = EVPERF_DEFAULT_SKEW;
 }
 
 /* Fill *s from argv: defaults, options in order, then cross checks. */

@@ -55,6 +55,12 @@ enum options_long {
 	OPT_CNTL_KA,
 	OPT_REPEATING_PAYLOAD,
 	OPT_SKIP_RX_COPY,
+	OPT_USERNAME,
+	OPT_RSA_PUBLIC_KEY,
+	OPT_RSA_PRIVATE_KEY,
+	OPT_AUTHORIZED_USERS,
+	OPT_SKEW_THRESHOLD,
+	OPT_PKCS1_PADDING,
 };
 
 /* Parse state beyond struct settings, for the cross checks. */

@@ -3,8 +3,9 @@
  *
  * osdep_posix.c: the process-level pieces every POSIX system has alike:
  * CPU times (getrusage and the process CPU clock), the uname line,
- * whether a PID is alive, daemon(3), and the signals that end a test
- * (libevent signal events). Windows has its own file.
+ * whether a PID is alive, daemon(3), the password prompt (termios), and
+ * the signals that end a test (libevent signal events). Windows has its
+ * own file.
  */
 #include "compat.h"
 
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -113,6 +115,87 @@ osdep_daemon(char *why, size_t len)
 		return 0;
 	snprintf(why, len, "%s", strerror(errno));
 	return -1;
+}
+
+/* Only interrupts the password's read(2) (no SA_RESTART). */
+static void
+osdep_password_sig(int sig)
+{
+}
+
+/* One line from fd into buf, without its newline: 0, or -1 with why. */
+static int
+osdep_read_line(int fd, char *buf, size_t len, char *why, size_t whylen)
+{
+	size_t n = 0;
+	ssize_t r;
+	char c;
+
+	buf[0] = '\0';
+	for (;;) {
+		if ((r = read(fd, &c, 1)) == -1) {
+			snprintf(why, whylen, "reading the password: %s",
+			    errno == EINTR ? "interrupted" : strerror(errno));
+			return -1;
+		}
+		if (r == 0 && n == 0) {
+			snprintf(why, whylen, "no password: end of input");
+			return -1;
+		}
+		if (r == 0 || c == '\n')
+			break;
+		if (n + 1 >= len) {
+			snprintf(why, whylen, "password longer than %zu bytes",
+			    len - 1);
+			return -1;
+		}
+		buf[n++] = c;
+	}
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	return 0;
+}
+
+/*
+ * As iperf3's iperf_getpass: echo off on standard input, one line, echo
+ * back on. A signal that would end the process interrupts the read
+ * instead, so that the terminal is never left without echo.
+ */
+int
+osdep_read_password(
+    const char *prompt, char *buf, size_t len, char *why, size_t whylen)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction sa, old[nitems(sigs)];
+	struct termios saved, t;
+	size_t i;
+	int rc = -1;
+
+	if (tcgetattr(STDIN_FILENO, &saved) != 0) {
+		snprintf(why, whylen,
+		    "no IPERF3_PASSWORD, and standard input is not a terminal");
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = osdep_password_sig;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < nitems(sigs); i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	t = saved;
+	t.c_lflag &= ~(tcflag_t)ECHO;
+	fputs(prompt, stderr);
+	fflush(stderr);
+	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) != 0)
+		snprintf(why, whylen, "turning echo off: %s", strerror(errno));
+	else {
+		rc = osdep_read_line(STDIN_FILENO, buf, len, why, whylen);
+		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+	}
+	fputc('\n', stderr);
+	for (i = 0; i < nitems(sigs); i++)
+		sigaction(sigs[i], &old[i], NULL);
+	return rc;
 }
 
 struct osdep_signals {

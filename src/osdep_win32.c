@@ -21,6 +21,8 @@
  * - No daemon(): -D fails with a clear error.
  * - --bind-dev is IP_UNICAST_IF / IPV6_UNICAST_IF (sending only, by the
  *   interface's index); no IPv6 flow labels (-L fails); no MPTCP (-m fails).
+ * - The password prompt turns the console's echo off (console mode), not
+ *   a terminal's.
  */
 #include "compat.h"
 
@@ -395,6 +397,57 @@ osdep_daemon(char *why, size_t len)
 	    "not supported on Windows (start evperf with \"start /b\" or "
 	    "as a service)");
 	return -1;
+}
+
+/*
+ * The password prompt: standard input must be a console, whose echo is
+ * off while the line is read (ReadConsoleA keeps the rest of the line
+ * for the next call). Ctrl-C keeps its default: it ends the process.
+ */
+int
+osdep_read_password(
+    const char *prompt, char *buf, size_t len, char *why, size_t whylen)
+{
+	HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
+	DWORD mode, got;
+	size_t n = 0;
+	int rc = 0;
+	char c;
+
+	buf[0] = '\0';
+	if (in == NULL || in == INVALID_HANDLE_VALUE ||
+	    !GetConsoleMode(in, &mode)) {
+		snprintf(why, whylen,
+		    "no IPERF3_PASSWORD, and standard input is not a console");
+		return -1;
+	}
+	fputs(prompt, stderr);
+	fflush(stderr);
+	SetConsoleMode(in,
+	    (mode & ~(DWORD)ENABLE_ECHO_INPUT) | ENABLE_LINE_INPUT |
+		ENABLE_PROCESSED_INPUT);
+	for (;;) {
+		if (!ReadConsoleA(in, &c, 1, &got, NULL) || got == 0) {
+			snprintf(why, whylen, "no password: end of input");
+			rc = -1;
+			break;
+		}
+		if (c == '\n')
+			break;
+		if (c == '\r')
+			continue;
+		if (n + 1 >= len) {
+			snprintf(why, whylen, "password longer than %zu bytes",
+			    len - 1);
+			rc = -1;
+			break;
+		}
+		buf[n++] = c;
+	}
+	buf[rc == 0 ? n : 0] = '\0';
+	SetConsoleMode(in, mode);
+	fputc('\n', stderr);
+	return rc;
 }
 
 /*

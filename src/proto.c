@@ -343,6 +343,8 @@ proto_params_to_json(const struct test_params *p, bool offer_roles)
 		cJSON_AddNumberToObject(j, "zerocopy", 1);
 	if (p->dont_fragment)
 		cJSON_AddNumberToObject(j, "dont_fragment", 1);
+	if (p->authtoken)
+		cJSON_AddStringToObject(j, "authtoken", p->authtoken);
 	if (p->skip_rx_copy)
 		cJSON_AddNumberToObject(j, "skip_rx_copy", 1);
 	if (offer_roles)
@@ -442,6 +444,7 @@ proto_params_from_json(const cJSON *j, struct test_params *p)
 	p->title = proto_get_str(j, "title");
 	p->extra_data = proto_get_str(j, "extra_data");
 	p->congestion = proto_get_str(j, "congestion");
+	p->authtoken = proto_get_str(j, "authtoken");
 	return 0;
 }
 
@@ -451,7 +454,8 @@ proto_params_free(struct test_params *p)
 	free(p->title);
 	free(p->extra_data);
 	free(p->congestion);
-	p->title = p->extra_data = p->congestion = NULL;
+	free(p->authtoken);
+	p->title = p->extra_data = p->congestion = p->authtoken = NULL;
 }
 
 static cJSON *

@@ -21,6 +21,7 @@
 
 #include <event2/buffer.h>
 
+#include "auth.h"
 #include "errors.h"
 #include "log.h"
 #include "net.h"
@@ -46,6 +47,26 @@ client_of(const struct session *sess)
 	return sess->rs;
 }
 
+/* With --username, a token made now goes with the parameters (auth.h). */
+static int
+client_authtoken(struct session *sess)
+{
+	char *cause = NULL;
+	int64_t now, ms;
+
+	clock_wall(&now, &ms);
+	free(sess->p.authtoken);
+	sess->p.authtoken = auth_token_new(sess->out.auth, now, &cause);
+	if (sess->p.authtoken != NULL)
+		return 0;
+	snprintf(sess->err_buf, sizeof(sess->err_buf),
+	    "unable to send parameters to server: %s", cause);
+	sess->err_msg = sess->err_buf;
+	free(cause);
+	session_fail(sess, IE_SENDPARAMS, 0);
+	return -1;
+}
+
 static void
 client_send_params(struct session *sess)
 {
@@ -54,6 +75,8 @@ client_send_params(struct session *sess)
 	/* iperf3's UDP default datagram: the control connection's MSS. */
 	if (sess->p.blksize == 0)
 		sess->p.blksize = st->ctrl_mss > 0 ? st->ctrl_mss : 1460;
+	if (sess->out.auth != NULL && client_authtoken(sess) == -1)
+		return;
 	session_put_json(
 	    sess, proto_params_to_json(&sess->p, !sess->set->no_role_flag));
 	clock_wall(&st->timesecs, &st->timemillisecs);

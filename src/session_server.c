@@ -22,6 +22,7 @@
 
 #include <event2/buffer.h>
 
+#include "auth.h"
 #include "errors.h"
 #include "log.h"
 #include "net.h"
@@ -125,6 +126,25 @@ server_check_params(struct session *sess)
 	return rc;
 }
 
+/*
+ * With --rsa-private-key-path, only a client whose token is good (auth.h)
+ * gets further: the others, those without one too, get iperf3's
+ * IEAUTHTEST, before the server's limits or its listener are consulted.
+ * Not having a place yet, the test does not count for -1 (as iperf3).
+ */
+static int
+server_authorize(struct session *sess)
+{
+	int64_t now, ms;
+
+	if (sess->out.auth == NULL)
+		return 0;
+	clock_wall(&now, &ms);
+	return auth_check(sess->out.auth, sess->p.authtoken, now) == 0
+	    ? 0
+	    : IE_AUTHTEST;
+}
+
 static void
 server_params_error(struct session *sess, int rc)
 {
@@ -176,6 +196,8 @@ server_take_params(struct session *sess, struct evbuffer *in)
 	cJSON_Delete(j);
 	if (rc == 0 && p->proto == PROTO_UDP && sess->set->file != NULL)
 		rc = IE_UDPFILETRANSFER; /* a server with -F, as iperf3 */
+	if (rc == 0)
+		rc = server_authorize(sess);
 	if (rc == 0)
 		rc = server_check_params(sess);
 	if (rc == SESSION_LISTENER_BUSY) {

@@ -27,6 +27,8 @@ CREATE_STREAMS = 10
 TEST_END = 4
 EXCHANGE_RESULTS = 13
 ACCESS_DENIED = 0xFF
+SERVER_ERROR = 0xFE
+IE_AUTHTEST = 142
 PARAMS = {
     "tcp": True,
     "omit": 0,
@@ -239,6 +241,35 @@ def mode_hold_halfresults(args):
     return hold(args, [ctrl, data], "half of the results sent")
 
 
+def mode_authtoken(args):
+    """Parameters with the "authtoken" read from --token-file (bytes as
+    they are; none without the option). --expect accepted: the server must
+    answer CREATE_STREAMS; else SERVER_ERROR with the error code --code
+    (default 142, IEAUTHTEST) and an errno, then close the connection."""
+    params = dict(PARAMS)
+    if args.token_file:
+        with open(args.token_file, "rb") as f:
+            params["authtoken"] = f.read().decode("latin-1")
+    ctrl = connect(args)
+    ctrl.sendall(make_cookie())
+    expect_state(ctrl, PARAM_EXCHANGE)
+    body = json.dumps(params, separators=(",", ":")).encode()
+    ctrl.sendall(struct.pack(">I", len(body)) + body)
+    say("sent %d bytes of parameters, token of %d characters" %
+        (len(body), len(params.get("authtoken", ""))))
+    if args.expect == "accepted":
+        expect_state(ctrl, CREATE_STREAMS)
+        ctrl.close()
+        return 0
+    expect_state(ctrl, SERVER_ERROR)
+    code, err = struct.unpack(">ii", recv_exact(ctrl, 8))
+    say("SERVER_ERROR code %d errno %d" % (code, err))
+    if code != args.code:
+        say("FAIL: expected error code %d" % args.code)
+        return 2
+    return expect_close(ctrl, args.wait, "control connection")
+
+
 MODES = {
     "hold-params": mode_hold_params,
     "hold-datacookie": mode_hold_datacookie,
@@ -250,6 +281,7 @@ MODES = {
     "badcookie": mode_badcookie,
     "abort": mode_abort,
     "badstate": mode_badstate,
+    "authtoken": mode_authtoken,
 }
 
 
@@ -266,6 +298,11 @@ def main():
                     help="128 KiB blocks to send mid-test")
     ap.add_argument("--state", type=int, default=0x63,
                     help="state byte for badstate")
+    ap.add_argument("--token-file", help="authtoken: the token to send")
+    ap.add_argument("--expect", choices=("accepted", "refused"),
+                    default="refused", help="authtoken: the answer wanted")
+    ap.add_argument("--code", type=int, default=IE_AUTHTEST,
+                    help="authtoken: the SERVER_ERROR code wanted")
     args = ap.parse_args()
     try:
         return MODES[args.mode](args)

@@ -202,7 +202,8 @@ fixture_client(struct fixture *fx, int port, const char *const *extra)
 	const char *argv[FIXTURE_MAX_ARGS + 1] = { "-c", "127.0.0.1", "-p",
 		fx->cport, "-J" };
 	int n = 5;
-	struct session_out o = { fx->cout.fp, fx->cerr.fp, NULL, fx->closer };
+	struct session_out o = { fx->cout.fp, fx->cerr.fp, NULL, fx->closer,
+		NULL };
 
 	ck_assert_ptr_null(fx->sess);
 	snprintf(fx->cport, sizeof(fx->cport), "%d", port);
@@ -256,7 +257,8 @@ fixture_server(struct fixture *fx, const char *const *extra)
 {
 	const char *argv[FIXTURE_MAX_ARGS + 1] = { "-s", "-B", "127.0.0.1",
 		"-p", fx->sport, "-J" };
-	struct session_out o = { fx->sout.fp, fx->serr.fp, NULL, fx->closer };
+	struct session_out o = { fx->sout.fp, fx->serr.fp, NULL, fx->closer,
+		NULL };
 	int tries, n, err = 0;
 
 	ck_assert_ptr_null(fx->srv);

@@ -112,6 +112,12 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(s.flowlabel, 0);
 	ck_assert_int_eq(s.affinity, -1);
 	ck_assert_int_eq(s.server_affinity, -1);
+	ck_assert_ptr_null(s.username);
+	ck_assert_ptr_null(s.rsa_public_key_path);
+	ck_assert_ptr_null(s.rsa_private_key_path);
+	ck_assert_ptr_null(s.authorized_users_path);
+	ck_assert_int_eq(s.skew_threshold, 10);
+	ck_assert(!s.use_pkcs1_padding);
 }
 END_TEST
 
@@ -386,6 +392,22 @@ START_TEST(test_server)
 	ck_assert_int_eq(s.rcv_timeout_ms, 5000);
 	ck_assert_str_eq(s.timestamp_fmt, "%c ");
 
+	/* Authentication: the files are only named here (auth.c reads). */
+	parse_ok(&s, &cl,
+	    "-s --rsa-private-key-path k.pem --authorized-users-path u.csv "
+	    "--time-skew-threshold 30 --use-pkcs1-padding");
+	ck_assert_str_eq(s.rsa_private_key_path, "k.pem");
+	ck_assert_str_eq(s.authorized_users_path, "u.csv");
+	ck_assert_int_eq(s.skew_threshold, 30);
+	ck_assert(s.use_pkcs1_padding);
+	parse_ok(&s, &cl, "-s --time-skew-threshold 5 --use-pkcs1-padding");
+	parse_ok(&s, &cl,
+	    "-c h --username bob --rsa-public-key-path p.pem "
+	    "--use-pkcs1-padding");
+	ck_assert_str_eq(s.username, "bob");
+	ck_assert_str_eq(s.rsa_public_key_path, "p.pem");
+	ck_assert(s.use_pkcs1_padding);
+
 	parse_ok(
 	    &s, &cl, "-s --server-max-duration 30 --server-bitrate-limit 100M");
 	ck_assert_int_eq(s.max_duration, 30);
@@ -497,6 +519,34 @@ static const struct bad_case bad_cases[] = {
 	{ "-c h -s", PE "cannot be both server and client" },
 	{ "-s -c h", PE "cannot be both server and client" },
 	{ "-s -P 2", PE "some option you are trying to set is client only" },
+	{ "-s --username u",
+	    PE "some option you are trying to set is client only" },
+	{ "-s --rsa-public-key-path p",
+	    PE "some option you are trying to set is client only" },
+	{ "-c h --rsa-private-key-path k",
+	    PE "some option you are trying to set is server only" },
+	{ "-c h --authorized-users-path u",
+	    PE "some option you are trying to set is server only" },
+	{ "-c h --time-skew-threshold 5",
+	    PE "some option you are trying to set is server only" },
+	{ "-c h --username u",
+	    PE "you must specify a username, password, and path to a valid "
+	       "RSA public key" },
+	{ "-c h --rsa-public-key-path p",
+	    PE "you must specify a username, password, and path to a valid "
+	       "RSA public key" },
+	{ "-s --rsa-private-key-path k",
+	    PE "you must specify a path to a valid RSA private key and a "
+	       "user credential file" },
+	{ "-s --authorized-users-path u",
+	    PE "you must specify a path to a valid RSA private key and a "
+	       "user credential file" },
+	{ "-s --time-skew-threshold 0",
+	    PE "skew threshold must be a positive number" },
+	{ "-s --time-skew-threshold -3",
+	    PE "skew threshold must be a positive number" },
+	{ "-s --time-skew-threshold 5x",
+	    PE "skew threshold must be a positive number" },
 	{ "-s -u", PE "some option you are trying to set is client only" },
 	{ "-s -b 1M", PE "some option you are trying to set is client only" },
 	{ "-s -t 5", PE "some option you are trying to set is client only" },
@@ -743,7 +793,7 @@ static const struct bad_case bad_cases[] = {
 	{ "-c h --reverse=1", "option '--reverse' doesn't allow an argument" },
 	{ "-c h --tim 3",
 	    "option '--tim' is ambiguous; possibilities: "
-	    "'--time' '--timestamps'" },
+	    "'--time' '--timestamps' '--time-skew-threshold'" },
 	{ "-c h --ve",
 	    "option '--ve' is ambiguous; possibilities: "
 	    "'--verbose' '--version' '--version4' '--version6'" },
@@ -905,6 +955,15 @@ START_TEST(test_usage)
 	    "keepalive - KEEPIDLE/KEEPINTV/KEEPCNT\n"));
 	ck_assert_ptr_nonnull(
 	    strstr(buf, "  -d, --debug[=#]           emit debugging output\n"));
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "  --rsa-private-key-path    path to the RSA private key used to "
+	    "decrypt\n"
+	    "                            authentication credentials\n"));
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "  --use-pkcs1-padding       use pkcs1 padding at your own "
+	    "risk\n"));
+	ck_assert_ptr_nonnull(strstr(
+	    buf, "  --username                username for authentication\n"));
 	ck_assert_ptr_null(strstr(buf, "iperf3 [-s"));
 	ck_assert_ptr_null(strstr(buf, "no-role-flag"));
 	memout_free(&m);

@@ -141,8 +141,42 @@ START_TEST(test_params_roundtrip)
 	ck_assert_str_eq(q.title, "t");
 	ck_assert(!q.mptcp && !q.has_server_affinity);
 	ck_assert_int_eq(q.flowlabel, 0);
+	ck_assert_ptr_null(q.authtoken);
 	proto_params_free(&q);
 	cJSON_free(text);
+	cJSON_Delete(j);
+}
+END_TEST
+
+/* "authtoken" goes where iperf3 puts it; only a string is taken. */
+START_TEST(test_params_authtoken)
+{
+	struct test_params p, q;
+	char token[] = "QUJD";
+	cJSON *j;
+	char *text;
+
+	memset(&p, 0, sizeof(p));
+	p.proto = PROTO_TCP;
+	p.parallel = 1;
+	p.blksize = 131072;
+	p.get_server_output = true;
+	p.authtoken = token;
+	j = proto_params_to_json(&p, false);
+	text = cJSON_PrintUnformatted(j);
+	ck_assert_ptr_nonnull(strstr(text,
+	    "\"get_server_output\":1,\"authtoken\":\"QUJD\","
+	    "\"client_version\":"));
+	ck_assert_int_eq(proto_params_from_json(j, &q), 0);
+	ck_assert_str_eq(q.authtoken, "QUJD");
+	proto_params_free(&q);
+	ck_assert_ptr_null(q.authtoken);
+	cJSON_free(text);
+	cJSON_Delete(j);
+	j = cJSON_Parse("{\"tcp\":true,\"authtoken\":42}");
+	ck_assert_int_eq(proto_params_from_json(j, &q), 0);
+	ck_assert_ptr_null(q.authtoken);
+	proto_params_free(&q);
 	cJSON_Delete(j);
 }
 END_TEST
@@ -427,6 +461,7 @@ proto_suite(void)
 	tcase_add_test(tc, test_json_bad_lengths);
 	tcase_add_test(tc, test_state_and_ints);
 	tcase_add_test(tc, test_params_roundtrip);
+	tcase_add_test(tc, test_params_authtoken);
 	tcase_add_test(tc, test_params_copy_keys);
 	tcase_add_test(tc, test_params_path);
 	tcase_add_test(tc, test_params_sockopts);
