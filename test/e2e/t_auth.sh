@@ -207,8 +207,7 @@ startup() {
 		shift
 	done
 	shift
-	env "${envs[@]}" timeout -k 5 10 "$@" >/dev/null 2>"$err" </dev/null ||
-		rc=$?
+	run_to 10 env "${envs[@]}" "$@" >/dev/null 2>"$err" </dev/null || rc=$?
 	assert_exit "$what" "$rc" 1
 	assert_contains "$err" "$text"
 	[ -z "$(ss -Hltn "sport = :$NOPORT")" ] ||
