@@ -120,6 +120,7 @@ int stream_id(const struct stream *sp); /* iperf3 id: 1, 3, 4, ... */
 int stream_file_error(const struct stream *sp); /* -F open errno, or 0 */
 /* A receiver writing -F's file: it reads to the peer's end of file. */
 bool stream_writes_file(const struct stream *sp);
+bool stream_saw_eof(const struct stream *sp); /* a receiver's peer closed */
 evutil_socket_t stream_fd(const struct stream *sp); /* -1 once released */
 bool stream_is_sender(const struct stream *sp);
 double stream_secs(const struct stream *sp); /* start to last sample */

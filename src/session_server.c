@@ -23,10 +23,13 @@
 #include <event2/buffer.h>
 
 #include "auth.h"
+#include "clock.h"
 #include "errors.h"
 #include "log.h"
 #include "net.h"
 #include "session_int.h"
+#include "stream.h"
+#include "xev.h"
 
 #define SERVER_HANDSHAKE_TIMEOUT 10.0 /* cookie, parameters: as 3.15+ */
 #define SERVER_STREAMS_TIMEOUT 30.0 /* all data connections */
@@ -34,6 +37,9 @@
 #define SERVER_SAFETY_SLACK 40.0 /* seconds past -t + -O: a stuck test */
 
 /* The server role's own state. */
+#define SERVER_DRAIN_POLL 0.001 /* seconds between looks at the receivers */
+#define SERVER_DRAIN_MAX 2.0 /* seconds TEST_END waits for their EOF, at most */
+
 struct acceptor {
 	const struct session_listener *ln;
 	void *ln_arg;
@@ -41,6 +47,9 @@ struct acceptor {
 	bool held; /* the listener holds the test back (LATER) */
 	int nrecv_wanted, nrecv; /* data connections per direction */
 	int nsend_wanted, nsend;
+	struct event *ev_drain; /* TEST_END: receivers read to their EOF */
+	double drain_until;
+	bool draining;
 };
 
 static struct acceptor *
@@ -237,7 +246,7 @@ server_take_cookie(struct session *sess, const char *cookie)
 }
 
 static void
-server_test_end(struct session *sess)
+server_test_ended(struct session *sess)
 {
 	session_final_sample(sess);
 	session_stop_streams(sess, true);
@@ -246,6 +255,63 @@ server_test_end(struct session *sess)
 	session_send_state(sess, EXCHANGE_RESULTS);
 	session_set_state(sess, SS_S_WAIT_RESULTS);
 	session_arm_timeout(sess, SERVER_RESULTS_TIMEOUT);
+}
+
+/* Does a receiving stream still wait for its peer's end of file? */
+static bool
+server_receivers_open(const struct session *sess)
+{
+	int i;
+
+	for (i = 0; i < sess->nstreams; i++)
+		if (!stream_is_sender(sess->streams[i]) &&
+		    !stream_saw_eof(sess->streams[i]))
+			return true;
+	return false;
+}
+
+static void
+server_drain_cb(evutil_socket_t unused, short what, void *arg)
+{
+	struct session *sess = arg;
+	struct acceptor *a = acceptor_of(sess);
+
+	if (sess->state != SS_RUNNING)
+		return;
+	if (server_receivers_open(sess) && clock_now() < a->drain_until) {
+		xev_add(a->ev_drain, SERVER_DRAIN_POLL);
+		return;
+	}
+	a->draining = false;
+	server_test_ended(sess);
+}
+
+/*
+ * TEST_END. An evperf client (one that confirmed the role flag) has
+ * half-closed its senders just before sending it, but what they wrote
+ * may still be on its way: with -n the server would stop counting short
+ * of it. So the receivers go on counting until each has its end of file
+ * (at most SERVER_DRAIN_MAX), then the test ends. A stock client closes
+ * its data connections only after the results, so it is not waited for.
+ */
+static void
+server_test_end(struct session *sess)
+{
+	struct acceptor *a = acceptor_of(sess);
+
+	if (a->draining)
+		return;
+	if (sess->p.proto == PROTO_TCP && session_role_width(sess) > 0 &&
+	    server_receivers_open(sess)) {
+		a->draining = true;
+		a->drain_until = clock_now() + SERVER_DRAIN_MAX;
+		if (a->ev_drain == NULL)
+			a->ev_drain =
+			    xev_timer(sess->base, server_drain_cb, sess);
+		xev_add(a->ev_drain, SERVER_DRAIN_POLL);
+		return;
+	}
+	server_test_ended(sess);
 }
 
 static void
@@ -511,7 +577,10 @@ server_end(struct session *sess)
 static void
 server_free(struct session *sess)
 {
-	free(acceptor_of(sess));
+	struct acceptor *a = acceptor_of(sess);
+
+	xev_free(a->ev_drain);
+	free(a);
 }
 
 static const struct session_role server_role = {

@@ -298,6 +298,12 @@ stream_file_error(const struct stream *sp)
 }
 
 bool
+stream_saw_eof(const struct stream *sp)
+{
+	return sp->eof;
+}
+
+bool
 stream_writes_file(const struct stream *sp)
 {
 	return !sp->sender && sp->file_fd != -1;
