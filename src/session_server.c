@@ -2,9 +2,8 @@
  * SPDX-License-Identifier: BSD-3-Clause
  *
  * session_server.c: the server role for one test: cookie, parameters
- * (untrusted, capped and validated), stream acceptance with roles from
- * the client's flag or from accept order, TEST_START/TEST_RUNNING, the
- * end of the test on TEST_END and the results exchange. Every wait on
+ * (untrusted, capped and validated), the end of the test on TEST_END and
+ * the results exchange; stream acceptance is session_accept.c's. Every wait on
  * the client is bounded by a timeout, so a silent or vanished client
  * never keeps the server busy. What the listening sockets need for a
  * test (-M, the UDP socket) is the listener's (server.c), asked for
@@ -28,6 +27,7 @@
 #include "log.h"
 #include "net.h"
 #include "session_int.h"
+#include "session_server_int.h"
 #include "stream.h"
 #include "xev.h"
 
@@ -35,30 +35,10 @@
 #define SERVER_STREAMS_TIMEOUT 30.0 /* all data connections */
 #define SERVER_RESULTS_TIMEOUT 30.0 /* results and IPERF_DONE */
 #define SERVER_SAFETY_SLACK 40.0 /* seconds past -t + -O: a stuck test */
-
-/* The server role's own state. */
 #define SERVER_DRAIN_POLL 0.001 /* seconds between looks at the receivers */
 #define SERVER_DRAIN_MAX 2.0 /* seconds TEST_END waits for their EOF, at most */
 
-struct acceptor {
-	const struct session_listener *ln;
-	void *ln_arg;
-	bool prepared; /* the listener holds this test's settings */
-	bool held; /* the listener holds the test back (LATER) */
-	int nrecv_wanted, nrecv; /* data connections per direction */
-	int nsend_wanted, nsend;
-	struct event *ev_drain; /* TEST_END: receivers read to their EOF */
-	double drain_until;
-	bool draining;
-};
-
-static struct acceptor *
-acceptor_of(const struct session *sess)
-{
-	return sess->rs;
-}
-
-static int
+int
 server_total_streams(const struct session *sess)
 {
 	const struct acceptor *a = acceptor_of(sess);
@@ -66,7 +46,7 @@ server_total_streams(const struct session *sess)
 	return a->nrecv_wanted + a->nsend_wanted;
 }
 
-static void
+void
 server_restore_listener(struct session *sess)
 {
 	struct acceptor *a = acceptor_of(sess);
@@ -395,137 +375,6 @@ server_read(struct session *sess, struct evbuffer *in)
 		if (evbuffer_get_length(in) == before)
 			return; /* a message is still incomplete */
 	}
-}
-
-static void
-server_all_streams(struct session *sess)
-{
-	server_restore_listener(sess);
-	session_arm_timeout(sess, 0);
-	session_send_state(sess, TEST_START);
-	session_test_start(sess);
-	session_send_state(sess, TEST_RUNNING);
-	session_test_running(sess);
-}
-
-/* The listener set -M; the rest is per connection, as on the client. */
-static int
-server_stream_opts(struct session *sess, evutil_socket_t fd)
-{
-	const struct test_params *p = &sess->p;
-	int rc;
-
-	if (net_set_nonblock(fd) == -1)
-		return IE_NONBLOCKING;
-	if ((rc = session_stream_opts(sess, fd)) != 0)
-		return rc;
-	/* An unknown algorithm is a warning, as in iperf3. */
-	if (p->proto == PROTO_TCP && p->congestion != NULL &&
-	    net_set_congestion(fd, p->congestion) == -1) {
-		snprintf(sess->err_buf, sizeof(sess->err_buf),
-		    "unable to set TCP_CONGESTION %s", p->congestion);
-		report_warning(session_rpt(sess), sess->err_buf);
-	}
-	return 0;
-}
-
-/*
- * The server's side of a data connection: from the role flag when the
- * client sends one, else from accept order (receivers first, as iperf3).
- * Returns the index among the streams of that direction, or -1.
- */
-static int
-server_stream_role(struct session *sess, int role, bool *sender)
-{
-	struct acceptor *a = acceptor_of(sess);
-	bool client_sends;
-	int idx;
-
-	if (role < 0) {
-		*sender = a->nrecv >= a->nrecv_wanted;
-		return *sender ? a->nsend : a->nrecv;
-	}
-	idx = proto_role_decode(
-	    (unsigned int)role, session_role_width(sess), &client_sends);
-	*sender = !client_sends;
-	return idx < sess->p.parallel ? idx : -1;
-}
-
-/* Stream ids pair the two ends: client->server streams come first. */
-static int
-server_stream_k(const struct session *sess, bool sender, int idx)
-{
-	if (sess->p.bidir && sender)
-		return sess->p.parallel + idx;
-	return idx;
-}
-
-/* Room left for a stream of that direction, and its number k is new. */
-static bool
-server_stream_fits(struct session *sess, bool sender, int k)
-{
-	struct acceptor *a = acceptor_of(sess);
-
-	if (sender ? a->nsend >= a->nsend_wanted : a->nrecv >= a->nrecv_wanted)
-		return false;
-	return session_stream_at(sess, k) == NULL;
-}
-
-int
-session_add_stream(struct session *sess, evutil_socket_t fd, int role)
-{
-	struct acceptor *a = acceptor_of(sess);
-	bool sender;
-	int rc, idx, k;
-
-	if (sess->state != SS_S_CREATING ||
-	    (idx = server_stream_role(sess, role, &sender)) == -1 ||
-	    !server_stream_fits(
-		sess, sender, (k = server_stream_k(sess, sender, idx)))) {
-		evutil_closesocket(fd);
-		return -1;
-	}
-	if ((rc = server_stream_opts(sess, fd)) != 0) {
-		int err = EVUTIL_SOCKET_ERROR();
-
-		evutil_closesocket(fd);
-		session_fail(sess, rc, err);
-		return -1;
-	}
-	*(sender ? &a->nsend : &a->nrecv) += 1;
-	session_stream_new(sess, fd, k, sender);
-	if (sess->nstreams == server_total_streams(sess))
-		server_all_streams(sess);
-	return 0;
-}
-
-int
-session_streams_missing(const struct session *sess)
-{
-	return server_total_streams(sess) - sess->nstreams;
-}
-
-bool
-session_wants_streams(const struct session *sess)
-{
-	return sess->state == SS_S_CREATING;
-}
-
-bool
-session_cookie_matches(const struct session *sess, const char *cookie)
-{
-	return strncmp(sess->cookie, cookie, COOKIE_SIZE) == 0;
-}
-
-int
-session_role_width(const struct session *sess)
-{
-	if (sess->p.roles == 0 || sess->set->no_role_flag)
-		return 0;
-	return sess->p.roles >= PROTO_ROLES_WIDE &&
-		sess->p.parallel > PROTO_ROLE_NARROW_MAX
-	    ? 2
-	    : 1;
 }
 
 /* Codes a stock peer knows; evperf's own (timeouts) become the nearest. */
