@@ -130,6 +130,20 @@ iperf3_at_least() {
 	((hv[0] > wv[0] || (hv[0] == wv[0] && ${hv[1]:-0} >= ${wv[1]:-0})))
 }
 
+# iperf3_has TEXT: stock iperf3's -h (or, for "authentication", its
+# --version) mentions TEXT. The output is captured first: under pipefail,
+# `iperf3 -h | grep -q` fails at random when grep exits before iperf3
+# has written its last line (SIGPIPE).
+iperf3_has() {
+	local out
+	if [ "$1" = authentication ]; then
+		out=$("$IPERF3" --version 2>&1 || true)
+	else
+		out=$("$IPERF3" -h 2>&1 || true)
+	fi
+	grep -qF -- "$1" <<<"$out"
+}
+
 # stock_mt BIN: BIN is stock iperf3 with one thread per stream (3.16+).
 stock_mt() {
 	[ "$1" = "${IPERF3:-}" ] && [ "${IPERF3_MT:-0}" = 1 ]

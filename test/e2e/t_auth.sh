@@ -35,7 +35,7 @@ set -euo pipefail
 
 need_iperf3
 need_auth_evperf
-if ! "$IPERF3" --version 2>/dev/null | grep -q authentication; then
+if ! iperf3_has authentication; then
 	log "SKIP: $IPERF3 was built without authentication"
 	exit 77
 fi

@@ -41,7 +41,7 @@ want='{"zerocopy":{"number":1},"skip_rx_copy":{"number":1},"repeating_payload":{
 assert_eq "evperf params, all three" "$(keys "$EVPERF" $all)" "$want"
 assert_eq "evperf params, none" "$(keys "$EVPERF" -t 1)" \
 	'{"zerocopy":"absent","skip_rx_copy":"absent","repeating_payload":"absent"}'
-if "$IPERF3" -h 2>&1 | grep -q -- --skip-rx-copy; then
+if iperf3_has --skip-rx-copy; then
 	# shellcheck disable=SC2086
 	assert_eq "iperf3 params, all three" "$(keys "$IPERF3" $all)" "$want"
 fi

@@ -77,7 +77,7 @@ done
 kill -TERM "$SERVER_PID"
 wait_exit "$SERVER_PID" 20
 log "one server, plain, -m, plain: ok"
-if "$IPERF3" -h 2>&1 | grep -q -- '--mptcp'; then
+if iperf3_has --mptcp; then
 	mp_case ie-mptcp 2 "$EVPERF" "$IPERF3" -m -P 2
 	mp_case ei-mptcp 2 "$IPERF3" "$EVPERF" -m -P 2
 else

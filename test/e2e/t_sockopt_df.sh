@@ -69,7 +69,7 @@ assert_int_cmp "-R DF, dual-stack: packets" \
 
 if command -v "${IPERF3:-iperf3}" >/dev/null 2>&1; then
 	need_iperf3
-	if "$IPERF3" -h 2>&1 | grep -q -- "--dont-fragment"; then
+	if iperf3_has --dont-fragment; then
 		udp_case "$IPERF3" -4 -- --dont-fragment -R
 		assert_exit "stock -R DF, server -4" "$RC" 1
 		assert_contains "$COUT" "iperf3: error - $MSG"

@@ -66,7 +66,7 @@ for opt in --snd-timeout=3000 --cntl-ka --cntl-ka=30/5/3; do
 	assert_eq "evperf $opt: parameter keys" \
 		"$(jq -c keys "$E2E_TMP/local.json")" \
 		"$(jq -c keys "$E2E_TMP/plain.json")"
-	if "$IPERF3" -h 2>&1 | grep -q -- "--cntl-ka" ||
+	if iperf3_has --cntl-ka ||
 		[ "$opt" = --snd-timeout=3000 ]; then
 		capture "$IPERF3" "$E2E_TMP/slocal.json" -t 1 "$opt"
 		capture "$IPERF3" "$E2E_TMP/splain.json" -t 1
