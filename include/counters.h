@@ -74,6 +74,9 @@ void counters_omit_end(struct counters *c, double now);
 /* The interval ending now into *iv (socket left 0); baselines move on. */
 void counters_interval(
     struct counters *c, double now, bool omitted, struct rpt_stream_iv *iv);
+/* Fold the interval tail that follows iv into iv (one interval from both). */
+void counters_iv_fold(
+    struct rpt_stream_iv *iv, const struct rpt_stream_iv *tail);
 
 /* The last sample was taken at now. */
 void counters_end(struct counters *c, double now);

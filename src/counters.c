@@ -154,6 +154,31 @@ counters_interval(
 	c->t_iv = now;
 }
 
+/*
+ * Counts add up; what is a reading at the interval's end (the TCP_INFO
+ * sample, the running jitter) comes from the tail, the later end.
+ */
+void
+counters_iv_fold(struct rpt_stream_iv *iv, const struct rpt_stream_iv *tail)
+{
+	iv->end = tail->end;
+	iv->bytes += tail->bytes;
+	iv->retransmits += tail->retransmits;
+	if (tail->has_tcpinfo || tail->snd_cwnd != 0 || tail->rtt != 0) {
+		iv->snd_cwnd = tail->snd_cwnd;
+		iv->snd_wnd = tail->snd_wnd;
+		iv->rtt = tail->rtt;
+		iv->rttvar = tail->rttvar;
+		iv->pmtu = tail->pmtu;
+		iv->reorder = tail->reorder;
+	}
+	iv->packets += tail->packets;
+	iv->lost += tail->lost;
+	iv->out_of_order += tail->out_of_order;
+	if (!iv->sender)
+		iv->jitter_s = tail->jitter_s;
+}
+
 void
 counters_end(struct counters *c, double now)
 {

@@ -546,6 +546,7 @@ session_free(struct session *sess)
 		return;
 	for (i = 0; i < sess->nstreams; i++)
 		stream_free(sess->streams[i]);
+	free(sess->held);
 	free(sess->streams);
 	free(sess->by_k);
 	free(sess->peer_at);

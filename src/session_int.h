@@ -89,6 +89,10 @@ struct session {
 	bool started, omitting, sampled, summarized;
 	double started_at; /* TEST_START, or the end of -O */
 	double iv_at; /* the last interval boundary */
+	/* The interval before an expected end, held to absorb a short tail. */
+	struct rpt_stream_iv *held;
+	size_t held_n;
+	bool peer_stopped; /* the peer's senders stopped: the rest is drain */
 	struct cpu_sample cpu0, cpu1;
 	uint64_t watch_bytes; /* receive watchdog: progress seen */
 	double watch_t;

@@ -91,18 +91,78 @@ session_drain(struct session *sess)
 }
 
 /*
- * Report one interval ending now. A final interval shorter than 10 % of
- * -i in which nothing moved is dropped, as iperf3 drops it.
+ * Is the test expected to end within half an interval of now? Then the
+ * interval ending now is held, so that the drain after the sender stops
+ * (a few milliseconds) joins it instead of being printed as an interval
+ * of its own with a rate that means nothing (issue 14). The guess only
+ * decides what can be folded: a held interval is printed at the next
+ * tick if the test goes on.
+ */
+static bool
+session_end_near(
+    const struct session *sess, double now, uint64_t moved, double since)
+{
+	const struct test_params *p = &sess->p;
+	double half = 0.5 * sess->set->interval;
+	uint64_t limit, done;
+
+	if (sess->omitting)
+		return false;
+	if (p->duration > 0)
+		return now - sess->started_at >= p->duration - half;
+	limit = p->bytes != 0 ? p->bytes : p->blocks * (uint64_t)p->blksize;
+	if (limit == 0 || since <= 0)
+		return false;
+	done = sess->env.budget.sent > sess->env.budget.rcvd
+	    ? sess->env.budget.sent
+	    : sess->env.budget.rcvd;
+	return done >= limit ||
+	    (double)(limit - done) < (double)moved / since * half;
+}
+
+static void
+session_emit(struct session *sess, const struct rpt_stream_iv *ivs, size_t n)
+{
+	struct rpt_interval iv;
+
+	iv.nstreams = n;
+	iv.streams = ivs;
+	report_interval(session_rpt(sess), &iv);
+}
+
+/* Print the held interval, with the tail folded in if it is given. */
+static void
+session_release_held(
+    struct session *sess, const struct rpt_stream_iv *tail, size_t n)
+{
+	size_t i;
+
+	if (sess->held_n == 0)
+		return;
+	if (tail != NULL && n == sess->held_n)
+		for (i = 0; i < n; i++)
+			counters_iv_fold(&sess->held[i], &tail[i]);
+	session_emit(sess, sess->held, sess->held_n);
+	free(sess->held);
+	sess->held = NULL;
+	sess->held_n = 0;
+}
+
+/*
+ * Report one interval ending now. At the end (final), a tail shorter than
+ * half of -i, or one that is only the drain after the peer's senders
+ * stopped, joins the held interval before it; with none held, a tail
+ * shorter than 10 % of -i in which nothing moved is dropped, as iperf3
+ * drops it. A tick during the drain folds into the held interval too.
  */
 void
 session_sample_interval(struct session *sess, double now, bool final)
 {
 	struct stream **order;
 	struct rpt_stream_iv *ivs;
-	struct rpt_interval iv;
 	uint64_t moved = 0;
 	size_t i, n;
-	double since = now - sess->iv_at;
+	double since = now - sess->iv_at, ivl = sess->set->interval;
 
 	if (sess->nstreams == 0)
 		return;
@@ -114,14 +174,31 @@ session_sample_interval(struct session *sess, double now, bool final)
 		stream_interval(order[i], now, sess->omitting, &ivs[i]);
 		moved += ivs[i].bytes;
 	}
-	sess->iv_at = now;
-	iv.nstreams = n;
-	iv.streams = ivs;
-	if (sess->set->interval > 0 &&
-	    !(final && moved == 0 && since < 0.1 * sess->set->interval))
-		report_interval(session_rpt(sess), &iv);
-	free(ivs);
 	free(order);
+	sess->iv_at = now;
+	if (ivl <= 0) {
+		free(ivs);
+		return;
+	}
+	if (sess->held_n > 0 && sess->peer_stopped && n == sess->held_n) {
+		for (i = 0; i < n; i++)
+			counters_iv_fold(&sess->held[i], &ivs[i]);
+		if (final)
+			session_release_held(sess, NULL, 0);
+	} else if (final && sess->held_n > 0 && since < 0.5 * ivl) {
+		session_release_held(sess, moved > 0 ? ivs : NULL, n);
+	} else if (final && moved == 0 && since < 0.1 * ivl) {
+		session_release_held(sess, NULL, 0);
+	} else if (!final && session_end_near(sess, now, moved, since)) {
+		session_release_held(sess, NULL, 0);
+		sess->held = ivs;
+		sess->held_n = n;
+		return;
+	} else {
+		session_release_held(sess, NULL, 0);
+		session_emit(sess, ivs, n);
+	}
+	free(ivs);
 }
 
 struct stream *

@@ -145,6 +145,45 @@ START_TEST(test_counters_udp_receiver)
 }
 END_TEST
 
+/* A held interval absorbs the tail after it: counts add, readings move. */
+START_TEST(test_counters_iv_fold)
+{
+	struct rpt_stream_iv iv = { .start = 2,
+		.end = 3,
+		.bytes = 1000,
+		.has_tcpinfo = true,
+		.retransmits = 2,
+		.snd_cwnd = 10,
+		.rtt = 5,
+		.packets = 7,
+		.lost = 1,
+		.jitter_s = 0.5,
+		.out_of_order = 1 };
+	struct rpt_stream_iv tail = { .start = 3,
+		.end = 3.25,
+		.bytes = 24,
+		.has_tcpinfo = true,
+		.retransmits = 1,
+		.snd_cwnd = 20,
+		.rtt = 6,
+		.packets = 3,
+		.lost = 2,
+		.jitter_s = 0.25,
+		.out_of_order = 4 };
+
+	counters_iv_fold(&iv, &tail);
+	ck_assert(iv.start == 2 && iv.end == 3.25);
+	ck_assert_uint_eq(iv.bytes, 1024);
+	ck_assert_int_eq(iv.retransmits, 3);
+	ck_assert_uint_eq(iv.snd_cwnd, 20);
+	ck_assert_uint_eq(iv.rtt, 6);
+	ck_assert_uint_eq(iv.packets, 10);
+	ck_assert_int_eq(iv.lost, 3);
+	ck_assert_uint_eq(iv.out_of_order, 5);
+	ck_assert(iv.jitter_s == 0.25);
+}
+END_TEST
+
 START_TEST(test_counters_peer_bytes)
 {
 	struct counters c;
@@ -203,6 +242,7 @@ counters_suite(void)
 	tcase_add_test(tc, test_counters_intervals_and_omit);
 	tcase_add_test(tc, test_counters_tcpinfo);
 	tcase_add_test(tc, test_counters_udp_receiver);
+	tcase_add_test(tc, test_counters_iv_fold);
 	tcase_add_test(tc, test_counters_peer_bytes);
 	tcase_add_test(tc, test_role_flag);
 	suite_add_tcase(s, tc);
