@@ -152,7 +152,6 @@ static const char rh_local[] = "local";
 static const char rh_remote[] = "remote";
 static const char rh_sum[] = "SUM";
 static const char rh_udp_pad[] = "          ";
-static const char *const rh_proto[] = { "TCP", "UDP" };
 
 #define RH_UNIT_LEN 32
 #define RH_ID_LEN 16
@@ -329,7 +328,7 @@ rh_stream(struct reporter *r, const struct rpt_conn *c)
 static void
 rh_test_start(struct reporter *r, const struct rpt_start *st)
 {
-	const char *proto = rh_proto[st->proto == PROTO_UDP];
+	const char *proto = report_proto_name(st);
 
 	if (!r->s->verbose)
 		return;

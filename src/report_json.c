@@ -23,8 +23,6 @@
 #include "report_int.h"
 #include "version.h"
 
-static const char *const rj_proto[] = { "TCP", "UDP" };
-
 enum rj_sum_kind { RJ_SUM, RJ_SUM_SENT, RJ_SUM_RECEIVED };
 
 /* end sum keys: [reverse direction][kind]. */
@@ -152,8 +150,7 @@ rj_test_start_keys(cJSON *start, const struct rpt_start *st)
 	cJSON *o;
 
 	o = cJSON_AddObjectToObject(start, "test_start");
-	cJSON_AddStringToObject(
-	    o, "protocol", rj_proto[st->proto == PROTO_UDP]);
+	cJSON_AddStringToObject(o, "protocol", report_proto_name(st));
 	rj_num(o, "num_streams", st->num_streams);
 	rj_num(o, "blksize", st->blksize);
 	rj_num(o, "omit", st->omit);

@@ -178,7 +178,9 @@ session_stream_opts(struct session *sess, evutil_socket_t fd)
 
 	if (p->window != 0 && (rc = net_set_window(fd, p->window)) != 0)
 		return rc == -2 ? IE_SETBUF2 : IE_SETBUF;
-	if (p->proto == PROTO_TCP && p->nodelay && net_set_nodelay(fd) == -1)
+	if (p->proto == PROTO_TCP && p->nodelay &&
+	    (p->sctp ? osdep_sctp_set(fd, OSDEP_SCTP_NODELAY, 1)
+		     : net_set_nodelay(fd)) == -1)
 		return IE_SETNODELAY;
 	if (p->tos != 0 && net_set_tos(fd, p->tos) == -1)
 		return IE_SETTOS;
@@ -189,7 +191,8 @@ session_stream_opts(struct session *sess, evutil_socket_t fd)
 			report_warning(
 			    session_rpt(sess), "Unable to set socket pacing");
 	}
-	if (p->proto == PROTO_TCP && sess->set->snd_timeout_ms > 0 &&
+	if (p->proto == PROTO_TCP && !p->sctp &&
+	    sess->set->snd_timeout_ms > 0 &&
 	    osdep_set_user_timeout(fd, sess->set->snd_timeout_ms) == -1)
 		return IE_SETUSERTIMEOUT;
 	if (p->proto == PROTO_UDP && p->dont_fragment &&

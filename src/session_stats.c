@@ -43,6 +43,7 @@ session_fill_test_start(struct session *sess)
 		net_get_bufs(stream_fd(sess->streams[0]), &st->sndbuf_actual,
 		    &st->rcvbuf_actual);
 	st->proto = p->proto;
+	st->sctp = p->sctp;
 	st->num_streams = p->parallel;
 	st->blksize = p->blksize;
 	st->omit = p->omit;
