@@ -248,6 +248,7 @@ rj_iv_sum(const struct reporter *r, const struct rpt_interval *iv,
 	cJSON *o;
 
 	report_total_ivs(&iv->streams[d->from], d->to - d->from, &t);
+	t.has_retrans = t.has_retrans && !report_sctp(r);
 	o = cJSON_CreateObject();
 	rj_num(o, "start", first->start);
 	rj_num(o, "end", first->end);
@@ -439,6 +440,7 @@ rj_end_dir(struct reporter *r, const struct rpt_end *end,
 		return;
 	sender = end->streams[d->from].sender;
 	report_total_ends(&end->streams[d->from], d->to - d->from, &t);
+	t.has_retrans = t.has_retrans && !report_sctp(r);
 	if (r->st.proto == PROTO_UDP)
 		rj_end_sums_udp(r->jend, rev, &t, end, sender);
 	else

@@ -322,6 +322,7 @@ session_env_init(struct session *sess)
 	struct stream_cfg *cfg = &sess->env.cfg;
 
 	cfg->proto = p->proto;
+	cfg->sctp = p->sctp;
 	cfg->blksize = (size_t)p->blksize;
 	cfg->window = p->window;
 	cfg->rate = p->rate;

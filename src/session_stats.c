@@ -153,8 +153,8 @@ session_local_results(struct session *sess, struct results *r)
 	if (!any_sender)
 		r->sender_has_retransmits = -1;
 	else
-		r->sender_has_retransmits =
-		    sess->p.proto == PROTO_TCP && osdep_has_retrans();
+		r->sender_has_retransmits = sess->p.proto == PROTO_TCP &&
+		    !sess->p.sctp && osdep_has_retrans();
 	memcpy(r->congestion, sess->congestion, sizeof(r->congestion));
 }
 
