@@ -332,8 +332,9 @@ session_env_init(struct session *sess)
 	cfg->gro = p->gro;
 	cfg->gso_bf_size = p->gso_bf_size;
 	cfg->repeating = p->repeating_payload;
-	cfg->zerocopy = p->zerocopy && osdep_has_sendfile();
-	cfg->skip_rx_copy = p->skip_rx_copy;
+	cfg->zerocopy = p->zerocopy && !p->sctp && osdep_has_sendfile();
+	/* iperf3's SCTP streams plainly read and write: no -Z, no MSG_TRUNC. */
+	cfg->skip_rx_copy = p->skip_rx_copy && !p->sctp;
 	cfg->file = sess->set->file;
 	sess->nk = p->bidir ? 2 * p->parallel : p->parallel;
 	cfg->wake_blocks = session_wake_blocks(sess);
