@@ -237,15 +237,6 @@ proto_get_str(const cJSON *obj, const char *key)
 	return xstrdup(it->valuestring);
 }
 
-/* The protocol's key in the parameter message: "tcp", "udp" or "sctp". */
-static const char *
-proto_name_key(const struct test_params *p)
-{
-	if (p->proto == PROTO_UDP)
-		return "udp";
-	return p->sctp ? "sctp" : "tcp";
-}
-
 /* A client's block size when -l is not given (iperf3: UDP's comes later). */
 int
 proto_default_blksize(const struct test_params *p)
@@ -311,7 +302,9 @@ proto_params_to_json(const struct test_params *p, bool offer_roles)
 {
 	cJSON *j = cJSON_CreateObject();
 
-	cJSON_AddTrueToObject(j, proto_name_key(p));
+	/* The protocol: "udp", "sctp" (--sctp) or "tcp", as iperf3 names it. */
+	cJSON_AddTrueToObject(
+	    j, p->proto == PROTO_UDP ? "udp" : (p->sctp ? "sctp" : "tcp"));
 	cJSON_AddNumberToObject(j, "omit", p->omit);
 	if (p->has_server_affinity)
 		cJSON_AddNumberToObject(
