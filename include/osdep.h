@@ -254,6 +254,39 @@ void osdep_signals_free(struct osdep_signals *sg);
 int osdep_mptcp_protocol(void);
 
 /*
+ * --sctp: the protocol number of SCTP for a one-to-one style socket
+ * (SOCK_STREAM, read and written like TCP), or -1 (socket error set)
+ * where the system has none. A Linux kernel without the SCTP module only
+ * fails at socket(2), with EPROTONOSUPPORT.
+ */
+int osdep_sctp_protocol(void);
+
+/* The SCTP socket options iperf3 sets. */
+enum osdep_sctp_opt {
+	OSDEP_SCTP_NODELAY, /* -N: SCTP_NODELAY, v = 1 */
+	OSDEP_SCTP_MAXSEG, /* -M: SCTP_MAXSEG, v bytes */
+	OSDEP_SCTP_OSTREAMS, /* --nstreams: SCTP_INITMSG outbound streams */
+	OSDEP_SCTP_DISABLE_FRAGMENTS, /* v = 0: messages may fragment */
+};
+
+/* Set one SCTP option on fd; -1 with the socket error set. */
+int osdep_sctp_set(evutil_socket_t fd, enum osdep_sctp_opt opt, int v);
+
+/*
+ * -X: add the addresses packed at addrs (len bytes of sockaddr_in and
+ * sockaddr_in6, back to back: sctp_bindx()'s layout) to fd's local
+ * addresses (SCTP_BINDX_ADD_ADDR); -1 with the socket error set.
+ */
+int osdep_sctp_bindx(evutil_socket_t fd, const void *addrs, size_t len);
+
+/*
+ * SCTP_STATUS of fd's association, as iperf3 3.21 reads it: cwnd, the
+ * peer's receive window (snd_wnd), smoothed RTT (us) and path MTU; the
+ * other fields 0. -1 if unavailable.
+ */
+int osdep_sctp_sample(evutil_socket_t fd, struct tcp_sample *ts);
+
+/*
  * --bind-dev: send and receive on fd only through interface dev
  * (SO_BINDTODEVICE; Windows: IP_UNICAST_IF by the interface's index).
  */

@@ -94,6 +94,11 @@ struct test_params {
 	bool reverse;
 	bool bidir;
 	bool mptcp; /* "mptcp": data connections are MPTCP */
+	/*
+	 * "sctp" (sent instead of "tcp"): the data connections are SCTP;
+	 * proto stays PROTO_TCP, since they are driven as TCP streams.
+	 */
+	bool sctp;
 	bool has_server_affinity; /* "server_affinity" travels */
 	int server_affinity; /* its value: the server's core (-A n,m) */
 	int flowlabel; /* "flowlabel"; 0 = not sent */
@@ -167,6 +172,9 @@ void proto_put_json(struct evbuffer *out, const cJSON *json);
 /* Take two BE32 ints after SERVER_ERROR; 1, 0 (need more) as above. */
 int proto_take_int(struct evbuffer *in, int32_t *v);
 void proto_put_int(struct evbuffer *out, int32_t v);
+
+/* A client's block size without -l: 128 KiB TCP, 64 KiB SCTP, 0 UDP. */
+int proto_default_blksize(const struct test_params *p);
 
 /* Fill params from the client's settings (blksize already resolved). */
 void proto_params_from_settings(

@@ -50,6 +50,7 @@ struct rpt_start {
 	int sock_bufsize; /* -w (0 = OS default) */
 	int sndbuf_actual, rcvbuf_actual; /* getsockopt on first stream */
 	enum proto_kind proto;
+	bool sctp; /* PROTO_TCP streams that are SCTP (--sctp) */
 	int num_streams; /* -P */
 	int blksize;
 	int omit;
@@ -159,6 +160,9 @@ void report_free(struct reporter *r);
  * not copied: it must outlive r. For a server running concurrent tests.
  */
 void report_set_tag(struct reporter *r, const char *tag);
+
+/* The protocol as iperf3 names it in test_start: "TCP", "UDP", "SCTP". */
+const char *report_proto_name(const struct rpt_start *st);
 
 void report_on_connect(struct reporter *r, const struct rpt_start *st);
 void report_on_stream(struct reporter *r, const struct rpt_conn *c);

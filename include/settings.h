@@ -12,6 +12,9 @@
 
 #define EVPERF_DEFAULT_PORT 5201
 #define EVPERF_DEFAULT_TCP_BLKSIZE (128 * 1024)
+#define EVPERF_DEFAULT_SCTP_BLKSIZE (64 * 1024) /* iperf3's, with --sctp */
+#define EVPERF_MAX_XBIND 32 /* -X names kept; more is IESETSCTPBINDX */
+#define EVPERF_MAX_SCTP_OSTREAMS 65535 /* --nstreams: sinit_num_ostreams */
 #define EVPERF_DEFAULT_UDP_RATE (1024 * 1024) /* bits/s, iperf3's "1M" */
 #define EVPERF_MAX_STREAMS 10000 /* per direction; stock peers: 128 */
 #define EVPERF_MAX_BLOCKSIZE (1024 * 1024)
@@ -50,6 +53,14 @@ struct settings {
 	int family; /* AF_UNSPEC, or AF_INET (-4) / AF_INET6 (-6) */
 	enum proto_kind proto; /* -u selects PROTO_UDP */
 	bool mptcp; /* -m: TCP data connections are MPTCP */
+	/*
+	 * --sctp: the data streams are SCTP (one-to-one style, driven as TCP
+	 * streams: proto stays PROTO_TCP); -u and -m turn it off again.
+	 */
+	bool sctp;
+	int nstreams; /* --nstreams: SCTP outbound streams; 0 = default */
+	const char *xbind[EVPERF_MAX_XBIND]; /* -X names, in order */
+	int nxbind;
 
 	int duration; /* -t seconds; default 10, 0 with -n/-k */
 	uint64_t bytes; /* -n; 0 = unused */
@@ -62,6 +73,7 @@ struct settings {
 	uint64_t rate; /* -b bits/s per stream; 0 = unlimited */
 	int burst; /* -b RATE/N; 0 = none */
 	uint64_t fqrate; /* --fq-rate bits/s (SO_MAX_PACING_RATE); 0 = off */
+	bool no_fq_pacing; /* --no-fq-socket-pacing (deprecated) was given */
 	int pacing_timer; /* --pacing-timer us, sent only (default 1000) */
 	double interval; /* -i seconds, default 1; 0 = no intervals */
 	int omit; /* -O seconds */

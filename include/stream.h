@@ -34,6 +34,7 @@ typedef void (*stream_event_cb)(
 /* The part of a test's parameters that the data path needs. */
 struct stream_cfg {
 	enum proto_kind proto;
+	bool sctp; /* PROTO_TCP streams on SCTP sockets (--sctp) */
 	size_t blksize; /* -l: block or datagram size */
 	int window; /* -w bytes; 0 = OS default */
 	uint64_t rate; /* -b bits/s per stream; 0 = unlimited */

@@ -96,7 +96,16 @@ main_parse(struct app *app, int argc, char **argv)
 {
 	char *cause = NULL;
 
-	if (options_parse(&app->set, argc, argv, &cause) == -1)
+	int rc;
+
+	/* iperf3 prints this as it reads the option, before any error. */
+	rc = options_parse(&app->set, argc, argv, &cause);
+	if (app->set.no_fq_pacing) {
+		fputs(
+		    "Warning:  --no-fq-socket-pacing is deprecated\n", stdout);
+		fflush(stdout);
+	}
+	if (rc == -1)
 		main_bad_args(argc, argv, cause);
 	if (app->set.show_help) {
 		options_usage(stdout);

@@ -115,6 +115,11 @@ const struct options_spec options_table[] = {
 	    STR(congestion) },
 	{ "linux-congestion", required_argument, 'C', OPTIONS_CLIENT,
 	    STR(congestion) },
+	{ "sctp", no_argument, OPT_SCTP, OPTIONS_CLIENT, FN(options_arg_sctp) },
+	{ "nstreams", required_argument, OPT_NSTREAMS, OPTIONS_CLIENT,
+	    FN(options_arg_nstreams) },
+	{ "xbind", required_argument, 'X', OPTIONS_BOTH,
+	    FN(options_arg_xbind) },
 	{ "pidfile", required_argument, 'I', OPTIONS_BOTH, STR(pidfile) },
 	{ "logfile", required_argument, OPT_LOGFILE, OPTIONS_BOTH,
 	    STR(logfile) },
@@ -125,6 +130,8 @@ const struct options_spec options_table[] = {
 	    OPTIONS_CLIENT, FLAG(get_server_output) },
 	{ "udp-counters-64bit", no_argument, OPT_UDP_COUNTERS_64BIT,
 	    OPTIONS_BOTH, FLAG(udp_counters_64bit) },
+	{ "no-fq-socket-pacing", no_argument, OPT_NO_FQ_PACING, OPTIONS_CLIENT,
+	    FN(options_arg_no_fq_pacing) },
 	{ "skip-rx-copy", no_argument, OPT_SKIP_RX_COPY, OPTIONS_CLIENT,
 	    FLAG(skip_rx_copy) },
 	{ "gsro", no_argument, OPT_GSRO, OPTIONS_CLIENT, FLAG(gsro) },
@@ -335,7 +342,9 @@ options_cross(struct options_ctx *ctx)
 	if (s->proto == PROTO_UDP && s->blksize != 0 &&
 	    (s->blksize < 16 || s->blksize > EVPERF_MAX_UDP_BLOCKSIZE))
 		return IE_UDPBLOCKSIZE;
-	if (s->proto == PROTO_UDP && !options_seen(ctx, 'b'))
+	/* --nstreams is -b too (options_sctp.c): it also sets the rate. */
+	if (s->proto == PROTO_UDP && !options_seen(ctx, 'b') &&
+	    !options_seen(ctx, OPT_NSTREAMS))
 		s->rate = EVPERF_DEFAULT_UDP_RATE;
 	if ((options_seen(ctx, 't') && (s->bytes != 0 || s->blocks != 0)) ||
 	    (s->bytes != 0 && s->blocks != 0))

@@ -164,11 +164,12 @@ options_arg_bidir(struct options_ctx *ctx, const char *arg)
 	return 0;
 }
 
-/* -u: UDP instead of TCP. */
+/* -u: UDP instead of TCP (or --sctp's SCTP). */
 int
 options_arg_udp(struct options_ctx *ctx, const char *arg)
 {
 	ctx->s->proto = PROTO_UDP;
+	ctx->s->sctp = false;
 	return 0;
 }
 
@@ -441,11 +442,12 @@ options_arg_affinity(struct options_ctx *ctx, const char *arg)
 	return 0;
 }
 
-/* -m: MPTCP; like iperf3, it selects TCP (a later -u still wins). */
+/* -m: MPTCP; like iperf3, it selects TCP (a later -u or --sctp wins). */
 int
 options_arg_mptcp(struct options_ctx *ctx, const char *arg)
 {
 	ctx->s->proto = PROTO_TCP;
+	ctx->s->sctp = false;
 	ctx->s->mptcp = true;
 	return 0;
 }

@@ -62,11 +62,13 @@ options_err_value(
 		    EVPERF_MAX_STREAMS);
 		return -1;
 	}
-	/* 3.21 names the number before any "/N". */
+	/* 3.21 names the number before any "/N" (--nstreams: all of it). */
 	if (rc == OPTIONS_EUNIT) {
 		xasprintf(cause,
 		    "parameter error - invalid unit value or suffix: '%.*s'",
-		    (int)strcspn(arg, "/"), arg);
+		    (int)(sp->val == OPT_NSTREAMS ? strlen(arg)
+						  : strcspn(arg, "/")),
+		    arg);
 		return -1;
 	}
 	/* iperf3 appends ": " and strerror(errno), here 0: just ": ". */

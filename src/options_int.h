@@ -3,9 +3,10 @@
  *
  * options_int.h: the option parser's private declarations, shared by
  * options.c (the table, the getopt driver and the cross checks),
- * options_arg.c (the per-option value handlers) and options_err.c (the
- * causes in iperf3's and getopt's wording). Nothing outside these three
- * files may include it; everyone else sees only include/options.h.
+ * options_arg.c and options_sctp.c (the per-option value handlers) and
+ * options_err.c (the causes in iperf3's and getopt's wording). Nothing
+ * outside these four files may include it; everyone else sees only
+ * include/options.h.
  */
 #ifndef EVPERF_OPTIONS_INT_H
 #define EVPERF_OPTIONS_INT_H
@@ -61,6 +62,9 @@ enum options_long {
 	OPT_AUTHORIZED_USERS,
 	OPT_SKEW_THRESHOLD,
 	OPT_PKCS1_PADDING,
+	OPT_SCTP,
+	OPT_NSTREAMS,
+	OPT_NO_FQ_PACING,
 };
 
 /* Parse state beyond struct settings, for the cross checks. */
@@ -140,6 +144,12 @@ int options_arg_fq_rate(struct options_ctx *, const char *);
 int options_arg_pacing_timer(struct options_ctx *, const char *);
 int options_arg_cntl_ka(struct options_ctx *, const char *);
 int options_arg_zerocopy(struct options_ctx *, const char *);
+
+/* options_sctp.c: --sctp, --nstreams, -X and --no-fq-socket-pacing. */
+int options_arg_sctp(struct options_ctx *, const char *);
+int options_arg_nstreams(struct options_ctx *, const char *);
+int options_arg_xbind(struct options_ctx *, const char *);
+int options_arg_no_fq_pacing(struct options_ctx *, const char *);
 
 /* options_err.c: each sets *cause and returns -1. */
 

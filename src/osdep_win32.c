@@ -21,7 +21,8 @@
  *   the loop watches.
  * - No daemon(): -D fails with a clear error.
  * - --bind-dev is IP_UNICAST_IF / IPV6_UNICAST_IF (sending only, by the
- *   interface's index); no IPv6 flow labels (-L fails); no MPTCP (-m fails).
+ *   interface's index); no IPv6 flow labels (-L fails); no MPTCP (-m fails);
+ *   no SCTP (--sctp, --nstreams and -X are refused as not implemented).
  * - The password prompt turns the console's echo off (console mode), not
  *   a terminal's.
  */
@@ -303,6 +304,34 @@ int
 osdep_mptcp_protocol(void)
 {
 	WSASetLastError(WSAEPROTONOSUPPORT);
+	return -1;
+}
+
+/* No SCTP on Windows: --sctp, --nstreams and -X are iperf3's IEUNIMP. */
+int
+osdep_sctp_protocol(void)
+{
+	WSASetLastError(WSAEPROTONOSUPPORT);
+	return -1;
+}
+
+int
+osdep_sctp_set(evutil_socket_t fd, enum osdep_sctp_opt opt, int v)
+{
+	WSASetLastError(WSAEPROTONOSUPPORT);
+	return -1;
+}
+
+int
+osdep_sctp_bindx(evutil_socket_t fd, const void *addrs, size_t len)
+{
+	WSASetLastError(WSAEPROTONOSUPPORT);
+	return -1;
+}
+
+int
+osdep_sctp_sample(evutil_socket_t fd, struct tcp_sample *ts)
+{
 	return -1;
 }
 

@@ -237,6 +237,16 @@ proto_get_str(const cJSON *obj, const char *key)
 	return xstrdup(it->valuestring);
 }
 
+/* A client's block size when -l is not given (iperf3: UDP's comes later). */
+int
+proto_default_blksize(const struct test_params *p)
+{
+	if (p->proto == PROTO_UDP)
+		return 0;
+	return p->sctp ? EVPERF_DEFAULT_SCTP_BLKSIZE
+		       : EVPERF_DEFAULT_TCP_BLKSIZE;
+}
+
 void
 proto_params_from_settings(struct test_params *p, const struct settings *s)
 {
@@ -250,6 +260,7 @@ proto_params_from_settings(struct test_params *p, const struct settings *s)
 	p->reverse = s->reverse;
 	p->bidir = s->bidir;
 	p->mptcp = s->mptcp;
+	p->sctp = s->proto == PROTO_TCP && s->sctp;
 	p->has_server_affinity = s->server_affinity != -1;
 	p->server_affinity = s->server_affinity;
 	p->flowlabel = s->flowlabel;
@@ -291,7 +302,9 @@ proto_params_to_json(const struct test_params *p, bool offer_roles)
 {
 	cJSON *j = cJSON_CreateObject();
 
-	cJSON_AddTrueToObject(j, p->proto == PROTO_UDP ? "udp" : "tcp");
+	/* The protocol: "udp", "sctp" (--sctp) or "tcp", as iperf3 names it. */
+	cJSON_AddTrueToObject(
+	    j, p->proto == PROTO_UDP ? "udp" : (p->sctp ? "sctp" : "tcp"));
 	cJSON_AddNumberToObject(j, "omit", p->omit);
 	if (p->has_server_affinity)
 		cJSON_AddNumberToObject(
@@ -412,7 +425,10 @@ proto_params_from_json(const cJSON *j, struct test_params *p)
 	p->parallel = 1;
 	p->has_server_affinity =
 	    cJSON_GetObjectItem(j, "server_affinity") != NULL;
-	if (proto_get_flag(j, "udp"))
+	/* iperf3 reads "tcp", then "udp", then "sctp": the last one wins. */
+	if (proto_get_flag(j, "sctp"))
+		p->sctp = true;
+	else if (proto_get_flag(j, "udp"))
 		p->proto = PROTO_UDP;
 	else if (!proto_get_flag(j, "tcp"))
 		return IE_PROTOCOL;

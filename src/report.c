@@ -105,6 +105,21 @@ report_set_tag(struct reporter *r, const char *tag)
 	r->tag = tag;
 }
 
+bool
+report_sctp(const struct reporter *r)
+{
+	return r->have_start ? r->st.sctp
+			     : r->s->sctp && r->s->proto == PROTO_TCP;
+}
+
+const char *
+report_proto_name(const struct rpt_start *st)
+{
+	if (st->proto == PROTO_UDP)
+		return "UDP";
+	return st->sctp ? "SCTP" : "TCP";
+}
+
 void
 report_on_connect(struct reporter *r, const struct rpt_start *st)
 {

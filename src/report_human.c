@@ -152,7 +152,6 @@ static const char rh_local[] = "local";
 static const char rh_remote[] = "remote";
 static const char rh_sum[] = "SUM";
 static const char rh_udp_pad[] = "          ";
-static const char *const rh_proto[] = { "TCP", "UDP" };
 
 #define RH_UNIT_LEN 32
 #define RH_ID_LEN 16
@@ -329,7 +328,7 @@ rh_stream(struct reporter *r, const struct rpt_conn *c)
 static void
 rh_test_start(struct reporter *r, const struct rpt_start *st)
 {
-	const char *proto = rh_proto[st->proto == PROTO_UDP];
+	const char *proto = report_proto_name(st);
 
 	if (!r->s->verbose)
 		return;
@@ -357,7 +356,8 @@ rh_interval_header(struct reporter *r, const struct rpt_interval *iv)
 							    : RH_HDR_UDP_SND;
 	else
 		for (i = 0; i < iv->nstreams; i++)
-			if (iv->streams[i].sender && iv->streams[i].has_tcpinfo)
+			if (iv->streams[i].sender &&
+			    iv->streams[i].has_tcpinfo && !report_sctp(r))
 				h = RH_HDR_RETR_CWND;
 	report_printf(r, rh_fmt[h], rh_roleof(r));
 }
@@ -387,7 +387,7 @@ rh_iv_row(struct reporter *r, int socket, bool sender,
 	} else if (t->has_retrans && socket != RH_SUM_ROW)
 		report_printf(r, rh_fmt[RH_BW_RETR_CWND], head,
 		    (long long)t->retrans, cwnd, om);
-	else if (t->has_retrans)
+	else if (t->has_retrans && !report_sctp(r))
 		report_printf(
 		    r, rh_fmt[RH_SUM_BW_RETR], head, (long long)t->retrans, om);
 	else
@@ -500,7 +500,8 @@ rh_end_rows(struct reporter *r, const struct rpt_end *end, int socket,
 	known = rh_known(r, end, true, sender, socket);
 	if (known && rh_udp(r))
 		rh_print_udp(r, head, &u, rh_sender);
-	else if (known && t->has_retrans)
+	else if (known && t->has_retrans &&
+	    (socket != RH_SUM_ROW || !report_sctp(r)))
 		report_printf(
 		    r, rh_fmt[retr], head, (long long)t->retrans, rh_sender);
 	else if (known)
@@ -589,7 +590,7 @@ rh_summary(struct reporter *r, const struct rpt_end *end)
 	if (r->s->verbose)
 		report_printf(r, rh_fmt[RH_SUMMARY]);
 	for (i = 0; i < end->nstreams; i++)
-		if (end->streams[i].has_retrans)
+		if (end->streams[i].has_retrans && !report_sctp(r))
 			h = RH_HDR_RETR;
 	report_printf(r, rh_fmt[rh_udp(r) ? RH_HDR_UDP : h], rh_roleof(r));
 	if (end->nstreams == 0)

@@ -54,6 +54,13 @@ void report_put_tag(const struct reporter *r, FILE *fp);
 /* --sum-only with a [SUM] row to show: no per-stream rows. */
 bool report_sums_only(const struct reporter *r);
 
+/*
+ * SCTP streams (--sctp): as in iperf3 3.21, a sender's own rows keep the
+ * Retr and Cwnd columns (retransmits 0, cwnd from SCTP_STATUS), but the
+ * headers and [SUM] rows go without (its sender_has_retransmits is 0).
+ */
+bool report_sctp(const struct reporter *r);
+
 /* One --json-stream line: {"event":name,"data":data}; data is not taken. */
 void report_jstream_event(struct reporter *r, const char *name, cJSON *data);
 /* The closing --json-stream events (error, server output, end). */

@@ -23,8 +23,6 @@
 #include "report_int.h"
 #include "version.h"
 
-static const char *const rj_proto[] = { "TCP", "UDP" };
-
 enum rj_sum_kind { RJ_SUM, RJ_SUM_SENT, RJ_SUM_RECEIVED };
 
 /* end sum keys: [reverse direction][kind]. */
@@ -152,8 +150,7 @@ rj_test_start_keys(cJSON *start, const struct rpt_start *st)
 	cJSON *o;
 
 	o = cJSON_AddObjectToObject(start, "test_start");
-	cJSON_AddStringToObject(
-	    o, "protocol", rj_proto[st->proto == PROTO_UDP]);
+	cJSON_AddStringToObject(o, "protocol", report_proto_name(st));
 	rj_num(o, "num_streams", st->num_streams);
 	rj_num(o, "blksize", st->blksize);
 	rj_num(o, "omit", st->omit);
@@ -251,6 +248,7 @@ rj_iv_sum(const struct reporter *r, const struct rpt_interval *iv,
 	cJSON *o;
 
 	report_total_ivs(&iv->streams[d->from], d->to - d->from, &t);
+	t.has_retrans = t.has_retrans && !report_sctp(r);
 	o = cJSON_CreateObject();
 	rj_num(o, "start", first->start);
 	rj_num(o, "end", first->end);
@@ -442,6 +440,7 @@ rj_end_dir(struct reporter *r, const struct rpt_end *end,
 		return;
 	sender = end->streams[d->from].sender;
 	report_total_ends(&end->streams[d->from], d->to - d->from, &t);
+	t.has_retrans = t.has_retrans && !report_sctp(r);
 	if (r->st.proto == PROTO_UDP)
 		rj_end_sums_udp(r->jend, rev, &t, end, sender);
 	else

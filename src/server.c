@@ -53,6 +53,7 @@ struct pending {
 	struct event *ev;
 	unsigned char buf[COOKIE_SIZE + PROTO_ROLE_MAX_LEN];
 	size_t got, want; /* want: the cookie, then its role flag */
+	bool data_only; /* from the SCTP listener: a data connection or none */
 	struct sockaddr_storage peer; /* the client's address, port zeroed */
 };
 
@@ -284,7 +285,7 @@ again:
 		session_add_stream(t->sess, fd, role);
 	} else if (t == NULL && server_recent_cookie(srv, cookie)) {
 		pending_free(pc, true);
-	} else if (t == NULL && server_has_room(srv)) {
+	} else if (t == NULL && !pc->data_only && server_has_room(srv)) {
 		pending_free(pc, false);
 		server_test_new(srv, fd, cookie);
 	} else {
@@ -309,9 +310,9 @@ pending_read_cb(evutil_socket_t fd, short what, void *arg)
  * place), until its cookie is in; a silent or slow one only costs its
  * record until PENDING_TIMEOUT. Past PENDING_MAX the oldest is dropped.
  */
-static void
+void
 server_add_pending(struct server *srv, evutil_socket_t fd,
-    const struct sockaddr *sa, int salen)
+    const struct sockaddr *sa, int salen, bool data_only)
 {
 	struct pending *pc = xcalloc(1, sizeof(*pc));
 
@@ -319,6 +320,7 @@ server_add_pending(struct server *srv, evutil_socket_t fd,
 		pending_free(TAILQ_FIRST(&srv->pending), true);
 	pc->srv = srv;
 	pc->fd = fd;
+	pc->data_only = data_only;
 	if (salen > 0 && (size_t)salen <= sizeof(pc->peer))
 		memcpy(&pc->peer, sa, (size_t)salen);
 	if (pc->peer.ss_family == AF_INET)
@@ -405,7 +407,7 @@ server_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 		evutil_closesocket(fd);
 		return;
 	}
-	server_add_pending(srv, fd, sa, salen);
+	server_add_pending(srv, fd, sa, salen, false);
 }
 
 static void
@@ -580,6 +582,7 @@ server_free(struct server *srv)
 		free(t);
 	}
 	server_udp_close(srv);
+	server_sctp_close(srv);
 	if (srv->lev != NULL)
 		evconnlistener_free(srv->lev);
 	xev_free(srv->ev_idle);

@@ -61,6 +61,8 @@ struct server {
 	struct event *ev_udp;
 	int mss; /* -M the listener carries now, 0 = none */
 	bool mptcp; /* the listener is MPTCP (a client's -m) */
+	/* SCTP streams (a client's --sctp) come to a listener of their own. */
+	struct evconnlistener *sctp_lev; /* NULL = none */
 	struct osdep_cpus *cpus; /* CPU set before the first pinned test */
 	int npinned; /* tests running on their client's core */
 	struct event *ev_resume; /* accepting again after a pause */
@@ -70,6 +72,12 @@ struct server {
 
 /* server.c */
 bool server_has_room(const struct server *srv);
+/*
+ * An accepted connection waits for its cookie; data_only: one from the
+ * SCTP listener, which may only be a data connection of a waiting test.
+ */
+void server_add_pending(struct server *srv, evutil_socket_t fd,
+    const struct sockaddr *sa, int salen, bool data_only);
 int server_role_flag(const unsigned char *p, size_t len);
 /* The TCP listener, MPTCP or not (closed and re-opened to change). */
 int server_relisten(struct server *srv, bool mptcp);
@@ -83,5 +91,6 @@ void server_setup_release(struct test *t);
 /* Held tests whose turn has come go on with their setup. */
 void server_wake_held(struct server *srv);
 void server_udp_close(struct server *srv);
+void server_sctp_close(struct server *srv);
 
 #endif /* EVPERF_SERVER_INT_H */

@@ -7,8 +7,9 @@
  * (copied into accepted sockets), and the UDP socket on the port whose
  * first datagram from a client becomes that client's stream socket
  * (protocol reference 3.3), given to the test whose client has the
- * datagram's address. Tests whose setups would clash there (TCP with
- * another -M, UDP from the same address) wait their turn.
+ * datagram's address, and the SCTP listener on the port for a client's
+ * --sctp. Tests whose setups would clash there (TCP with another -M, UDP
+ * from the same address) wait their turn.
  */
 #include "compat.h"
 
@@ -23,6 +24,7 @@
 #include "log.h"
 #include "net.h"
 #include "osdep.h"
+#include "sctp.h"
 #include "server_int.h"
 #include "xev.h"
 
@@ -37,6 +39,72 @@ server_udp_close(struct server *srv)
 }
 
 static void server_udp_cb(evutil_socket_t fd, short what, void *arg);
+
+void
+server_sctp_close(struct server *srv)
+{
+	if (srv->sctp_lev != NULL)
+		evconnlistener_free(srv->sctp_lev);
+	srv->sctp_lev = NULL;
+}
+
+static void
+server_sctp_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct server *srv = arg;
+
+	if (srv->stopping || net_set_nonblock(fd) == -1) {
+		evutil_closesocket(fd);
+		return;
+	}
+	server_add_pending(srv, fd, sa, salen, true);
+}
+
+/*
+ * accept() failed on the SCTP listener: the tests waiting for SCTP
+ * streams end with that error (their clients hear it), and the listener
+ * closes; the next SCTP test opens a new one.
+ */
+static void
+server_sctp_error_cb(struct evconnlistener *lev, void *arg)
+{
+	struct server *srv = arg;
+	struct test *t;
+	int err = EVUTIL_SOCKET_ERROR();
+
+	log_warnx("accept (SCTP): %s", osdep_strerror(err));
+	TAILQ_FOREACH(t, &srv->tests, entry)
+		if (t->prepared && session_params(t->sess)->sctp &&
+		    session_wants_streams(t->sess))
+			session_abort(t->sess, IE_STREAMACCEPT, err);
+	if (evconnlistener_disable(lev) == -1)
+		fatalx("%s: evconnlistener_disable failed", __func__);
+}
+
+/*
+ * A client's --sctp: an SCTP listener on the test's port, beside the TCP
+ * one (SCTP has its own ports), as iperf3 opens one for the test. It
+ * stays while a prepared test wants it. Returns 0 or an IE code with the
+ * socket error set.
+ */
+static int
+server_sctp_listen(struct server *srv)
+{
+	evutil_socket_t fd;
+	int ie;
+
+	if (srv->sctp_lev != NULL)
+		return 0;
+	if ((fd = sctp_listen(srv->set, &ie)) == -1)
+		return ie;
+	srv->sctp_lev = evconnlistener_new(srv->base, server_sctp_accept_cb,
+	    srv, LEV_OPT_CLOSE_ON_FREE, 0, fd);
+	if (srv->sctp_lev == NULL)
+		fatalx("%s: evconnlistener_new failed", __func__);
+	evconnlistener_set_error_cb(srv->sctp_lev, server_sctp_error_cb);
+	return 0;
+}
 
 static int
 server_udp_listen(struct server *srv)
@@ -191,7 +259,7 @@ server_clash(const struct server *srv, const struct test *t)
 		if (o == t || !o->prepared)
 			continue;
 		q = session_params(o->sess);
-		if (p->proto != q->proto)
+		if (p->proto != q->proto || p->sctp || q->sctp)
 			continue;
 		if (p->proto == PROTO_TCP &&
 		    (p->mss != q->mss || p->mptcp != q->mptcp))
@@ -207,7 +275,14 @@ static int
 server_prepare(struct server *srv, struct test *t)
 {
 	const struct test_params *p = session_params(t->sess);
+	int rc;
 
+	if (p->sctp) {
+		if ((rc = server_sctp_listen(srv)) != 0)
+			return rc;
+		t->prepared = true;
+		return 0;
+	}
 	if (p->proto == PROTO_TCP)
 		server_check_backlog(srv, t->sess);
 	if (p->proto == PROTO_TCP && server_relisten(srv, p->mptcp) == -1)
@@ -318,7 +393,7 @@ server_setup_release(struct test *t)
 {
 	struct server *srv = t->srv;
 	struct test *o;
-	bool tcp = false, udp = false;
+	bool tcp = false, udp = false, sctp = false;
 
 	if (!t->prepared)
 		return;
@@ -326,7 +401,9 @@ server_setup_release(struct test *t)
 	TAILQ_FOREACH(o, &srv->tests, entry) {
 		if (!o->prepared)
 			continue;
-		if (session_params(o->sess)->proto == PROTO_TCP)
+		if (session_params(o->sess)->sctp)
+			sctp = true;
+		else if (session_params(o->sess)->proto == PROTO_TCP)
 			tcp = true;
 		else
 			udp = true;
@@ -339,6 +416,8 @@ server_setup_release(struct test *t)
 		(void)server_relisten(srv, false);
 	if (!udp)
 		server_udp_close(srv);
+	if (!sctp)
+		server_sctp_close(srv);
 	server_wake_held(srv);
 }
 

@@ -178,7 +178,9 @@ session_stream_opts(struct session *sess, evutil_socket_t fd)
 
 	if (p->window != 0 && (rc = net_set_window(fd, p->window)) != 0)
 		return rc == -2 ? IE_SETBUF2 : IE_SETBUF;
-	if (p->proto == PROTO_TCP && p->nodelay && net_set_nodelay(fd) == -1)
+	if (p->proto == PROTO_TCP && p->nodelay &&
+	    (p->sctp ? osdep_sctp_set(fd, OSDEP_SCTP_NODELAY, 1)
+		     : net_set_nodelay(fd)) == -1)
 		return IE_SETNODELAY;
 	if (p->tos != 0 && net_set_tos(fd, p->tos) == -1)
 		return IE_SETTOS;
@@ -189,7 +191,8 @@ session_stream_opts(struct session *sess, evutil_socket_t fd)
 			report_warning(
 			    session_rpt(sess), "Unable to set socket pacing");
 	}
-	if (p->proto == PROTO_TCP && sess->set->snd_timeout_ms > 0 &&
+	if (p->proto == PROTO_TCP && !p->sctp &&
+	    sess->set->snd_timeout_ms > 0 &&
 	    osdep_set_user_timeout(fd, sess->set->snd_timeout_ms) == -1)
 		return IE_SETUSERTIMEOUT;
 	if (p->proto == PROTO_UDP && p->dont_fragment &&
@@ -319,6 +322,7 @@ session_env_init(struct session *sess)
 	struct stream_cfg *cfg = &sess->env.cfg;
 
 	cfg->proto = p->proto;
+	cfg->sctp = p->sctp;
 	cfg->blksize = (size_t)p->blksize;
 	cfg->window = p->window;
 	cfg->rate = p->rate;
@@ -328,8 +332,9 @@ session_env_init(struct session *sess)
 	cfg->gro = p->gro;
 	cfg->gso_bf_size = p->gso_bf_size;
 	cfg->repeating = p->repeating_payload;
-	cfg->zerocopy = p->zerocopy && osdep_has_sendfile();
-	cfg->skip_rx_copy = p->skip_rx_copy;
+	cfg->zerocopy = p->zerocopy && !p->sctp && osdep_has_sendfile();
+	/* iperf3's SCTP streams plainly read and write: no -Z, no MSG_TRUNC. */
+	cfg->skip_rx_copy = p->skip_rx_copy && !p->sctp;
 	cfg->file = sess->set->file;
 	sess->nk = p->bidir ? 2 * p->parallel : p->parallel;
 	cfg->wake_blocks = session_wake_blocks(sess);

@@ -41,7 +41,7 @@ server_stream_opts(struct session *sess, evutil_socket_t fd)
 	if ((rc = session_stream_opts(sess, fd)) != 0)
 		return rc;
 	/* An unknown algorithm is a warning, as in iperf3. */
-	if (p->proto == PROTO_TCP && p->congestion != NULL &&
+	if (p->proto == PROTO_TCP && !p->sctp && p->congestion != NULL &&
 	    net_set_congestion(fd, p->congestion) == -1) {
 		snprintf(sess->err_buf, sizeof(sess->err_buf),
 		    "unable to set TCP_CONGESTION %s", p->congestion);

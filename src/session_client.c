@@ -415,8 +415,8 @@ session_client_new(struct event_base *base, const struct settings *s,
 
 	sess = session_alloc(base, s, o, &client_role, c, cb, arg);
 	proto_params_from_settings(&sess->p, s);
-	if (sess->p.blksize == 0 && s->proto == PROTO_TCP)
-		sess->p.blksize = EVPERF_DEFAULT_TCP_BLKSIZE;
+	if (sess->p.blksize == 0)
+		sess->p.blksize = proto_default_blksize(&sess->p);
 	proto_make_cookie(sess->cookie);
 	memcpy(sess->start.cookie, sess->cookie, COOKIE_SIZE);
 	sess->start.connecting_host = s->host;

@@ -24,6 +24,7 @@
 #include "log.h"
 #include "net.h"
 #include "osdep.h"
+#include "sctp.h"
 #include "session_int.h"
 #include "xev.h"
 
@@ -219,7 +220,7 @@ slot_connected_cb(evutil_socket_t fd, short what, void *arg)
 		slot_retry(sl, IE_STREAMCONNECT, EVUTIL_SOCKET_ERROR());
 		return;
 	}
-	if (sess->p.congestion != NULL &&
+	if (sess->p.congestion != NULL && !sess->p.sctp &&
 	    net_set_congestion(fd, sess->p.congestion) == -1) {
 		session_fail(sess, IE_SETCONGESTION, EVUTIL_SOCKET_ERROR());
 		return;
@@ -287,13 +288,43 @@ slot_flowlabel(struct slot *sl, struct net_addr *dst)
 {
 	*dst = sl->cn->peer;
 	if (sl->cn->sess->p.flowlabel == 0 ||
-	    sl->cn->sess->p.proto == PROTO_UDP)
+	    sl->cn->sess->p.proto == PROTO_UDP || sl->cn->sess->p.sctp)
 		return 0;
 	if (dst->ss.ss_family != AF_INET6 ||
 	    osdep_flowlabel(sl->fd, (struct sockaddr_in6 *)&dst->ss,
 		sl->cn->sess->p.flowlabel) == -1)
 		return IE_SETFLOW;
 	return 0;
+}
+
+/*
+ * The slot's socket: UDP, TCP, MPTCP (-m) or SCTP (--sctp; with -X it
+ * binds to those names instead of -B), bound to -B and --cport + k.
+ */
+static int
+slot_socket(struct slot *sl)
+{
+	struct session *sess = sl->cn->sess;
+	const struct settings *s = sess->set;
+	bool udp = sess->p.proto == PROTO_UDP;
+	struct net_path np = { 0, s->bind_dev };
+	const char *bind_host = s->bind_host;
+	int port = s->cport ? s->cport + sl->k : 0;
+
+	/* The control connection stays TCP in both cases. */
+	if (!udp && sess->p.sctp) {
+		if ((np.protocol = osdep_sctp_protocol()) == -1)
+			return IE_STREAMCONNECT;
+		if (s->nxbind > 0) {
+			bind_host = NULL;
+			port = 0;
+		}
+	} else if (!udp && sess->p.mptcp &&
+	    (np.protocol = osdep_mptcp_protocol()) == -1)
+		return IE_STREAMCONNECT;
+	sl->fd = net_socket_path(sl->cn->peer.ss.ss_family, &np, bind_host,
+	    port, udp ? SOCK_DGRAM : SOCK_STREAM);
+	return sl->fd == -1 ? IE_STREAMCONNECT : 0;
 }
 
 /* A socket for the slot's stream, with the options set, connecting. */
@@ -303,23 +334,21 @@ slot_open(struct slot *sl)
 	struct session *sess = sl->cn->sess;
 	const struct settings *s = sess->set;
 	bool udp = sess->p.proto == PROTO_UDP;
-	struct net_path np = { 0, s->bind_dev };
 	struct net_addr dst;
 	int rc;
 
-	/* -m: MPTCP for TCP streams (the control connection stays TCP). */
-	if (!udp && sess->p.mptcp &&
-	    (np.protocol = osdep_mptcp_protocol()) == -1)
-		return IE_STREAMCONNECT;
-	sl->fd = net_socket_path(sl->cn->peer.ss.ss_family, &np, s->bind_host,
-	    s->cport ? s->cport + sl->k : 0, udp ? SOCK_DGRAM : SOCK_STREAM);
-	if (sl->fd == -1)
-		return IE_STREAMCONNECT;
+	if ((rc = slot_socket(sl)) != 0)
+		return rc;
 	if ((rc = session_stream_opts(sess, sl->fd)) != 0)
 		return rc;
 	/* The server sets -M on its listener; the client on each socket. */
-	if (!udp && sess->p.mss != 0 && net_set_mss(sl->fd, sess->p.mss) == -1)
+	if (!udp && !sess->p.sctp && sess->p.mss != 0 &&
+	    net_set_mss(sl->fd, sess->p.mss) == -1)
 		return IE_SETMSS;
+	if (sess->p.sctp &&
+	    (rc = sctp_client_opts(sl->fd, sl->cn->peer.ss.ss_family,
+		 s->cport ? s->cport + sl->k : 0, &sess->p, s)) != 0)
+		return rc;
 	if ((rc = slot_flowlabel(sl, &dst)) != 0)
 		return rc;
 	if (net_connect_fd(sl->fd, &dst) == -1)

@@ -186,8 +186,11 @@ session_test_start(struct session *sess)
 	for (i = 0; i < sess->nstreams; i++)
 		stream_begin(sess->streams[i], now);
 	session_fill_test_start(sess);
-	/* Streams close before the results exchange: note the algorithm now. */
-	if (sess->p.proto == PROTO_TCP && sess->nstreams > 0)
+	/*
+	 * Streams close before the results exchange: note the algorithm now
+	 * (TCP's: iperf3 reports none for SCTP).
+	 */
+	if (sess->p.proto == PROTO_TCP && !sess->p.sctp && sess->nstreams > 0)
 		net_get_congestion(stream_fd(sess->streams[0]),
 		    sess->congestion, sizeof(sess->congestion));
 	report_on_test_start(session_rpt(sess), &sess->start);

@@ -168,6 +168,17 @@ server_create_streams(struct session *sess)
 	report_on_connect(session_rpt(sess), &sess->start);
 }
 
+/* The system error that goes with a refusal rc, as iperf3 sends errno. */
+static int
+server_params_errno(int rc)
+{
+	if (rc == IE_AFFINITY)
+		return errno;
+	if (rc == IE_STREAMLISTEN || rc == IE_SETSCTPBINDX)
+		return EVUTIL_SOCKET_ERROR();
+	return 0;
+}
+
 static void
 server_take_params(struct session *sess, struct evbuffer *in)
 {
@@ -195,8 +206,8 @@ server_take_params(struct session *sess, struct evbuffer *in)
 	} else if (rc == SESSION_LISTENER_LATER) {
 		session_arm_timeout(sess, SERVER_STREAMS_TIMEOUT);
 	} else if (rc != 0) {
-		/* -A n,m: the system's reason travels, as iperf3's does. */
-		session_fail(sess, rc, rc == IE_AFFINITY ? errno : 0);
+		/* -A n,m, the listeners: the system's reason travels too. */
+		session_fail(sess, rc, server_params_errno(rc));
 	} else
 		server_create_streams(sess);
 }

@@ -43,6 +43,7 @@ session_fill_test_start(struct session *sess)
 		net_get_bufs(stream_fd(sess->streams[0]), &st->sndbuf_actual,
 		    &st->rcvbuf_actual);
 	st->proto = p->proto;
+	st->sctp = p->sctp;
 	st->num_streams = p->parallel;
 	st->blksize = p->blksize;
 	st->omit = p->omit;
@@ -229,8 +230,8 @@ session_local_results(struct session *sess, struct results *r)
 	if (!any_sender)
 		r->sender_has_retransmits = -1;
 	else
-		r->sender_has_retransmits =
-		    sess->p.proto == PROTO_TCP && osdep_has_retrans();
+		r->sender_has_retransmits = sess->p.proto == PROTO_TCP &&
+		    !sess->p.sctp && osdep_has_retrans();
 	memcpy(r->congestion, sess->congestion, sizeof(r->congestion));
 }
 

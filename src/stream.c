@@ -176,7 +176,9 @@ stream_new(struct stream_env *env, evutil_socket_t fd, int k, bool sender,
 	} else if (!udp)
 		stream_env_grow_rx(env, sp->blksize);
 	stream_open_file(sp);
-	counters_init(&sp->c, !udp && osdep_has_retrans(), sender, udp);
+	/* SCTP senders sample SCTP_STATUS where TCP ones read TCP_INFO. */
+	counters_init(&sp->c, !udp && (env->cfg.sctp || osdep_has_retrans()),
+	    sender, udp);
 	sp->ev =
 	    xev_new(env->base, fd, (sender ? EV_WRITE : EV_READ) | EV_PERSIST,
 		sender ? sp->ops->write_cb : sp->ops->read_cb, sp);

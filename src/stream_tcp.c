@@ -257,7 +257,8 @@ stream_tcp_sample(struct stream *sp)
 {
 	struct tcp_sample ts;
 
-	if (osdep_tcp_sample(sp->fd, &ts) == 0)
+	if ((sp->env->cfg.sctp ? osdep_sctp_sample(sp->fd, &ts)
+			       : osdep_tcp_sample(sp->fd, &ts)) == 0)
 		counters_tcp_sample(&sp->c, &ts);
 }
 

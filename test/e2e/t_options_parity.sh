@@ -27,7 +27,8 @@ assert_int_cmp "options in iperf3 -h" "$n" -gt 30
 # the list may only shrink (an entry that evperf now has fails the test
 # until it is deleted here).
 TODO=$E2E_TMP/todo
-grep -v '^#' "$E2E_DIR/../data/options_todo.txt" >"$TODO"
+# (grep finds no line once the list is empty: not an error.)
+grep -v '^#' "$E2E_DIR/../data/options_todo.txt" >"$TODO" || true
 for opt in $(sed 's/^.*--/--/' "$TODO"); do
 	if grep -q -- "$opt\$" "$E2E_TMP/evperf.opts"; then
 		fail "$opt is in evperf -h now: delete it from test/data/options_todo.txt"

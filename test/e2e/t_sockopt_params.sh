@@ -4,7 +4,8 @@
 # stock iperf3 and of evperf and compares, key by key, the presence, JSON
 # type and value of "fqrate" (--fq-rate, bits/s), "pacing_timer"
 # (--pacing-timer, microseconds, default 1000, left out at 0) and
-# "dont_fragment" (--dont-fragment, the number 1). --snd-timeout and
+# "dont_fragment" (--dont-fragment, the number 1), with 3.21's deprecated
+# --no-fq-socket-pacing (which warns) too. --snd-timeout and
 # --cntl-ka are local and must add no key at all. JSON fields only.
 # interop: runs stock iperf3 ($IPERF3); CTest registers it per iperf3 version
 set -euo pipefail
@@ -58,6 +59,14 @@ same_keys -t 1 --pacing-timer 0
 same_keys -u -t 1 --dont-fragment
 same_keys -u -t 1 -R --dont-fragment --fq-rate 20M
 same_keys -t 1 --snd-timeout 3000
+# --no-fq-socket-pacing (3.21: deprecated) turns an earlier --fq-rate off.
+same_keys -t 1 --fq-rate 100M --no-fq-socket-pacing
+assert_contains "$E2E_TMP/ev$N.json.client" \
+	"Warning:  --no-fq-socket-pacing is deprecated"
+if iperf3_at_least 3.21; then
+	assert_contains "$E2E_TMP/stock$N.json.client" \
+		"Warning:  --no-fq-socket-pacing is deprecated"
+fi
 
 # Local options send nothing: the key set is that of the plain command.
 capture "$EVPERF" "$E2E_TMP/plain.json" -t 1

@@ -192,9 +192,12 @@ end_tcp(int fd, bool sender, double snt, double rcv, double ts, double tr)
 	return e;
 }
 
-/* The -P 2 client of test/data/human_tcp_client_p2.txt. */
+/*
+ * The -P 2 client of test/data/human_tcp_client_p2.txt; with sctp, the
+ * same test over SCTP (test/data/human_sctp_client_p2.txt).
+ */
 static void
-run_tcp_client_p2(struct cap *c)
+run_client_p2(struct cap *c, bool sctp)
 {
 	struct rpt_stream_iv iv[2];
 	struct rpt_stream_end se[2];
@@ -205,9 +208,11 @@ run_tcp_client_p2(struct cap *c)
 	struct rpt_conn c5 = conn(5, 57218, 5302), c7 = conn(7, 57234, 5302);
 
 	c->s.parallel = 2;
+	c->s.sctp = sctp;
 	r = report_new(&c->s, true, c->out, c->err, false);
 	st = start_tcp(true, 5302);
 	st.num_streams = 2;
+	st.sctp = sctp;
 	report_on_connect(r, &st);
 	report_on_stream(r, &c5);
 	report_on_stream(r, &c7);
@@ -244,7 +249,7 @@ START_TEST(test_human_tcp_client_p2)
 	struct cap c;
 
 	cap_init(&c, false);
-	run_tcp_client_p2(&c);
+	run_client_p2(&c, false);
 	assert_golden(c.obuf, "human_tcp_client_p2.txt");
 	ck_assert_uint_eq(c.elen, 0);
 	cap_free(&c);
@@ -610,7 +615,7 @@ START_TEST(test_json_tcp_client_p2)
 	double b;
 
 	cap_init(&c, true);
-	run_tcp_client_p2(&c);
+	run_client_p2(&c, false);
 	ck_assert_uint_eq(c.elen, 0);
 	ck_assert_int_eq(c.obuf[0], '{');
 	ck_assert_ptr_nonnull(strstr(c.obuf, "\n\t\"start\":\t{\n"));
@@ -650,6 +655,51 @@ START_TEST(test_json_tcp_client_p2)
 	ck_assert(jnum(doc, "end.sum_received.seconds") == 2.012);
 	ck_assert(jnum(doc, "end.streams.1.receiver.seconds") == 2.004);
 	ck_assert(jnum(doc, "end.sum_sent.retransmits") == 2);
+	cJSON_Delete(doc);
+	cap_free(&c);
+}
+END_TEST
+
+/*
+ * SCTP as iperf3 3.21 reports it: a sender's rows keep Retr and Cwnd, the
+ * headers and [SUM] rows do not; test_start.protocol is "SCTP".
+ */
+START_TEST(test_human_sctp_client_p2)
+{
+	struct cap c;
+
+	cap_init(&c, false);
+	run_client_p2(&c, true);
+	assert_golden(c.obuf, "human_sctp_client_p2.txt");
+	ck_assert_uint_eq(c.elen, 0);
+	cap_free(&c);
+}
+END_TEST
+
+static const char *const iv_sum_keys[] = { "start", "end", "seconds", "bytes",
+	"bits_per_second", "omitted", "sender" };
+static const char *const end_sum_keys[] = { "start", "end", "seconds", "bytes",
+	"bits_per_second", "sender" };
+
+START_TEST(test_json_sctp_client_p2)
+{
+	struct cap c;
+	cJSON *doc;
+
+	cap_init(&c, true);
+	run_client_p2(&c, true);
+	ck_assert_uint_eq(c.elen, 0);
+	doc = json_of(&c);
+	ck_assert_str_eq(
+	    jget(doc, "start.test_start.protocol")->valuestring, "SCTP");
+	assert_keys(jget(doc, "intervals.0.streams.0"), iv_tcp_snd_keys,
+	    nitems(iv_tcp_snd_keys));
+	assert_keys(
+	    jget(doc, "intervals.0.sum"), iv_sum_keys, nitems(iv_sum_keys));
+	assert_keys(jget(doc, "end.streams.0.sender"), end_snd_keys,
+	    nitems(end_snd_keys));
+	assert_keys(
+	    jget(doc, "end.sum_sent"), end_sum_keys, nitems(end_sum_keys));
 	cJSON_Delete(doc);
 	cap_free(&c);
 }
@@ -862,7 +912,7 @@ START_TEST(test_json_stream)
 
 	cap_init(&c, true);
 	c.s.json_stream = true;
-	run_tcp_client_p2(&c);
+	run_client_p2(&c, false);
 	ck_assert_uint_eq(c.elen, 0);
 	p = c.obuf;
 	ck_assert_ptr_nonnull(
@@ -884,7 +934,7 @@ START_TEST(test_json_stream_full)
 
 	cap_init(&c, true);
 	c.s.json_stream = c.s.json_stream_full = true;
-	run_tcp_client_p2(&c);
+	run_client_p2(&c, false);
 	p = c.obuf;
 	stream_line(&p, "start");
 	stream_line(&p, "interval");
@@ -939,6 +989,8 @@ report_suite(void)
 	tc = tcase_create("json");
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, test_json_tcp_client_p2);
+	tcase_add_test(tc, test_human_sctp_client_p2);
+	tcase_add_test(tc, test_json_sctp_client_p2);
 	tcase_add_test(tc, test_json_udp_server);
 	tcase_add_test(tc, test_json_tcp_server_bidir);
 	tcase_add_test(tc, test_json_error_only);
