@@ -47,6 +47,14 @@ struct counters {
 	uint64_t bytes, bytes_omit, bytes_iv; /* moved since TEST_RUNNING */
 	double t_start, t_iv, t_end; /* start (after -O), interval, sample */
 
+	/*
+	 * TCP sender whose OS tells what it has not had acknowledged yet:
+	 * its intervals count the bytes that left the send buffer (written
+	 * minus unacknowledged), not the bytes written into it.
+	 */
+	bool acked_view;
+	uint64_t unacked_now, unacked_iv;
+
 	uint64_t retr_now, retr_omit, retr_iv;
 	uint64_t max_cwnd, max_wnd, max_rtt, min_rtt, rtt_sum, rtt_n;
 	uint64_t reorder;
@@ -64,6 +72,14 @@ void counters_init(struct counters *c, bool tcpinfo, bool sender, bool udp);
 
 /* TEST_START at now: every clock starts, retransmits are a baseline. */
 void counters_begin(struct counters *c, double now);
+
+/*
+ * A TCP sender's unacknowledged bytes now (SIOCOUTQ), or -1 if the OS
+ * cannot tell. With flush, the next interval counts everything written
+ * (the end: what is still unacknowledged belongs to the last interval).
+ */
+void counters_unacked(struct counters *c, int64_t unacked);
+void counters_flush(struct counters *c);
 
 /* Fold one TCP_INFO sample into the totals and extremes. */
 void counters_tcp_sample(struct counters *c, const struct tcp_sample *ts);

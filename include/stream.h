@@ -100,9 +100,12 @@ void stream_begin(struct stream *sp, double now);
 /* -O ended at now. */
 void stream_omit_end(struct stream *sp, double now);
 
-/* The interval ending now (TCP_INFO sampled first). */
-void stream_interval(
-    struct stream *sp, double now, bool omitted, struct rpt_stream_iv *iv);
+/*
+ * The interval ending now (TCP_INFO sampled first). A TCP sender counts
+ * what left its send buffer; with flush (the test's end), all it wrote.
+ */
+void stream_interval(struct stream *sp, double now, bool omitted, bool flush,
+    struct rpt_stream_iv *iv);
 
 /* The final sample, at now. */
 void stream_end(struct stream *sp, double now);

@@ -80,6 +80,25 @@ counters_begin(struct counters *c, double now)
 }
 
 void
+counters_unacked(struct counters *c, int64_t unacked)
+{
+	if (!c->sender || c->udp || unacked < 0) {
+		c->acked_view = false;
+		return;
+	}
+	if (!c->acked_view)
+		c->unacked_iv = (uint64_t)unacked;
+	c->acked_view = true;
+	c->unacked_now = (uint64_t)unacked;
+}
+
+void
+counters_flush(struct counters *c)
+{
+	c->unacked_now = 0;
+}
+
+void
 counters_tcp_sample(struct counters *c, const struct tcp_sample *ts)
 {
 	c->ts_last = *ts;
@@ -137,6 +156,14 @@ counters_interval(
 	iv->start = c->t_iv - c->t_start;
 	iv->end = now - c->t_start;
 	iv->bytes = c->bytes - c->bytes_iv;
+	if (c->acked_view) {
+		/* Written, less what the buffer still held then and now. */
+		int64_t d = (int64_t)iv->bytes + (int64_t)c->unacked_iv -
+		    (int64_t)c->unacked_now;
+
+		iv->bytes = d > 0 ? (uint64_t)d : 0;
+		c->unacked_iv = c->unacked_now;
+	}
 	iv->has_tcpinfo = c->tcpinfo && c->sender;
 	if (c->tcpinfo) {
 		iv->retransmits = (int64_t)(c->retr_now - c->retr_iv);

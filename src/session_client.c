@@ -30,10 +30,14 @@
 #include "xev.h"
 
 #define CLIENT_CTL_TIMEOUT 60.0 /* seconds the server may be silent */
+#define CLIENT_ACK_POLL 0.001 /* seconds between looks at the senders */
+#define CLIENT_ACK_MAX 2.0 /* seconds the end waits for their acks, at most */
 
 struct client {
 	struct net_addr peer_addr; /* where data connections go */
 	struct connector *cn; /* the data connections being made */
+	struct event *ev_acks; /* the end: polls the senders' send buffers */
+	double acks_until;
 	bool await_err_ints; /* SERVER_ERROR body pending */
 	bool srv_err_have_code;
 	int32_t srv_err_code;
@@ -93,15 +97,75 @@ client_send_params(struct session *sess)
  * results are in, so that the server's last datagrams find a socket.
  */
 static void
-client_end_test(struct session *sess)
+client_end_now(struct session *sess)
 {
-	if (sess->state != SS_RUNNING)
-		return;
 	session_final_sample(sess);
 	session_stop_streams(sess, sess->p.proto == PROTO_TCP);
 	session_send_state(sess, TEST_END);
 	session_set_state(sess, SS_C_WAIT_EXCHANGE);
 	session_arm_timeout(sess, CLIENT_CTL_TIMEOUT);
+}
+
+/* Bytes a local TCP sender wrote that the server has not acknowledged. */
+static bool
+client_unacked(const struct session *sess)
+{
+	struct stream *sp;
+	int i;
+
+	for (i = 0; i < sess->nstreams; i++) {
+		sp = sess->streams[i];
+		if (stream_is_sender(sp) && stream_fd(sp) != -1 &&
+		    osdep_unacked_bytes(stream_fd(sp)) > 0)
+			return true;
+	}
+	return false;
+}
+
+static void
+client_acks_cb(evutil_socket_t unused, short what, void *arg)
+{
+	struct session *sess = arg;
+	struct client *c = client_of(sess);
+
+	if (sess->state != SS_RUNNING)
+		return;
+	if (client_unacked(sess) && clock_now() < c->acks_until) {
+		xev_add(c->ev_acks, CLIENT_ACK_POLL);
+		return;
+	}
+	client_end_now(sess);
+}
+
+/*
+ * The end of a TCP test that sends. What the senders wrote last is still
+ * in their send buffers (up to seconds of it on a slow link): they stop
+ * writing, and the test ends once the server has acknowledged it all (at
+ * most CLIENT_ACK_MAX), so that the sender's last interval and totals
+ * count bytes that crossed the link, and the receiver has them all when
+ * TEST_END arrives. Receivers (--bidir) count on meanwhile.
+ */
+static void
+client_end_test(struct session *sess)
+{
+	struct client *c = client_of(sess);
+	int i;
+
+	if (sess->state != SS_RUNNING || sess->draining)
+		return;
+	if (sess->p.proto != PROTO_TCP || sess->env.cfg.sctp ||
+	    !client_unacked(sess)) {
+		client_end_now(sess);
+		return;
+	}
+	sess->draining = true;
+	for (i = 0; i < sess->nstreams; i++)
+		if (stream_is_sender(sess->streams[i]))
+			stream_halt(sess->streams[i]);
+	c->acks_until = clock_now() + CLIENT_ACK_MAX;
+	if (c->ev_acks == NULL)
+		c->ev_acks = xev_timer(sess->base, client_acks_cb, sess);
+	xev_add(c->ev_acks, CLIENT_ACK_POLL);
 }
 
 static void
@@ -333,6 +397,7 @@ client_halt(struct session *sess)
 	struct client *c = client_of(sess);
 
 	connector_halt(c->cn);
+	xev_del(c->ev_acks);
 }
 
 static void
@@ -341,6 +406,7 @@ client_free(struct session *sess)
 	struct client *c = client_of(sess);
 
 	connector_free(c->cn);
+	xev_free(c->ev_acks);
 	free(c);
 }
 

@@ -92,7 +92,8 @@ struct session {
 	/* The interval before an expected end, held to absorb a short tail. */
 	struct rpt_stream_iv *held;
 	size_t held_n;
-	bool peer_stopped; /* the peer's senders stopped: the rest is drain */
+	bool
+	    draining; /* senders stopped (the peer's or ours): the rest is drain */
 	struct cpu_sample cpu0, cpu1;
 	uint64_t watch_bytes; /* receive watchdog: progress seen */
 	double watch_t;

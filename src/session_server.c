@@ -295,7 +295,7 @@ server_test_end(struct session *sess)
 	if (sess->p.proto == PROTO_TCP && session_role_width(sess) > 0 &&
 	    server_receivers_open(sess)) {
 		a->draining = true;
-		sess->peer_stopped = true;
+		sess->draining = true;
 		a->drain_until = clock_now() + SERVER_DRAIN_MAX;
 		if (a->ev_drain == NULL)
 			a->ev_drain =

@@ -172,7 +172,8 @@ session_sample_interval(struct session *sess, double now, bool final)
 	ivs = xcalloc((size_t)sess->nstreams, sizeof(*ivs));
 	n = session_report_order(sess, order);
 	for (i = 0; i < n; i++) {
-		stream_interval(order[i], now, sess->omitting, &ivs[i]);
+		stream_interval(order[i], now, sess->omitting,
+		    final && !sess->omitting, &ivs[i]);
 		moved += ivs[i].bytes;
 	}
 	free(order);
@@ -181,7 +182,7 @@ session_sample_interval(struct session *sess, double now, bool final)
 		free(ivs);
 		return;
 	}
-	if (sess->held_n > 0 && sess->peer_stopped && n == sess->held_n) {
+	if (sess->held_n > 0 && sess->draining && n == sess->held_n) {
 		for (i = 0; i < n; i++)
 			counters_iv_fold(&sess->held[i], &ivs[i]);
 		if (final)

@@ -250,10 +250,12 @@ stream_omit_end(struct stream *sp, double now)
 }
 
 void
-stream_interval(
-    struct stream *sp, double now, bool omitted, struct rpt_stream_iv *iv)
+stream_interval(struct stream *sp, double now, bool omitted, bool flush,
+    struct rpt_stream_iv *iv)
 {
 	stream_sample(sp);
+	if (flush)
+		counters_flush(&sp->c);
 	counters_interval(&sp->c, now, omitted, iv);
 	iv->socket = sp->conn.socket;
 }

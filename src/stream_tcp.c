@@ -260,6 +260,9 @@ stream_tcp_sample(struct stream *sp)
 	if ((sp->env->cfg.sctp ? osdep_sctp_sample(sp->fd, &ts)
 			       : osdep_tcp_sample(sp->fd, &ts)) == 0)
 		counters_tcp_sample(&sp->c, &ts);
+	if (sp->sender)
+		counters_unacked(&sp->c,
+		    sp->env->cfg.sctp ? -1 : osdep_unacked_bytes(sp->fd));
 }
 
 const struct stream_ops stream_tcp_ops = {
