@@ -34,6 +34,8 @@ usage: bench/bench.sh [options]
   --rates LIST     comma-separated -b values for --pacing
   --len N          -l for --pacing (default: each tool's own default)
   --evperf-args S  extra client options for evperf only (e.g. "--gsro")
+  --args S         extra client options for both tools (e.g. "--gsro" with
+                   an iperf3 that has it, 3.21)
   --keep           keep the raw logs (their directory is printed)
   -h, --help       this text
 EOF
@@ -43,6 +45,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 EVPERF=$ROOT/build/evperf
 IPERF3=iperf3
 EVARGS=()
+BOTHARGS=()
 ROUNDS=3
 SECS=
 STREAMS=
@@ -68,6 +71,7 @@ while [ $# -gt 0 ]; do
 	--len) PLEN=$2; shift 2 ;;
 	--keep) KEEP=1; shift ;;
 	--evperf-args) read -r -a EVARGS <<<"$2"; shift 2 ;;
+	--args) read -r -a BOTHARGS <<<"$2"; shift 2 ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -150,7 +154,7 @@ forget() {
 # the client JSON in $WORK/TAG.json and the time -v files next to it.
 # Returns non-zero if anything failed.
 run_one() {
-	local tool=$1 bin=$2 tag=$3 port spid crc=0 i
+	local tool=$1 bin=$2 tag=$3 port spid crc=0 i m0
 	shift 3
 	port=$(free_port)
 	timeout -k 5 $((SECS + 60)) "$GTIME" -v -o "$WORK/$tag.srv.time" \
@@ -165,9 +169,15 @@ run_one() {
 	if [ "$tool" = evperf ] && [ "${#EVARGS[@]}" -gt 0 ]; then
 		set -- "$@" "${EVARGS[@]}"
 	fi
+	if [ "${#BOTHARGS[@]}" -gt 0 ]; then
+		set -- "$@" "${BOTHARGS[@]}"
+	fi
+	m0=$(machine_busy)
 	timeout -k 5 $((SECS + 60)) "$GTIME" -v -o "$WORK/$tag.cli.time" \
 		"$bin" -c 127.0.0.1 -p "$port" -t "$SECS" -J "$@" \
 		>"$WORK/$tag.json" 2>"$WORK/$tag.cli.err" || crc=$?
+	awk -v a="$m0" -v b="$(machine_busy)" 'BEGIN { printf "%.2f\n", b - a }' \
+		>"$WORK/$tag.mcpu"
 	for ((i = 0; i < 200; i++)); do
 		kill -0 "$spid" 2>/dev/null || break
 		sleep 0.1
@@ -201,9 +211,9 @@ RESULTS=$WORK/results.tsv
 : >"$RESULTS"
 
 bench_tcp() {
-	local p r tool bin tag tput cpu bytes gpc
-	printf '%-7s %-6s %5s %10s %12s %8s %12s %12s\n' tool test round \
-		'Gbit/s' 'Gbit/CPU-s' 'CPU s' 'cli RSS MB' 'srv RSS MB'
+	local p r tool bin tag tput cpu bytes gpc gpm
+	printf '%-7s %-6s %5s %10s %12s %8s %12s %12s %12s\n' tool test round \
+		'Gbit/s' 'Gbit/CPU-s' 'CPU s' 'cli RSS MB' 'srv RSS MB' 'Gbit/mCPU-s'
 	for p in "${PLIST[@]}"; do
 		for ((r = 1; r <= ROUNDS; r++)); do
 			for tool in evperf iperf3; do
@@ -219,22 +229,26 @@ bench_tcp() {
 					-v b="$(cpu_s "$WORK/$tag.srv.time")" 'BEGIN { print a + b }')
 				gpc=$(awk -v b="$bytes" -v c="$cpu" \
 					'BEGIN { if (c > 0) printf "%.3f", b * 8 / 1e9 / c; else print "nan" }')
-				printf '%-7s %-6s %5s %10.2f %12s %8s %12s %12s\n' "$tool" "P$p" \
+				gpm=$(awk -v b="$bytes" -v c="$(cat "$WORK/$tag.mcpu")" \
+					'BEGIN { if (c > 0) printf "%.3f", b * 8 / 1e9 / c; else print "nan" }')
+				printf '%-7s %-6s %5s %10.2f %12s %8s %12s %12s %12s\n' "$tool" "P$p" \
 					"$r" "$tput" "$gpc" "$cpu" "$(rss_mb "$WORK/$tag.cli.time")" \
-					"$(rss_mb "$WORK/$tag.srv.time")"
-				printf '%s\t%s\t%s\t%s\t%s\n' "$tool" "$p" "$r" "$tput" "$gpc" \
-					>>"$RESULTS"
+					"$(rss_mb "$WORK/$tag.srv.time")" "$gpm"
+				printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$p" "$r" "$tput" "$gpc" \
+					"$gpm" >>"$RESULTS"
 			done
 		done
 	done
 
 	echo
 	echo "medians over $ROUNDS round(s); ratio = median of the per-round evperf/iperf3 ratios"
-	printf '%-6s %12s %12s %8s %14s %14s %8s\n' test 'evperf Gb/s' 'iperf3 Gb/s' \
-		ratio 'evperf Gb/CPUs' 'iperf3 Gb/CPUs' ratio
+	echo "(Gb/mCPUs: per CPU-second of the whole machine, busy time from /proc/stat)"
+	printf '%-6s %12s %12s %8s %14s %14s %8s %14s %14s %8s\n' test 'evperf Gb/s' \
+		'iperf3 Gb/s' ratio 'evperf Gb/CPUs' 'iperf3 Gb/CPUs' ratio \
+		'evperf Gb/mCPUs' 'iperf3 Gb/mCPUs' ratio
 	for p in "${PLIST[@]}"; do
-		local col e3 i3 er ir ec ic
-		for col in 4 5; do
+		local col e3 i3 er ir ec ic em im rm
+		for col in 4 5 6; do
 			e3=$(awk -F'\t' -v p="$p" -v c="$col" '$1 == "evperf" && $2 == p { print $c }' "$RESULTS" | median)
 			i3=$(awk -F'\t' -v p="$p" -v c="$col" '$1 == "iperf3" && $2 == p { print $c }' "$RESULTS" | median)
 			ratio=$(awk -F'\t' -v p="$p" -v c="$col" '
@@ -246,10 +260,14 @@ bench_tcp() {
 							print v[k] / v["iperf3," a[2]]
 					}
 				}' "$RESULTS" | median)
-			if [ $col = 4 ]; then er=$e3 ir=$i3 rt=$ratio; else ec=$e3 ic=$i3 rc=$ratio; fi
+			case $col in
+			4) er=$e3 ir=$i3 rt=$ratio ;;
+			5) ec=$e3 ic=$i3 rc=$ratio ;;
+			*) em=$e3 im=$i3 rm=$ratio ;;
+			esac
 		done
-		printf '%-6s %12s %12s %8s %14s %14s %8s\n' "P$p" "$er" "$ir" "$rt" \
-			"$ec" "$ic" "$rc"
+		printf '%-6s %12s %12s %8s %14s %14s %8s %14s %14s %8s\n' "P$p" "$er" \
+			"$ir" "$rt" "$ec" "$ic" "$rc" "$em" "$im" "$rm"
 	done
 }
 

@@ -40,3 +40,12 @@ rss_mb() {
 	awk -v k="$(time_field "$1" 'Maximum resident set size \(kbytes\)')" \
 		'BEGIN { printf "%.1f", k / 1024 }'
 }
+
+# machine_busy: CPU seconds the whole machine has been busy since boot
+# (/proc/stat: user, nice, system, irq, softirq; not idle, iowait or
+# steal). The difference over a run counts what the processes' own times
+# miss: network softirq work done on another CPU, kernel threads.
+machine_busy() {
+	awk -v hz="$(getconf CLK_TCK)" '/^cpu / {
+		printf "%.2f\n", ($2 + $3 + $4 + $7 + $8) / hz; exit }' /proc/stat
+}

@@ -79,10 +79,12 @@ int osdep_udp_gso(evutil_socket_t fd, int size);
 int osdep_udp_gro(evutil_socket_t fd);
 
 /*
- * Receive one buffer from a GRO socket: *seg is the size of the datagrams
- * it holds (0 = one datagram). Returns its length, or -1 with errno.
+ * Receive up to n buffers from a GRO socket in one call, buffer i into
+ * iov[i], its length into len[i] and the size of the datagrams it holds
+ * into seg[i] (0 = one datagram). Returns how many, or -1 with errno.
  */
-ssize_t osdep_recv_gro(evutil_socket_t fd, void *buf, size_t len, int *seg);
+int osdep_recv_gro(
+    evutil_socket_t fd, struct iovec *iov, size_t *len, int *seg, int n);
 
 /*
  * Raise the soft limit on open descriptors towards the hard one, to need

@@ -150,27 +150,37 @@ osdep_udp_gro(evutil_socket_t fd)
 	return setsockopt(fd, IPPROTO_UDP, UDP_GRO, &on, sizeof(on));
 }
 
-ssize_t
-osdep_recv_gro(evutil_socket_t fd, void *buf, size_t len, int *seg)
+int
+osdep_recv_gro(
+    evutil_socket_t fd, struct iovec *iov, size_t *len, int *seg, int n)
 {
-	char ctl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { buf, len };
-	struct msghdr msg;
+	struct mmsghdr msgs[16];
+	char ctl[16][CMSG_SPACE(sizeof(int))];
 	struct cmsghdr *cm;
-	ssize_t n;
+	int i, got;
 
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = ctl;
-	msg.msg_controllen = sizeof(ctl);
-	*seg = 0;
-	if ((n = recvmsg(fd, &msg, MSG_DONTWAIT)) == -1)
+	if (n > (int)nitems(msgs))
+		n = (int)nitems(msgs);
+	memset(msgs, 0, sizeof(msgs[0]) * (size_t)n);
+	for (i = 0; i < n; i++) {
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+		msgs[i].msg_hdr.msg_control = ctl[i];
+		msgs[i].msg_hdr.msg_controllen = sizeof(ctl[i]);
+	}
+	if ((got = recvmmsg(fd, msgs, (unsigned int)n, MSG_DONTWAIT, NULL)) ==
+	    -1)
 		return -1;
-	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm))
-		if (cm->cmsg_level == IPPROTO_UDP && cm->cmsg_type == UDP_GRO)
-			memcpy(seg, CMSG_DATA(cm), sizeof(int));
-	return n;
+	for (i = 0; i < got; i++) {
+		len[i] = msgs[i].msg_len;
+		seg[i] = 0;
+		for (cm = CMSG_FIRSTHDR(&msgs[i].msg_hdr); cm != NULL;
+		     cm = CMSG_NXTHDR(&msgs[i].msg_hdr, cm))
+			if (cm->cmsg_level == IPPROTO_UDP &&
+			    cm->cmsg_type == UDP_GRO)
+				memcpy(&seg[i], CMSG_DATA(cm), sizeof(int));
+	}
+	return got;
 }
 
 /*

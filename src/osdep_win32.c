@@ -238,11 +238,12 @@ osdep_udp_gro(evutil_socket_t fd)
 	return -1;
 }
 
-ssize_t
-osdep_recv_gro(evutil_socket_t fd, void *buf, size_t len, int *seg)
+int
+osdep_recv_gro(
+    evutil_socket_t fd, struct iovec *iov, size_t *len, int *seg, int n)
 {
-	*seg = 0;
-	return recv((SOCKET)fd, buf, (int)len, 0);
+	seg[0] = 0;
+	return osdep_recv_dgrams(fd, iov, len, n > 0 ? 1 : 0);
 }
 
 /* Winsock has no descriptor limit to raise. */

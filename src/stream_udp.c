@@ -35,6 +35,8 @@
 #define UDP_RXBUF_MAX (4 << 20) /* shared receive scratch, bytes */
 #define UDP_RECV_ROUNDS 8 /* batches per wake-up at most */
 #define UDP_GRO_RCVBUF (8 << 20) /* receive buffer asked for with GRO */
+#define UDP_GRO_BUF 65536 /* one coalesced receive, bytes at most */
+#define UDP_GRO_BUFS 8 /* coalesced receives per call */
 #define UDP_PACE_MAX 256 /* datagrams per pacing wake-up at most */
 #define UDP_PACE_TRAIN 32 /* datagrams per wake-up at high rates */
 
@@ -236,26 +238,41 @@ stream_udp_recv_error(struct stream *sp)
 	return -1;
 }
 
-/* GRO: one buffer holds many datagrams of the size the kernel reports. */
+/*
+ * GRO: each buffer holds many datagrams of the size the kernel reports;
+ * one call takes up to UDP_GRO_BUFS of them. Returns the number of
+ * datagrams, 0 when drained, -1 to stop.
+ */
 static int
 stream_udp_recv_gro(struct stream *sp, evutil_socket_t fd)
 {
 	struct stream_env *env = sp->env;
-	ssize_t n, off, one;
-	int seg, count = 0;
+	struct iovec iov[UDP_GRO_BUFS];
+	size_t len[UDP_GRO_BUFS], off, one;
+	int seg[UDP_GRO_BUFS], nb, i, b, count = 0;
 	double now;
 
-	if ((n = osdep_recv_gro(fd, env->rxbuf, env->rxbuf_len, &seg)) == -1)
+	nb = (int)(env->rxbuf_len / UDP_GRO_BUF);
+	if (nb > UDP_GRO_BUFS)
+		nb = UDP_GRO_BUFS;
+	for (i = 0; i < nb; i++) {
+		iov[i].iov_base = env->rxbuf + (size_t)i * UDP_GRO_BUF;
+		iov[i].iov_len = UDP_GRO_BUF;
+	}
+	if ((b = osdep_recv_gro(fd, iov, len, seg, nb)) == -1)
 		return stream_udp_recv_error(sp);
-	if (seg <= 0)
-		seg = (int)n;
 	now = clock_now();
-	for (off = 0; off < n; off += one, count++) {
-		one = n - off < seg ? n - off : seg;
-		if (sp->counting)
-			stream_udp_account(sp,
-			    (unsigned char *)env->rxbuf + off, (size_t)one,
-			    now);
+	for (i = 0; i < b; i++) {
+		if (seg[i] <= 0)
+			seg[i] = (int)len[i];
+		for (off = 0; off < len[i]; off += one, count++) {
+			one = len[i] - off < (size_t)seg[i] ? len[i] - off
+							    : (size_t)seg[i];
+			if (sp->counting)
+				stream_udp_account(sp,
+				    (unsigned char *)iov[i].iov_base + off, one,
+				    now);
+		}
 	}
 	return count;
 }
@@ -348,8 +365,8 @@ stream_udp_init(struct stream *sp)
 	if (want > UDP_RXBUF_MAX)
 		want =
 		    UDP_RXBUF_MAX < sp->blksize ? sp->blksize : UDP_RXBUF_MAX;
-	if (sp->gro && want < 65536)
-		want = 65536;
+	if (sp->gro && want < UDP_GRO_BUF * UDP_GRO_BUFS)
+		want = UDP_GRO_BUF * UDP_GRO_BUFS;
 	stream_env_grow_rx(env, want);
 }
 
