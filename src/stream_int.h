@@ -70,6 +70,9 @@ void stream_arm(struct stream *sp);
 /* n bytes moved: the stream's counters and the test's budget. */
 void stream_count(struct stream *sp, uint64_t n);
 
+/* The budget is spent: this sender's events rest until it is freed. */
+void stream_stop_sending(struct stream *sp);
+
 /* After I/O: tell the owner once the shared budget is spent. */
 void stream_check_budget(struct stream *sp);
 

@@ -58,9 +58,9 @@ stream_tcp_pace_cb(evutil_socket_t fd, short what, void *arg)
  * every segment: at high rates that halves its CPU (fewer wake-ups and
  * context switches, larger reads). Reports stay exact because the
  * sampler drains every receiver before it counts (stream_drain).
- * With -w the threshold stays well inside the window. Not under a -n/-k
- * budget (a client receiving with -R or --bidir): a stock iperf3 server
- * stops sending at exactly -n bytes, so each stream's last few hundred
+ * With -w the threshold stays well inside the window. Not where received
+ * bytes spend a -n/-k budget (a client receiving with -R or --bidir): a
+ * server stops sending at the budget, so each stream's last few hundred
  * KiB would never reach the threshold, and the test would never see its
  * budget spent.
  */
@@ -69,7 +69,7 @@ stream_tcp_set_lowat(struct stream *sp)
 {
 	int lowat = STREAM_LOWAT, win = sp->env->cfg.window;
 
-	if (sp->env->budget.limit != 0)
+	if (budget_counts_rx(&sp->env->budget))
 		return;
 	if (win != 0 && lowat > win / 4)
 		lowat = win / 4;
@@ -155,8 +155,11 @@ stream_tcp_file_done(struct stream *sp)
 }
 
 /*
- * A client sends exactly -n bytes, or -k blocks of -l bytes (as iperf3
- * does): the budget cuts the last write to what is left; then nothing.
+ * A client sends exactly -n bytes, or -k blocks of -l bytes; a server the
+ * same rounded up to whole blocks (see budget_init). The budget cuts the
+ * last write to what is left; then the stream stops writing, its event
+ * disarmed so that it does not wake the loop again (its socket stays
+ * open: the client ends the test).
  */
 static void
 stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg)
@@ -167,8 +170,11 @@ stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg)
 	int i;
 
 	for (i = 0; i < sp->env->cfg.wake_blocks; i++) {
-		if ((len = budget_chunk(&sp->env->budget, sp->blksize)) == 0 ||
-		    stream_tcp_paced(sp))
+		if ((len = budget_chunk(&sp->env->budget, sp->blksize)) == 0) {
+			stream_stop_sending(sp);
+			break;
+		}
+		if (stream_tcp_paced(sp))
 			break;
 		if (sp->file_eof ||
 		    ((n = stream_tcp_send(sp, len)) == 0 &&
