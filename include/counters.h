@@ -27,6 +27,7 @@ struct budget {
 	bool armed; /* false while -O runs: nothing is capped then */
 	bool send_only; /* the server's: stops senders, never ends the test */
 	uint64_t sent, rcvd; /* bytes moved by the test's streams */
+	uint64_t taken; /* bytes of the writes TCP senders have begun */
 };
 
 /*
@@ -40,7 +41,10 @@ void budget_init(struct budget *b, uint64_t bytes, uint64_t blocks,
 /* The limit in force now: 0 when there is none or -O is running. */
 uint64_t budget_limit(const struct budget *b);
 
-/* How much of a want-byte write the budget allows (0 = spent). */
+/*
+ * How much of a want-byte write the budget allows (0 = spent), counting
+ * the writes begun and not yet finished as spent.
+ */
 size_t budget_chunk(const struct budget *b, size_t want);
 
 /* How many of n datagrams of len bytes the budget allows (rounded up). */

@@ -52,9 +52,9 @@ budget_chunk(const struct budget *b, size_t want)
 
 	if (limit == 0)
 		return want;
-	if (b->sent >= limit)
+	if (b->taken >= limit)
 		return 0;
-	left = limit - b->sent;
+	left = limit - b->taken;
 	return left < want ? (size_t)left : want;
 }
 

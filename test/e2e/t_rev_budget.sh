@@ -13,7 +13,9 @@
 # on the 9th block of ten a stock server sends one block more (its burst
 # loop does not check the budget on its last pass). -P 3 and --bidir
 # (whose server half stops at the rule or earlier, when the client ends
-# the test on its own half) run against the evperf server only. UDP
+# the test on its own half) run against the evperf server only; with -P 3
+# each stream carries whole blocks (a 3.21 client reads whole blocks and
+# with a block's tail missing would wait for it forever). UDP
 # senders are not stopped (a stock server under -b sends on until the
 # client ends the test; a lost datagram would otherwise hang it): the
 # client receives at least -n and the server sent at least that.
@@ -113,6 +115,9 @@ for cli in evperf stock; do
 	check_rev "p3.$cli-cli" 10000000 0 131072 "$stock_client"
 	assert_eq "p3.$cli-cli: streams" \
 		"$(json_get "$E2E_TMP/p3.$cli-cli.json" '.end.streams | length')" 3
+	assert_eq "p3.$cli-cli: every stream carried whole blocks" \
+		"$(json_get "$E2E_TMP/p3.$cli-cli.json" \
+			'[.end.streams[].sender.bytes % 131072] | max')" 0
 
 	name=bidir.$cli-cli
 	one "$name" "$EVPERF" "$cbin" --bidir -n 10000000
