@@ -313,12 +313,11 @@ session_wake_blocks(const struct session *sess)
 
 /*
  * The -n/-k budget. The client's ends the test. The server's stops its
- * TCP senders at whole blocks, as a stock iperf3 server does (which
- * under -b sends on; stopping is as safe then), and the client still
- * ends the test. Its UDP senders have none: a stock server
- * paced by -b (always, for UDP, unless -b 0) sends on until TEST_END,
- * and one lost datagram would leave a client waiting forever for the
- * budget to arrive.
+ * TCP senders at whole blocks, as a stock iperf3 server's (which under -b
+ * sends on until TEST_END; stopping then too is safe over TCP), and the
+ * client still ends the test. Its UDP senders have none: a stock server
+ * paced by -b (UDP always is, but for -b 0) sends on until TEST_END, and
+ * one lost datagram would leave the client waiting forever for -n.
  */
 static void
 session_budget_init(struct session *sess)
