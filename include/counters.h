@@ -2,8 +2,9 @@
  * SPDX-License-Identifier: BSD-3-Clause
  *
  * counters.h: a test's counting, as pure arithmetic on plain data. A
- * struct budget is the client's -n/-k allowance, which the session hands
- * down to every stream of the test and which both directions charge. A
+ * struct budget is the -n/-k allowance, which the session hands down to
+ * every stream of the test and which both directions charge: the
+ * client's ends the test, the server's only stops its senders. A
  * struct counters is one stream's numbers: running totals, the baselines
  * at the end of -O and at the last interval, TCP_INFO extremes and the
  * UDP receiver's accounting; from them come the interval snapshot, the
@@ -22,22 +23,38 @@
 
 /* The -n/-k allowance of a test, shared by all its streams. */
 struct budget {
-	uint64_t limit; /* bytes; 0 = none (timed test, or the server) */
+	uint64_t limit; /* bytes; 0 = none (a timed test) */
 	bool armed; /* false while -O runs: nothing is capped then */
+	bool send_only; /* the server's: stops senders, never ends the test */
 	uint64_t sent, rcvd; /* bytes moved by the test's streams */
+	uint64_t taken; /* bytes of the writes TCP senders have begun */
 };
+
+/*
+ * The allowance of -n bytes, else -k blocks of blksize (untrusted from
+ * the network: the product saturates). A client's is exact; a server's
+ * (send_only) is rounded up to whole blocks.
+ */
+void budget_init(struct budget *b, uint64_t bytes, uint64_t blocks,
+    size_t blksize, bool send_only);
 
 /* The limit in force now: 0 when there is none or -O is running. */
 uint64_t budget_limit(const struct budget *b);
 
-/* How much of a want-byte write the budget allows (0 = spent). */
+/*
+ * How much of a want-byte write the budget allows (0 = spent), counting
+ * the writes begun and not yet finished as spent.
+ */
 size_t budget_chunk(const struct budget *b, size_t want);
 
 /* How many of n datagrams of len bytes the budget allows (rounded up). */
 int budget_dgrams(const struct budget *b, size_t len, int n);
 
-/* True once either direction has moved the whole allowance. */
+/* True once either direction has moved a client's whole allowance. */
 bool budget_spent(const struct budget *b);
+
+/* True if received bytes can spend it (a client's, with a limit). */
+bool budget_counts_rx(const struct budget *b);
 
 /* One stream's numbers; the _omit and _iv fields are baselines. */
 struct counters {

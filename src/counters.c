@@ -13,6 +13,32 @@
 
 #include "counters.h"
 
+/*
+ * A stock iperf3 server checks its -n/-k only between whole blocks
+ * (iperf_send_mt), so it sends the budget rounded up to whole blocks,
+ * counted over all its streams. Blocks of -k are whole already.
+ */
+void
+budget_init(struct budget *b, uint64_t bytes, uint64_t blocks, size_t blksize,
+    bool send_only)
+{
+	uint64_t blk = blksize > 0 ? blksize : 1, limit, rem;
+
+	memset(b, 0, sizeof(*b));
+	b->send_only = send_only;
+	if (bytes != 0)
+		limit = bytes;
+	else if (blocks > UINT64_MAX / blk)
+		limit = UINT64_MAX;
+	else
+		limit = blocks * blk;
+	rem = limit % blk;
+	if (send_only && rem != 0)
+		limit = limit > UINT64_MAX - (blk - rem) ? UINT64_MAX
+							 : limit + (blk - rem);
+	b->limit = limit;
+}
+
 uint64_t
 budget_limit(const struct budget *b)
 {
@@ -26,9 +52,9 @@ budget_chunk(const struct budget *b, size_t want)
 
 	if (limit == 0)
 		return want;
-	if (b->sent >= limit)
+	if (b->taken >= limit)
 		return 0;
-	left = limit - b->sent;
+	left = limit - b->taken;
 	return left < want ? (size_t)left : want;
 }
 
@@ -50,7 +76,14 @@ budget_spent(const struct budget *b)
 {
 	uint64_t limit = budget_limit(b);
 
-	return limit != 0 && (b->sent >= limit || b->rcvd >= limit);
+	return !b->send_only && limit != 0 &&
+	    (b->sent >= limit || b->rcvd >= limit);
+}
+
+bool
+budget_counts_rx(const struct budget *b)
+{
+	return !b->send_only && b->limit != 0;
 }
 
 static void

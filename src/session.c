@@ -299,7 +299,6 @@ session_ctl_flush(struct session *sess)
 	(void)evbuffer_freeze(out, 1); /* only fails if it was frozen */
 }
 
-/* What the data path needs of the parameters, and the -n/-k budget. */
 /*
  * The loop serves every ready stream once per round, each moving up to
  * wake_blocks blocks. A round must stay well inside an interval, or a
@@ -315,6 +314,28 @@ session_wake_blocks(const struct session *sess)
 	return sess->nk >= SESSION_MANY ? 1 : SESSION_WAKE_BLOCKS;
 }
 
+/*
+ * The -n/-k budget. The client's ends the test. The server's stops its
+ * TCP senders at whole blocks, as a stock iperf3 server's (which under -b
+ * sends on until TEST_END; stopping then too is safe over TCP), and the
+ * client still ends the test. Its UDP senders have none: a stock server
+ * paced by -b (UDP always is, but for -b 0) sends on until TEST_END, and
+ * one lost datagram would leave the client waiting forever for -n.
+ */
+static void
+session_budget_init(struct session *sess)
+{
+	const struct test_params *p = &sess->p;
+	bool server = !sess->role->client;
+
+	if (server && p->proto != PROTO_TCP)
+		budget_init(&sess->env.budget, 0, 0, 1, true);
+	else
+		budget_init(&sess->env.budget, p->bytes, p->blocks,
+		    (size_t)p->blksize, server);
+}
+
+/* What the data path needs of the parameters, and the -n/-k budget. */
 void
 session_env_init(struct session *sess)
 {
@@ -341,10 +362,7 @@ session_env_init(struct session *sess)
 	sess->by_k = xcalloc((size_t)sess->nk, sizeof(*sess->by_k));
 	sess->maxstreams = sess->nk;
 	sess->streams = xcalloc((size_t)sess->nk, sizeof(*sess->streams));
-	sess->env.budget.limit = 0;
-	if (sess->role->client)
-		sess->env.budget.limit =
-		    p->bytes != 0 ? p->bytes : p->blocks * (uint64_t)p->blksize;
+	session_budget_init(sess);
 }
 
 /*

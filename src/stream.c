@@ -76,6 +76,13 @@ stream_count(struct stream *sp, uint64_t n)
 }
 
 void
+stream_stop_sending(struct stream *sp)
+{
+	xev_del(sp->ev);
+	xev_del(sp->ev_pace);
+}
+
+void
 stream_check_budget(struct stream *sp)
 {
 	if (budget_spent(&sp->env->budget))

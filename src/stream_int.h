@@ -45,6 +45,7 @@ struct stream {
 	struct counters c;
 
 	struct pacer pacer;
+	size_t tx_off, tx_left; /* TCP sender: the write begun, done and left */
 	uint64_t seq; /* UDP sender: last sequence number sent */
 	uint64_t icmp_errors; /* UDP: transient send/receive errors */
 	int gso_segs; /* UDP sender: datagrams per GSO send, 0 = off */
@@ -69,6 +70,9 @@ void stream_arm(struct stream *sp);
 
 /* n bytes moved: the stream's counters and the test's budget. */
 void stream_count(struct stream *sp, uint64_t n);
+
+/* The budget is spent: this sender's events rest until it is freed. */
+void stream_stop_sending(struct stream *sp);
 
 /* After I/O: tell the owner once the shared budget is spent. */
 void stream_check_budget(struct stream *sp);

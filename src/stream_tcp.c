@@ -58,9 +58,9 @@ stream_tcp_pace_cb(evutil_socket_t fd, short what, void *arg)
  * every segment: at high rates that halves its CPU (fewer wake-ups and
  * context switches, larger reads). Reports stay exact because the
  * sampler drains every receiver before it counts (stream_drain).
- * With -w the threshold stays well inside the window. Not under a -n/-k
- * budget (a client receiving with -R or --bidir): a stock iperf3 server
- * stops sending at exactly -n bytes, so each stream's last few hundred
+ * With -w the threshold stays well inside the window. Not where received
+ * bytes spend a -n/-k budget (a client receiving with -R or --bidir): a
+ * server stops sending at the budget, so each stream's last few hundred
  * KiB would never reach the threshold, and the test would never see its
  * budget spent.
  */
@@ -69,7 +69,7 @@ stream_tcp_set_lowat(struct stream *sp)
 {
 	int lowat = STREAM_LOWAT, win = sp->env->cfg.window;
 
-	if (sp->env->budget.limit != 0)
+	if (budget_counts_rx(&sp->env->budget))
 		return;
 	if (win != 0 && lowat > win / 4)
 		lowat = win / 4;
@@ -127,8 +127,10 @@ stream_tcp_send_file(struct stream *sp, size_t len)
 }
 
 /*
- * One send of len payload bytes: the file's (-F), the payload file's
- * through sendfile (-Z), or the shared payload's, copied by send().
+ * One send of what is left of the block begun (len bytes): the file's
+ * (-F), the payload file's through sendfile (-Z), or the shared
+ * payload's, copied by send(); the payload from where the block's last
+ * short send stopped, so that each block is the payload from its start.
  */
 static ssize_t
 stream_tcp_send(struct stream *sp, size_t len)
@@ -136,8 +138,28 @@ stream_tcp_send(struct stream *sp, size_t len)
 	if (sp->file_fd != -1)
 		return stream_tcp_send_file(sp, len);
 	if (sp->env->txfd != -1)
-		return osdep_sendfile(sp->fd, sp->env->txfd, 0, len);
-	return osdep_send(sp->fd, sp->env->txbuf, len);
+		return osdep_sendfile(sp->fd, sp->env->txfd, sp->tx_off, len);
+	return osdep_send(sp->fd, sp->env->txbuf + sp->tx_off, len);
+}
+
+/*
+ * The next write: what is left of the block begun, else a new block as
+ * the budget allows (0 = spent). A short send does not start the next
+ * block early: like a stock iperf3 sender, a stream carries whole
+ * blocks, which a threaded iperf3 (3.16 and later) receiver reads whole,
+ * so with -n it would wait forever for a block's rest.
+ */
+static size_t
+stream_tcp_next(struct stream *sp)
+{
+	struct budget *b = &sp->env->budget;
+
+	if (sp->tx_left == 0) {
+		sp->tx_off = 0;
+		sp->tx_left = budget_chunk(b, sp->blksize);
+		b->taken += sp->tx_left;
+	}
+	return sp->tx_left;
 }
 
 /*
@@ -155,8 +177,11 @@ stream_tcp_file_done(struct stream *sp)
 }
 
 /*
- * A client sends exactly -n bytes, or -k blocks of -l bytes (as iperf3
- * does): the budget cuts the last write to what is left; then nothing.
+ * A client sends exactly -n bytes, or -k blocks of -l bytes; a server the
+ * same rounded up to whole blocks (see budget_init). The budget cuts the
+ * last block to what is left; then the stream stops writing, its event
+ * disarmed so that it does not wake the loop again (its socket stays
+ * open: the client ends the test).
  */
 static void
 stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg)
@@ -167,8 +192,11 @@ stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg)
 	int i;
 
 	for (i = 0; i < sp->env->cfg.wake_blocks; i++) {
-		if ((len = budget_chunk(&sp->env->budget, sp->blksize)) == 0 ||
-		    stream_tcp_paced(sp))
+		if ((len = stream_tcp_next(sp)) == 0) {
+			stream_stop_sending(sp);
+			break;
+		}
+		if (stream_tcp_paced(sp))
 			break;
 		if (sp->file_eof ||
 		    ((n = stream_tcp_send(sp, len)) == 0 &&
@@ -185,6 +213,8 @@ stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 		stream_count(sp, (uint64_t)n);
+		sp->tx_off += (size_t)n;
+		sp->tx_left -= (size_t)n;
 		if (sp->ev_pace != NULL)
 			pacer_sent(&sp->pacer, (size_t)n);
 		if ((size_t)n < len)

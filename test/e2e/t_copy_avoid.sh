@@ -5,8 +5,8 @@
 # paramcap.py; --skip-rx-copy only where this iperf3 has it). In effect
 # (strace, where it can trace): -Z senders call sendfile, a server too when
 # an iperf3 -R -Z client asks; --skip-rx-copy receivers recv with MSG_TRUNC,
-# the server too when asked; the byte counts stay exact (-n; with -R at
-# least -n: an evperf server does not stop its senders at -n yet). The payload
+# the server too when asked; the byte counts stay exact (-n; with -R the
+# evperf server also sends exactly -n, a whole number of blocks). The payload
 # of --repeating-payload is iperf3's "0123456789..." from each block's
 # start, sent by an evperf client and by an evperf server an iperf3 -R
 # client asked for it (written to a file with -F and compared).
@@ -96,8 +96,10 @@ if strace -qq -o /dev/null true 2>/dev/null; then
 	run zc_srv server "$EVPERF" -- "$IPERF3" -J -R -Z -n "$n"
 	assert_int_cmp "iperf3 -R -Z: server sendfile calls" \
 		"$(calls zc_srv '^[0-9]+ +sendfile\(')" -gt 0
-	assert_int_cmp "iperf3 -R -Z: bytes received" \
-		"$(json_get "$E2E_TMP/zc_srv.json" .end.sum_received.bytes)" -ge "$n"
+	assert_eq "iperf3 -R -Z: bytes sent" \
+		"$(json_get "$E2E_TMP/zc_srv.json" .end.sum_sent.bytes)" "$n"
+	assert_eq "iperf3 -R -Z: bytes received" \
+		"$(json_get "$E2E_TMP/zc_srv.json" .end.sum_received.bytes)" "$n"
 
 	run trunc server "$EVPERF" -- "$EVPERF" -J --skip-rx-copy -n "$n"
 	assert_int_cmp "--skip-rx-copy: server MSG_TRUNC receives" \
@@ -109,8 +111,10 @@ if strace -qq -o /dev/null true 2>/dev/null; then
 	run trunc_r client "$EVPERF" -- "$EVPERF" -J -R --skip-rx-copy -n "$n"
 	assert_int_cmp "-R --skip-rx-copy: client MSG_TRUNC receives" \
 		"$(calls trunc_r 'recvfrom\(.*MSG_TRUNC')" -gt 0
-	assert_int_cmp "-R --skip-rx-copy: bytes received" \
-		"$(json_get "$E2E_TMP/trunc_r.json" .end.sum_received.bytes)" -ge "$n"
+	assert_eq "-R --skip-rx-copy: bytes sent" \
+		"$(json_get "$E2E_TMP/trunc_r.json" .end.sum_sent.bytes)" "$n"
+	assert_eq "-R --skip-rx-copy: bytes received" \
+		"$(json_get "$E2E_TMP/trunc_r.json" .end.sum_received.bytes)" "$n"
 	log "-Z and --skip-rx-copy: sendfile and MSG_TRUNC in use"
 else
 	log "strace cannot trace here: -Z/--skip-rx-copy system calls not checked"

@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: BSD-3-Clause
  *
  * check_counters.c: the -n/-k budget and a stream's counters driven with
- * made-up numbers and times: budget cuts for TCP writes and UDP trains,
+ * made-up numbers and times: the budget's limit for each role, its cuts
+ * for TCP writes and UDP trains,
  * interval snapshots and their baselines, the end of -O, TCP_INFO
  * extremes, the results entry and the summary line with and without the
  * peer's numbers; and the role flag's encoding.
@@ -18,11 +19,14 @@ START_TEST(test_budget_tcp)
 	struct budget b = { .limit = 1000, .armed = true };
 
 	ck_assert_uint_eq(budget_chunk(&b, 300), 300);
-	b.sent = 900;
+	b.taken = 900; /* writes begun count, sent or not */
+	b.sent = 700;
 	ck_assert_uint_eq(budget_chunk(&b, 300), 100);
 	ck_assert(!budget_spent(&b));
-	b.sent = 1000;
+	b.taken = 1000;
 	ck_assert_uint_eq(budget_chunk(&b, 300), 0);
+	ck_assert(!budget_spent(&b)); /* until they are sent */
+	b.sent = 1000;
 	ck_assert(budget_spent(&b));
 	/* While -O runs nothing is capped. */
 	b.armed = false;
@@ -50,6 +54,59 @@ START_TEST(test_budget_udp_and_receiver)
 	ck_assert(!budget_spent(&b));
 	b.rcvd = 4096;
 	ck_assert(budget_spent(&b));
+}
+END_TEST
+
+/*
+ * budget_init: -n before -k; a client's exact, a server's rounded up to
+ * whole blocks (as a stock iperf3 server sends); and parameters from
+ * the network that would overflow saturate instead.
+ */
+START_TEST(test_budget_init)
+{
+	struct budget b;
+
+	budget_init(&b, 10000000, 0, 131072, false);
+	ck_assert_uint_eq(b.limit, 10000000);
+	ck_assert(!b.send_only && budget_counts_rx(&b));
+	budget_init(&b, 10000000, 0, 131072, true);
+	ck_assert_uint_eq(b.limit, 77 * 131072ULL);
+	ck_assert(b.send_only && !budget_counts_rx(&b));
+	budget_init(&b, 10485760, 0, 131072, true);
+	ck_assert_uint_eq(b.limit, 10485760);
+	budget_init(&b, 0, 100, 1000, true);
+	ck_assert_uint_eq(b.limit, 100000);
+	budget_init(&b, 5, 100, 1000, false); /* -n wins, as in iperf3 */
+	ck_assert_uint_eq(b.limit, 5);
+	budget_init(&b, 0, 0, 1000, true);
+	ck_assert_uint_eq(b.limit, 0);
+	ck_assert(!budget_counts_rx(&b));
+	budget_init(&b, 0, INT64_MAX, 131072, true);
+	ck_assert_uint_eq(b.limit, UINT64_MAX);
+	budget_init(&b, UINT64_MAX - 5, 0, 1000, true);
+	ck_assert_uint_eq(b.limit, UINT64_MAX);
+	budget_init(&b, INT64_MAX, 0, 131072, true);
+	ck_assert_uint_eq(b.limit % 131072, 0);
+	ck_assert_uint_ge(b.limit, INT64_MAX);
+}
+END_TEST
+
+/* A server's budget stops its senders but never ends the test. */
+START_TEST(test_budget_server)
+{
+	struct budget b;
+
+	budget_init(&b, 1500, 0, 1000, true);
+	b.armed = true;
+	ck_assert_uint_eq(budget_chunk(&b, 1000), 1000);
+	b.taken = 1000;
+	ck_assert_uint_eq(budget_chunk(&b, 1000), 1000);
+	b.taken = 2000;
+	ck_assert_uint_eq(budget_chunk(&b, 1000), 0);
+	b.sent = 2000;
+	ck_assert(!budget_spent(&b));
+	b.rcvd = 5000; /* --bidir: what it receives spends nothing */
+	ck_assert(!budget_spent(&b));
 }
 END_TEST
 
@@ -239,6 +296,8 @@ counters_suite(void)
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, test_budget_tcp);
 	tcase_add_test(tc, test_budget_udp_and_receiver);
+	tcase_add_test(tc, test_budget_init);
+	tcase_add_test(tc, test_budget_server);
 	tcase_add_test(tc, test_counters_intervals_and_omit);
 	tcase_add_test(tc, test_counters_tcpinfo);
 	tcase_add_test(tc, test_counters_udp_receiver);
