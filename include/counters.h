@@ -65,12 +65,12 @@ struct counters {
 	double t_start, t_iv, t_end; /* start (after -O), interval, sample */
 
 	/*
-	 * TCP sender whose OS tells what it has not had acknowledged yet:
-	 * its intervals count the bytes that left the send buffer (written
-	 * minus unacknowledged), not the bytes written into it.
+	 * TCP sender whose OS tells what it still holds unsent: its
+	 * intervals count the bytes that left the send buffer (written minus
+	 * unsent), not the bytes written into it.
 	 */
-	bool acked_view;
-	uint64_t unacked_now, unacked_iv;
+	bool sent_view;
+	uint64_t unsent_now, unsent_iv;
 
 	uint64_t retr_now, retr_omit, retr_iv;
 	uint64_t max_cwnd, max_wnd, max_rtt, min_rtt, rtt_sum, rtt_n;
@@ -91,11 +91,11 @@ void counters_init(struct counters *c, bool tcpinfo, bool sender, bool udp);
 void counters_begin(struct counters *c, double now);
 
 /*
- * A TCP sender's unacknowledged bytes now (SIOCOUTQ), or -1 if the OS
- * cannot tell. With flush, the next interval counts everything written
- * (the end: what is still unacknowledged belongs to the last interval).
+ * A TCP sender's unsent bytes now (SIOCOUTQNSD), or -1 if the OS cannot
+ * tell. With flush, the next interval counts everything written (the
+ * end: what is still unsent belongs to the last interval).
  */
-void counters_unacked(struct counters *c, int64_t unacked);
+void counters_unsent(struct counters *c, int64_t unsent);
 void counters_flush(struct counters *c);
 
 /* Fold one TCP_INFO sample into the totals and extremes. */

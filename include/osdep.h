@@ -32,6 +32,9 @@ int osdep_tcp_sample(evutil_socket_t fd, struct tcp_sample *ts);
 /* Bytes written to fd that the peer has not acknowledged yet, or -1. */
 int osdep_unacked_bytes(evutil_socket_t fd);
 
+/* Bytes written to fd that TCP has not sent yet (still queued), or -1. */
+int osdep_unsent_bytes(evutil_socket_t fd);
+
 /*
  * True if err on a UDP stream's send or receive is transient: an ICMP
  * error surfacing on a connected socket (the peer's port closed, a route

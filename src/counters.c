@@ -113,22 +113,22 @@ counters_begin(struct counters *c, double now)
 }
 
 void
-counters_unacked(struct counters *c, int64_t unacked)
+counters_unsent(struct counters *c, int64_t unsent)
 {
-	if (!c->sender || c->udp || unacked < 0) {
-		c->acked_view = false;
+	if (!c->sender || c->udp || unsent < 0) {
+		c->sent_view = false;
 		return;
 	}
-	if (!c->acked_view)
-		c->unacked_iv = (uint64_t)unacked;
-	c->acked_view = true;
-	c->unacked_now = (uint64_t)unacked;
+	if (!c->sent_view)
+		c->unsent_iv = (uint64_t)unsent;
+	c->sent_view = true;
+	c->unsent_now = (uint64_t)unsent;
 }
 
 void
 counters_flush(struct counters *c)
 {
-	c->unacked_now = 0;
+	c->unsent_now = 0;
 }
 
 void
@@ -189,13 +189,13 @@ counters_interval(
 	iv->start = c->t_iv - c->t_start;
 	iv->end = now - c->t_start;
 	iv->bytes = c->bytes - c->bytes_iv;
-	if (c->acked_view) {
+	if (c->sent_view) {
 		/* Written, less what the buffer still held then and now. */
-		int64_t d = (int64_t)iv->bytes + (int64_t)c->unacked_iv -
-		    (int64_t)c->unacked_now;
+		int64_t d = (int64_t)iv->bytes + (int64_t)c->unsent_iv -
+		    (int64_t)c->unsent_now;
 
 		iv->bytes = d > 0 ? (uint64_t)d : 0;
-		c->unacked_iv = c->unacked_now;
+		c->unsent_iv = c->unsent_now;
 	}
 	iv->has_tcpinfo = c->tcpinfo && c->sender;
 	if (c->tcpinfo) {

@@ -71,6 +71,16 @@ osdep_unacked_bytes(evutil_socket_t fd)
 	return n;
 }
 
+int
+osdep_unsent_bytes(evutil_socket_t fd)
+{
+	int n;
+
+	if (ioctl(fd, SIOCOUTQNSD, &n) == -1)
+		return -1;
+	return n;
+}
+
 bool
 osdep_udp_transient(int err)
 {

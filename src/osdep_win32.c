@@ -140,6 +140,14 @@ osdep_tcp_sample(evutil_socket_t fd, struct tcp_sample *ts)
 	return 0;
 }
 
+/* Winsock does not tell what is still queued unsent. */
+int
+osdep_unsent_bytes(evutil_socket_t fd)
+{
+	WSASetLastError(WSAEOPNOTSUPP);
+	return -1;
+}
+
 int
 osdep_unacked_bytes(evutil_socket_t fd)
 {

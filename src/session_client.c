@@ -106,9 +106,9 @@ client_end_now(struct session *sess)
 	session_arm_timeout(sess, CLIENT_CTL_TIMEOUT);
 }
 
-/* Bytes a local TCP sender wrote that the server has not acknowledged. */
+/* Bytes a local TCP sender wrote that TCP has not sent yet. */
 static bool
-client_unacked(const struct session *sess)
+client_unsent(const struct session *sess)
 {
 	struct stream *sp;
 	int i;
@@ -116,7 +116,7 @@ client_unacked(const struct session *sess)
 	for (i = 0; i < sess->nstreams; i++) {
 		sp = sess->streams[i];
 		if (stream_is_sender(sp) && stream_fd(sp) != -1 &&
-		    osdep_unacked_bytes(stream_fd(sp)) > 0)
+		    osdep_unsent_bytes(stream_fd(sp)) > 0)
 			return true;
 	}
 	return false;
@@ -130,7 +130,7 @@ client_acks_cb(evutil_socket_t unused, short what, void *arg)
 
 	if (sess->state != SS_RUNNING)
 		return;
-	if (client_unacked(sess) && clock_now() < c->acks_until) {
+	if (client_unsent(sess) && clock_now() < c->acks_until) {
 		xev_add(c->ev_acks, CLIENT_ACK_POLL);
 		return;
 	}
@@ -140,10 +140,12 @@ client_acks_cb(evutil_socket_t unused, short what, void *arg)
 /*
  * The end of a TCP test that sends. What the senders wrote last is still
  * in their send buffers (up to seconds of it on a slow link): they stop
- * writing, and the test ends once the server has acknowledged it all (at
- * most CLIENT_ACK_MAX), so that the sender's last interval and totals
- * count bytes that crossed the link, and the receiver has them all when
- * TEST_END arrives. Receivers (--bidir) count on meanwhile.
+ * writing, and the test ends once TCP has sent it all (at most
+ * CLIENT_ACK_MAX), so that the sender's last interval and totals count
+ * bytes that left for the link, and the receiver has nearly all of them
+ * when TEST_END arrives (an evperf server reads on to the end of file).
+ * Not until they are acknowledged: a delayed ACK would add up to 40 ms.
+ * Receivers (--bidir) count on meanwhile.
  */
 static void
 client_end_test(struct session *sess)
@@ -154,7 +156,7 @@ client_end_test(struct session *sess)
 	if (sess->state != SS_RUNNING || sess->draining)
 		return;
 	if (sess->p.proto != PROTO_TCP || sess->env.cfg.sctp ||
-	    !client_unacked(sess)) {
+	    !client_unsent(sess)) {
 		client_end_now(sess);
 		return;
 	}

