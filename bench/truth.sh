@@ -22,7 +22,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 KCOUNT=$ROOT/test/tools/kcount.py
-ROUNDS=3 TIME=10 RATES=100mbit,1gbit UDP= KEEP=0
+ROUNDS=3 TIME=10 RATES=100mbit,1gbit UDP='' KEEP=0
 EVPERF=$ROOT/build/evperf IPERF3=/opt/iperf3-3.21/bin/iperf3
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -51,17 +51,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# shellcheck source=../test/tools/vethpair.sh
+. "$ROOT/test/tools/vethpair.sh"
 ip netns add "$A"
-ip netns add "$B"
-ip link add vA netns "$A" type veth peer name vB netns "$B"
-ip -n "$A" addr add 198.18.0.1/30 dev vA
-ip -n "$B" addr add 198.18.0.2/30 dev vB
-for ns in "$A" "$B"; do
-	ip -n "$ns" link set lo up
-	ip netns exec "$ns" sysctl -qw net.ipv4.tcp_congestion_control=bbr
-done
-ip -n "$A" link set vA up
-ip -n "$B" link set vB up
+vethpair "$A" "$B"
 
 # shape RATE: tbf on the sender's veth (a burst of 1 ms at RATE, 64 KiB
 # at least; 50 ms of queue).

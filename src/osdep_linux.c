@@ -61,24 +61,27 @@ osdep_tcp_sample(evutil_socket_t fd, struct tcp_sample *ts)
 	return 0;
 }
 
-int
-osdep_unacked_bytes(evutil_socket_t fd)
+/* A socket's send queue as an ioctl tells it (SIOCOUTQ, SIOCOUTQNSD). */
+static int
+osdep_outq(evutil_socket_t fd, unsigned long req)
 {
 	int n;
 
-	if (ioctl(fd, SIOCOUTQ, &n) == -1)
+	if (ioctl(fd, req, &n) == -1)
 		return -1;
 	return n;
 }
 
 int
+osdep_unacked_bytes(evutil_socket_t fd)
+{
+	return osdep_outq(fd, SIOCOUTQ);
+}
+
+int
 osdep_unsent_bytes(evutil_socket_t fd)
 {
-	int n;
-
-	if (ioctl(fd, SIOCOUTQNSD, &n) == -1)
-		return -1;
-	return n;
+	return osdep_outq(fd, SIOCOUTQNSD);
 }
 
 bool

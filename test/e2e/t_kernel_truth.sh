@@ -31,20 +31,13 @@ KPID=
 trap '[ -z "$KPID" ] || kill -9 "$KPID" 2>/dev/null; e2e_cleanup;
 	ip netns del "$A" 2>/dev/null || true
 	ip netns del "$B" 2>/dev/null || true' EXIT
-ip netns add "$B"
-ip link add vA netns "$A" type veth peer name vB netns "$B"
-ip -n "$A" addr add 198.18.0.1/30 dev vA
-ip -n "$B" addr add 198.18.0.2/30 dev vB
-for ns in "$A" "$B"; do
-	ip -n "$ns" link set lo up
-	ip netns exec "$ns" sysctl -qw net.ipv4.tcp_congestion_control=bbr ||
-		true
-done
-ip -n "$A" link set vA up
-ip -n "$B" link set vB up
+# shellcheck source=../tools/vethpair.sh
+. "$EVPERF_TEST_DIR/tools/vethpair.sh"
+vethpair "$A" "$B"
 ip netns exec "$A" tc qdisc add dev vA root tbf rate 100mbit burst 64kb \
 	latency 50ms
-NS=$B # for ns_wait_port
+# shellcheck disable=SC2034 # read by ns_wait_port (lib.sh)
+NS=$B
 
 # measure TAG CLIENT-ARGS...: server in B with -d, sampler on vB, client
 # in A; leaves $E2E_TMP/TAG.{json,err,k.txt,c.json}.

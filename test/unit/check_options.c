@@ -14,55 +14,10 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "cmdline.h"
 #include "memout.h"
 #include "options.h"
 #include "osdep.h"
-
-#define MAXARGS 32
-
-/* A command line split on spaces into a mutable argv. */
-struct cmdline {
-	char buf[512];
-	char *argv[MAXARGS + 1];
-	int argc;
-};
-
-static void
-cmdline_split(struct cmdline *cl, const char *line)
-{
-	char *p;
-
-	snprintf(cl->buf, sizeof(cl->buf), "evperf %s", line);
-	cl->argc = 0;
-	for (p = cl->buf; *p != '\0'; p++) {
-		if (*p == ' ')
-			*p = '\0';
-		else if ((p == cl->buf || p[-1] == '\0') && cl->argc < MAXARGS)
-			cl->argv[cl->argc++] = p;
-	}
-	cl->argv[cl->argc] = NULL;
-}
-
-/* Parse line; returns the rc and leaves the cause (or NULL) in *cause. */
-static int
-parse(struct settings *s, struct cmdline *cl, const char *line, char **cause)
-{
-	cmdline_split(cl, line);
-	return options_parse(s, cl->argc, cl->argv, cause);
-}
-
-/* Parse a line that must succeed. */
-static void
-parse_ok(struct settings *s, struct cmdline *cl, const char *line)
-{
-	char *cause = NULL;
-	int rc;
-
-	rc = parse(s, cl, line, &cause);
-	ck_assert_msg(
-	    rc == 0, "'%s' failed: %s", line, cause != NULL ? cause : "(null)");
-	ck_assert_ptr_null(cause);
-}
 
 START_TEST(test_defaults)
 {
@@ -128,7 +83,7 @@ START_TEST(test_path)
 	struct settings s;
 	struct cmdline cl;
 
-	parse_ok(&s, &cl, "-c h -m -L 0x12345 -A 1,0 --bind-dev eth1");
+	cmdline_parse_ok(&s, &cl, "-c h -m -L 0x12345 -A 1,0 --bind-dev eth1");
 	ck_assert(s.mptcp);
 	ck_assert_int_eq(s.proto, PROTO_TCP);
 	ck_assert_int_eq(s.flowlabel, 0x12345);
@@ -137,39 +92,39 @@ START_TEST(test_path)
 	ck_assert_str_eq(s.bind_dev, "eth1");
 
 	/* -m selects TCP, a later -u UDP (the key still travels). */
-	parse_ok(&s, &cl, "-c h -u -m");
+	cmdline_parse_ok(&s, &cl, "-c h -u -m");
 	ck_assert_int_eq(s.proto, PROTO_TCP);
-	parse_ok(&s, &cl, "--mptcp -c h -u");
+	cmdline_parse_ok(&s, &cl, "--mptcp -c h -u");
 	ck_assert(s.mptcp);
 	ck_assert_int_eq(s.proto, PROTO_UDP);
 
-	parse_ok(&s, &cl, "-c h -L 1048575 --affinity 1024");
+	cmdline_parse_ok(&s, &cl, "-c h -L 1048575 --affinity 1024");
 	ck_assert_int_eq(s.flowlabel, 0xfffff);
 	ck_assert_int_eq(s.affinity, 1024);
 	ck_assert_int_eq(s.server_affinity, -1);
-	parse_ok(&s, &cl, "-s -A 0x1 -m --bind-dev lo");
+	cmdline_parse_ok(&s, &cl, "-s -A 0x1 -m --bind-dev lo");
 	ck_assert_int_eq(s.affinity, 1);
 	ck_assert(s.mptcp);
 
 	/* HOST%DEV: the device is --bind-dev's; the last one given wins. */
-	parse_ok(&s, &cl, "-c 10.0.0.1%veth0");
+	cmdline_parse_ok(&s, &cl, "-c 10.0.0.1%veth0");
 	ck_assert_str_eq(s.host, "10.0.0.1");
 	ck_assert_str_eq(s.bind_dev, "veth0");
-	parse_ok(&s, &cl, "-c h --bind-dev a -B 10.0.0.2%b");
+	cmdline_parse_ok(&s, &cl, "-c h --bind-dev a -B 10.0.0.2%b");
 	ck_assert_str_eq(s.bind_host, "10.0.0.2");
 	ck_assert_str_eq(s.bind_dev, "b");
-	parse_ok(&s, &cl, "-s -B ::1%lo --bind-dev c");
+	cmdline_parse_ok(&s, &cl, "-s -B ::1%lo --bind-dev c");
 	ck_assert_str_eq(s.bind_host, "::1");
 	ck_assert_str_eq(s.bind_dev, "c");
 	/* strtok's way: leading '%'s skipped, a third part dropped. */
-	parse_ok(&s, &cl, "-c %%h%d%x");
+	cmdline_parse_ok(&s, &cl, "-c %%h%d%x");
 	ck_assert_str_eq(s.host, "h");
 	ck_assert_str_eq(s.bind_dev, "d");
 	/* No device part, or a link-local scope: left whole. */
-	parse_ok(&s, &cl, "-c h%");
+	cmdline_parse_ok(&s, &cl, "-c h%");
 	ck_assert_str_eq(s.host, "h%");
 	ck_assert_ptr_null(s.bind_dev);
-	parse_ok(&s, &cl, "-c fe80::1%eth0");
+	cmdline_parse_ok(&s, &cl, "-c fe80::1%eth0");
 	ck_assert_str_eq(s.host, "fe80::1%eth0");
 	ck_assert_ptr_null(s.bind_dev);
 }
@@ -180,14 +135,15 @@ START_TEST(test_client_basic)
 	struct settings s;
 	struct cmdline cl;
 
-	parse_ok(&s, &cl, "-c 10.0.0.1");
+	cmdline_parse_ok(&s, &cl, "-c 10.0.0.1");
 	ck_assert_int_eq(s.role, ROLE_CLIENT);
 	ck_assert_str_eq(s.host, "10.0.0.1");
 	ck_assert_ptr_eq(s.host, cl.argv[2]);
 	ck_assert_int_eq(s.duration, 10);
 	ck_assert_uint_eq(s.rate, 0);
 
-	parse_ok(&s, &cl, "--client host -p 7000 -t 5 -P 4 -R -N -4 -J -V -d");
+	cmdline_parse_ok(
+	    &s, &cl, "--client host -p 7000 -t 5 -P 4 -R -N -4 -J -V -d");
 	ck_assert_str_eq(s.host, "host");
 	ck_assert_int_eq(s.port, 7000);
 	ck_assert_int_eq(s.duration, 5);
@@ -195,7 +151,8 @@ START_TEST(test_client_basic)
 	ck_assert(s.reverse && s.nodelay && s.json && s.verbose && s.debug);
 	ck_assert_int_eq(s.family, AF_INET);
 
-	parse_ok(&s, &cl, "-c h --bidir -6 -w 1M -l 1K -M 1400 -C bbr -O 3");
+	cmdline_parse_ok(
+	    &s, &cl, "-c h --bidir -6 -w 1M -l 1K -M 1400 -C bbr -O 3");
 	ck_assert(s.bidir);
 	ck_assert_int_eq(s.family, AF_INET6);
 	ck_assert_int_eq(s.window, 1048576);
@@ -211,7 +168,7 @@ START_TEST(test_client_more)
 	struct settings s;
 	struct cmdline cl;
 
-	parse_ok(&s, &cl,
+	cmdline_parse_ok(&s, &cl,
 	    "-c h -T title --extra-data xd --get-server-output "
 	    "--udp-counters-64bit --cport 6000 -B 127.0.0.1 "
 	    "--connect-timeout 3000 -f M -i 0.5 --no-role-flag");
@@ -225,7 +182,7 @@ START_TEST(test_client_more)
 	ck_assert_int_eq(s.format, 'M');
 	ck_assert_double_eq(s.interval, 0.5);
 
-	parse_ok(&s, &cl,
+	cmdline_parse_ok(&s, &cl,
 	    "-c h -i 0 -f mbits --logfile /tmp/x --forceflush "
 	    "-I /tmp/p -R --rcv-timeout 100");
 	ck_assert_double_eq(s.interval, 0);
@@ -236,7 +193,7 @@ START_TEST(test_client_more)
 	ck_assert_int_eq(s.rcv_timeout_ms, 100);
 
 	/* Options are permuted past operands, as with iperf3. */
-	parse_ok(&s, &cl, "-c h extra -P 2");
+	cmdline_parse_ok(&s, &cl, "-c h extra -P 2");
 	ck_assert_int_eq(s.parallel, 2);
 }
 END_TEST
@@ -250,23 +207,23 @@ START_TEST(test_copy_options)
 	char line[128], *cause = NULL;
 	FILE *fp;
 
-	parse_ok(&s, &cl, "-c h --skip-rx-copy --repeating-payload");
+	cmdline_parse_ok(&s, &cl, "-c h --skip-rx-copy --repeating-payload");
 	ck_assert(s.skip_rx_copy && s.repeating_payload && !s.zerocopy);
 	ck_assert_ptr_null(s.file);
 	/* -Z where the system has sendfile (test_zerocopy_server: else). */
 	if (osdep_has_sendfile()) {
-		parse_ok(&s, &cl, "-c h -Z --skip-rx-copy");
+		cmdline_parse_ok(&s, &cl, "-c h -Z --skip-rx-copy");
 		ck_assert(s.zerocopy && s.skip_rx_copy);
-		parse_ok(&s, &cl, "-c h --zerocopy -u");
+		cmdline_parse_ok(&s, &cl, "-c h --zerocopy -u");
 		ck_assert(s.zerocopy); /* accepted with UDP, which ignores it */
 	} else
-		ck_assert_int_eq(parse(&s, &cl, "-c h -Z", &cause), -1);
+		ck_assert_int_eq(cmdline_parse(&s, &cl, "-c h -Z", &cause), -1);
 	free(cause);
-	parse_ok(&s, &cl, "-s -F out.bin");
+	cmdline_parse_ok(&s, &cl, "-s -F out.bin");
 	ck_assert_str_eq(s.file, "out.bin");
 
 	/* A file that cannot be read: the default duration stays. */
-	parse_ok(&s, &cl, "-c h --file /nonexistent/evperf/f");
+	cmdline_parse_ok(&s, &cl, "-c h --file /nonexistent/evperf/f");
 	ck_assert_int_eq(s.duration, 10);
 	ck_assert_uint_eq(s.bytes, 0);
 
@@ -276,18 +233,18 @@ START_TEST(test_copy_options)
 	ck_assert_uint_eq(fwrite("0123456789", 1, 10, fp), 10);
 	ck_assert_int_eq(fclose(fp), 0);
 	snprintf(line, sizeof(line), "-c h -F %s", name);
-	parse_ok(&s, &cl, line);
+	cmdline_parse_ok(&s, &cl, line);
 	ck_assert_uint_eq(s.bytes, 10);
 	ck_assert_int_eq(s.duration, 0);
 	snprintf(line, sizeof(line), "-c h -R -F %s", name);
-	parse_ok(&s, &cl, line);
+	cmdline_parse_ok(&s, &cl, line);
 	ck_assert_uint_eq(s.bytes, 10);
 	snprintf(line, sizeof(line), "-c h -t 3 -F %s", name);
-	parse_ok(&s, &cl, line);
+	cmdline_parse_ok(&s, &cl, line);
 	ck_assert_uint_eq(s.bytes, 0);
 	ck_assert_int_eq(s.duration, 3);
 	snprintf(line, sizeof(line), "-c h -k 4 -F %s", name);
-	parse_ok(&s, &cl, line);
+	cmdline_parse_ok(&s, &cl, line);
 	ck_assert_uint_eq(s.bytes, 0);
 	ck_assert_uint_eq(s.blocks, 4);
 	ck_assert_int_eq(remove(name), 0);
@@ -299,31 +256,31 @@ START_TEST(test_udp_rate)
 	struct settings s;
 	struct cmdline cl;
 
-	parse_ok(&s, &cl, "-c h -u");
+	cmdline_parse_ok(&s, &cl, "-c h -u");
 	ck_assert_int_eq(s.proto, PROTO_UDP);
 	ck_assert_uint_eq(s.rate, 1048576);
 	ck_assert_int_eq(s.blksize, 0);
 
-	parse_ok(&s, &cl, "-c h -u -b 0");
+	cmdline_parse_ok(&s, &cl, "-c h -u -b 0");
 	ck_assert_uint_eq(s.rate, 0);
 
-	parse_ok(&s, &cl, "-c h -b 10M/5 -u -l 1460");
+	cmdline_parse_ok(&s, &cl, "-c h -b 10M/5 -u -l 1460");
 	ck_assert_uint_eq(s.rate, 10000000);
 	ck_assert_int_eq(s.burst, 5);
 	ck_assert_int_eq(s.blksize, 1460);
 
-	parse_ok(&s, &cl, "-c h --bitrate 1.5G");
+	cmdline_parse_ok(&s, &cl, "-c h --bitrate 1.5G");
 	ck_assert_int_eq(s.proto, PROTO_TCP);
 	ck_assert_uint_eq(s.rate, 1500000000);
 	ck_assert_int_eq(s.burst, 0);
 
-	parse_ok(&s, &cl, "-c h --bandwidth 100k -u -l 16");
+	cmdline_parse_ok(&s, &cl, "-c h --bandwidth 100k -u -l 16");
 	ck_assert_uint_eq(s.rate, 100000);
 	ck_assert_int_eq(s.blksize, 16);
 
-	parse_ok(&s, &cl, "-c h -u -l 65507");
+	cmdline_parse_ok(&s, &cl, "-c h -u -l 65507");
 	ck_assert_int_eq(s.blksize, 65507);
-	parse_ok(&s, &cl, "-c h -l 1M");
+	cmdline_parse_ok(&s, &cl, "-c h -l 1M");
 	ck_assert_int_eq(s.blksize, 1048576);
 }
 END_TEST
@@ -333,22 +290,22 @@ START_TEST(test_end_conditions)
 	struct settings s;
 	struct cmdline cl;
 
-	parse_ok(&s, &cl, "-c h -n 1M");
+	cmdline_parse_ok(&s, &cl, "-c h -n 1M");
 	ck_assert_uint_eq(s.bytes, 1048576);
 	ck_assert_int_eq(s.duration, 0);
 
-	parse_ok(&s, &cl, "-c h -k 1.5K");
+	cmdline_parse_ok(&s, &cl, "-c h -k 1.5K");
 	ck_assert_uint_eq(s.blocks, 1536);
 	ck_assert_int_eq(s.duration, 0);
 
-	parse_ok(&s, &cl, "-c h -t 0");
+	cmdline_parse_ok(&s, &cl, "-c h -t 0");
 	ck_assert_int_eq(s.duration, 0);
 
-	parse_ok(&s, &cl, "-c h -t 5 -n 0");
+	cmdline_parse_ok(&s, &cl, "-c h -t 5 -n 0");
 	ck_assert_int_eq(s.duration, 5);
 	ck_assert_uint_eq(s.bytes, 0);
 
-	parse_ok(&s, &cl, "-c h -t 86400");
+	cmdline_parse_ok(&s, &cl, "-c h -t 86400");
 	ck_assert_int_eq(s.duration, 86400);
 }
 END_TEST
@@ -375,7 +332,7 @@ START_TEST(test_tos)
 	size_t i;
 
 	for (i = 0; i < nitems(cases); i++) {
-		parse_ok(&s, &cl, cases[i].line);
+		cmdline_parse_ok(&s, &cl, cases[i].line);
 		ck_assert_msg(
 		    s.tos == cases[i].tos, "%s -> %d", cases[i].line, s.tos);
 	}
@@ -387,11 +344,11 @@ START_TEST(test_server)
 	struct settings s;
 	struct cmdline cl;
 
-	parse_ok(&s, &cl, "-s");
+	cmdline_parse_ok(&s, &cl, "-s");
 	ck_assert_int_eq(s.role, ROLE_SERVER);
 	ck_assert_ptr_null(s.host);
 
-	parse_ok(&s, &cl,
+	cmdline_parse_ok(&s, &cl,
 	    "--server -1 -D --idle-timeout 30 -p 6000 "
 	    "--rcv-timeout 5000 --timestamps -B ::1");
 	ck_assert(s.one_off && s.daemon);
@@ -401,40 +358,41 @@ START_TEST(test_server)
 	ck_assert_str_eq(s.timestamp_fmt, "%c ");
 
 	/* Authentication: the files are only named here (auth.c reads). */
-	parse_ok(&s, &cl,
+	cmdline_parse_ok(&s, &cl,
 	    "-s --rsa-private-key-path k.pem --authorized-users-path u.csv "
 	    "--time-skew-threshold 30 --use-pkcs1-padding");
 	ck_assert_str_eq(s.rsa_private_key_path, "k.pem");
 	ck_assert_str_eq(s.authorized_users_path, "u.csv");
 	ck_assert_int_eq(s.skew_threshold, 30);
 	ck_assert(s.use_pkcs1_padding);
-	parse_ok(&s, &cl, "-s --time-skew-threshold 5 --use-pkcs1-padding");
-	parse_ok(&s, &cl,
+	cmdline_parse_ok(
+	    &s, &cl, "-s --time-skew-threshold 5 --use-pkcs1-padding");
+	cmdline_parse_ok(&s, &cl,
 	    "-c h --username bob --rsa-public-key-path p.pem "
 	    "--use-pkcs1-padding");
 	ck_assert_str_eq(s.username, "bob");
 	ck_assert_str_eq(s.rsa_public_key_path, "p.pem");
 	ck_assert(s.use_pkcs1_padding);
 
-	parse_ok(
+	cmdline_parse_ok(
 	    &s, &cl, "-s --server-max-duration 30 --server-bitrate-limit 100M");
 	ck_assert_int_eq(s.max_duration, 30);
 	ck_assert_uint_eq(s.bitrate_limit, 100000000);
 	ck_assert_double_eq(s.bitrate_window, 5.0);
-	parse_ok(&s, &cl, "-s --server-bitrate-limit 1.5g/2.5");
+	cmdline_parse_ok(&s, &cl, "-s --server-bitrate-limit 1.5g/2.5");
 	ck_assert_uint_eq(s.bitrate_limit, 1500000000);
 	ck_assert_double_eq(s.bitrate_window, 2.5);
-	parse_ok(&s, &cl, "-s --server-bitrate-limit 64k/0");
+	cmdline_parse_ok(&s, &cl, "-s --server-bitrate-limit 64k/0");
 	ck_assert_uint_eq(s.bitrate_limit, 64000);
 	ck_assert_double_eq(s.bitrate_window, 0);
-	parse_ok(
+	cmdline_parse_ok(
 	    &s, &cl, "-s --server-bitrate-limit 0 --server-max-duration 0");
 	ck_assert_uint_eq(s.bitrate_limit, 0);
 	ck_assert_int_eq(s.max_duration, 0);
-	parse_ok(&s, &cl, "-s --server-max-duration 86400");
+	cmdline_parse_ok(&s, &cl, "-s --server-max-duration 86400");
 	ck_assert_int_eq(s.max_duration, 86400);
 
-	parse_ok(&s, &cl, "-s --timestamps=%T --debug=2");
+	cmdline_parse_ok(&s, &cl, "-s --timestamps=%T --debug=2");
 	ck_assert_str_eq(s.timestamp_fmt, "%T");
 	ck_assert(s.debug);
 }
@@ -446,52 +404,52 @@ START_TEST(test_sockopts)
 	struct settings s;
 	struct cmdline cl;
 
-	parse_ok(&s, &cl, "-c h");
+	cmdline_parse_ok(&s, &cl, "-c h");
 	ck_assert_uint_eq(s.fqrate, 0);
 	ck_assert_int_eq(s.pacing_timer, 1000);
 	ck_assert_int_eq(s.snd_timeout_ms, 0);
 	ck_assert(!s.cntl_ka && !s.dont_fragment);
 
-	parse_ok(&s, &cl,
+	cmdline_parse_ok(&s, &cl,
 	    "-c h --fq-rate 100M --pacing-timer 1k -u "
 	    "--dont-fragment --snd-timeout 3000");
 	ck_assert_uint_eq(s.fqrate, 100000000);
 	ck_assert_int_eq(s.pacing_timer, 1024);
 	ck_assert(s.dont_fragment);
 	ck_assert_int_eq(s.snd_timeout_ms, 3000);
-	parse_ok(&s, &cl, "-c h --fq-rate 1.5G --pacing-timer 0");
+	cmdline_parse_ok(&s, &cl, "-c h --fq-rate 1.5G --pacing-timer 0");
 	ck_assert_uint_eq(s.fqrate, 1500000000);
 	ck_assert_int_eq(s.pacing_timer, 0);
-	parse_ok(&s, &cl, "-s --snd-timeout 86400000");
+	cmdline_parse_ok(&s, &cl, "-s --snd-timeout 86400000");
 	ck_assert_int_eq(s.snd_timeout_ms, 86400000);
-	parse_ok(&s, &cl, "-s --snd-timeout 0");
+	cmdline_parse_ok(&s, &cl, "-s --snd-timeout 0");
 	ck_assert_int_eq(s.snd_timeout_ms, 0);
 
-	parse_ok(&s, &cl, "-c h --cntl-ka");
+	cmdline_parse_ok(&s, &cl, "-c h --cntl-ka");
 	ck_assert(s.cntl_ka);
 	ck_assert_int_eq(s.cntl_ka_idle, 0);
 	ck_assert_int_eq(s.cntl_ka_intvl, 0);
 	ck_assert_int_eq(s.cntl_ka_cnt, 0);
-	parse_ok(&s, &cl, "-s --cntl-ka=11/5/2");
+	cmdline_parse_ok(&s, &cl, "-s --cntl-ka=11/5/2");
 	ck_assert_int_eq(s.cntl_ka_idle, 11);
 	ck_assert_int_eq(s.cntl_ka_intvl, 5);
 	ck_assert_int_eq(s.cntl_ka_cnt, 2);
-	parse_ok(&s, &cl, "-c h --cntl-ka=/5/2");
+	cmdline_parse_ok(&s, &cl, "-c h --cntl-ka=/5/2");
 	ck_assert_int_eq(s.cntl_ka_idle, 0);
 	ck_assert_int_eq(s.cntl_ka_intvl, 5);
 	ck_assert_int_eq(s.cntl_ka_cnt, 2);
-	parse_ok(&s, &cl, "-c h --cntl-ka=600");
+	cmdline_parse_ok(&s, &cl, "-c h --cntl-ka=600");
 	ck_assert_int_eq(s.cntl_ka_idle, 600);
 	ck_assert_int_eq(s.cntl_ka_intvl, 0);
-	parse_ok(&s, &cl, "-c h --cntl-ka=//7");
+	cmdline_parse_ok(&s, &cl, "-c h --cntl-ka=//7");
 	ck_assert_int_eq(s.cntl_ka_cnt, 7);
 
 	/* 3.21 takes any --debug level (atoi) and never fails on it. */
-	parse_ok(&s, &cl, "-c h --debug=9");
+	cmdline_parse_ok(&s, &cl, "-c h --debug=9");
 	ck_assert(s.debug);
-	parse_ok(&s, &cl, "-c h --debug=x");
+	cmdline_parse_ok(&s, &cl, "-c h --debug=x");
 	ck_assert(s.debug);
-	parse_ok(&s, &cl, "-s -d");
+	cmdline_parse_ok(&s, &cl, "-s -d");
 	ck_assert(s.debug);
 }
 END_TEST
@@ -501,15 +459,15 @@ START_TEST(test_help_version)
 	struct settings s;
 	struct cmdline cl;
 
-	parse_ok(&s, &cl, "-h");
+	cmdline_parse_ok(&s, &cl, "-h");
 	ck_assert(s.show_help);
-	parse_ok(&s, &cl, "--version");
+	cmdline_parse_ok(&s, &cl, "--version");
 	ck_assert(s.show_version);
 	ck_assert(!s.show_help);
 	/* -v stops parsing, as iperf3 exits there: later errors are moot. */
-	parse_ok(&s, &cl, "-v -P 500");
+	cmdline_parse_ok(&s, &cl, "-v -P 500");
 	ck_assert(s.show_version);
-	parse_ok(&s, &cl, "-s -u --help");
+	cmdline_parse_ok(&s, &cl, "-s -u --help");
 	ck_assert(s.show_help);
 }
 END_TEST
@@ -833,8 +791,8 @@ START_TEST(test_bad)
 	struct cmdline cl;
 	char *cause = NULL;
 
-	ck_assert_msg(
-	    parse(&s, &cl, bc->line, &cause) == -1, "'%s' passed", bc->line);
+	ck_assert_msg(cmdline_parse(&s, &cl, bc->line, &cause) == -1,
+	    "'%s' passed", bc->line);
 	ck_assert_ptr_nonnull(cause);
 	ck_assert_msg(
 	    strcmp(cause, bc->cause) == 0, "'%s': got \"%s\"", bc->line, cause);
@@ -853,7 +811,7 @@ START_TEST(test_zerocopy_server)
 	struct cmdline cl;
 	char *cause = NULL;
 
-	ck_assert_int_eq(parse(&s, &cl, "-s -Z", &cause), -1);
+	ck_assert_int_eq(cmdline_parse(&s, &cl, "-s -Z", &cause), -1);
 	ck_assert_str_eq(cause,
 	    osdep_has_sendfile() ? PE
 		"some option you are trying to set is client only"
@@ -868,14 +826,15 @@ START_TEST(test_json_stream)
 	struct settings s;
 	struct cmdline cl;
 
-	parse_ok(&s, &cl, "-c h --json-stream");
+	cmdline_parse_ok(&s, &cl, "-c h --json-stream");
 	ck_assert(s.json && s.json_stream && !s.json_stream_full);
-	parse_ok(&s, &cl, "-c h --json-stream --json-stream-full-output");
+	cmdline_parse_ok(
+	    &s, &cl, "-c h --json-stream --json-stream-full-output");
 	ck_assert(s.json && s.json_stream && s.json_stream_full);
 	/* Alone, --json-stream-full-output does nothing (iperf3 3.20). */
-	parse_ok(&s, &cl, "-s --json-stream-full-output");
+	cmdline_parse_ok(&s, &cl, "-s --json-stream-full-output");
 	ck_assert(!s.json && !s.json_stream);
-	parse_ok(&s, &cl, "-c h --json");
+	cmdline_parse_ok(&s, &cl, "-c h --json");
 	ck_assert(s.json && !s.json_stream);
 }
 END_TEST
@@ -916,11 +875,12 @@ START_TEST(test_abbrev)
 	struct settings s;
 	struct cmdline cl;
 
-	parse_ok(&s, &cl, "--cl h --par 3 --linux-congestion reno --rev");
+	cmdline_parse_ok(
+	    &s, &cl, "--cl h --par 3 --linux-congestion reno --rev");
 	ck_assert_int_eq(s.parallel, 3);
 	ck_assert_str_eq(s.congestion, "reno");
 	ck_assert(s.reverse);
-	parse_ok(&s, &cl, "-c h --band 5M");
+	cmdline_parse_ok(&s, &cl, "-c h --band 5M");
 	ck_assert_uint_eq(s.rate, 5000000);
 }
 END_TEST

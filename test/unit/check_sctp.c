@@ -19,48 +19,14 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "cmdline.h"
 #include "errors.h"
 #include "options.h"
 #include "osdep.h"
 #include "proto.h"
 #include "sctp.h"
 
-#define MAXARGS 40
 #define PE "parameter error - "
-
-struct cmdline {
-	char buf[512];
-	char *argv[MAXARGS + 1];
-	int argc;
-};
-
-/* Parse "evperf LINE" (split on spaces); returns options_parse()'s rc. */
-static int
-parse(struct settings *s, struct cmdline *cl, const char *line, char **cause)
-{
-	char *p;
-
-	snprintf(cl->buf, sizeof(cl->buf), "evperf %s", line);
-	cl->argc = 0;
-	for (p = cl->buf; *p != '\0'; p++) {
-		if (*p == ' ')
-			*p = '\0';
-		else if ((p == cl->buf || p[-1] == '\0') && cl->argc < MAXARGS)
-			cl->argv[cl->argc++] = p;
-	}
-	cl->argv[cl->argc] = NULL;
-	*cause = NULL;
-	return options_parse(s, cl->argc, cl->argv, cause);
-}
-
-static void
-parse_ok(struct settings *s, struct cmdline *cl, const char *line)
-{
-	char *cause;
-
-	ck_assert_msg(parse(s, cl, line, &cause) == 0, "'%s': %s", line,
-	    cause != NULL ? cause : "(null)");
-}
 
 static void
 parse_bad(const char *line, const char *want)
@@ -69,7 +35,8 @@ parse_bad(const char *line, const char *want)
 	struct cmdline cl;
 	char *cause;
 
-	ck_assert_msg(parse(&s, &cl, line, &cause) == -1, "'%s' passed", line);
+	ck_assert_msg(
+	    cmdline_parse(&s, &cl, line, &cause) == -1, "'%s' passed", line);
 	ck_assert_msg(
 	    strcmp(cause, want) == 0, "'%s': got \"%s\"", line, cause);
 	free(cause);
@@ -103,25 +70,25 @@ START_TEST(test_sctp)
 	struct settings s;
 	struct cmdline cl;
 
-	parse_ok(&s, &cl, "-c h");
+	cmdline_parse_ok(&s, &cl, "-c h");
 	ck_assert(!s.sctp);
 	ck_assert_int_eq(s.nstreams, 0);
 	ck_assert_int_eq(s.nxbind, 0);
 	if (!have_sctp())
 		return;
-	parse_ok(&s, &cl, "-c h --sctp");
+	cmdline_parse_ok(&s, &cl, "-c h --sctp");
 	ck_assert(s.sctp);
 	ck_assert_int_eq(s.proto, PROTO_TCP);
 	/* The last of --sctp, -u, -m wins, as iperf3's set_protocol(). */
-	parse_ok(&s, &cl, "-c h --sctp -u");
+	cmdline_parse_ok(&s, &cl, "-c h --sctp -u");
 	ck_assert(!s.sctp);
 	ck_assert_int_eq(s.proto, PROTO_UDP);
-	parse_ok(&s, &cl, "-c h -u --sctp");
+	cmdline_parse_ok(&s, &cl, "-c h -u --sctp");
 	ck_assert(s.sctp);
 	ck_assert_int_eq(s.proto, PROTO_TCP);
-	parse_ok(&s, &cl, "-c h --sctp -m");
+	cmdline_parse_ok(&s, &cl, "-c h --sctp -m");
 	ck_assert(!s.sctp && s.mptcp);
-	parse_ok(&s, &cl, "-c h -m --sctp");
+	cmdline_parse_ok(&s, &cl, "-c h -m --sctp");
 	ck_assert(s.sctp);
 	parse_bad(
 	    "-s --sctp", PE "some option you are trying to set is client only");
@@ -137,21 +104,21 @@ START_TEST(test_nstreams)
 
 	if (!have_sctp())
 		return;
-	parse_ok(&s, &cl, "-c h --sctp --nstreams 4");
+	cmdline_parse_ok(&s, &cl, "-c h --sctp --nstreams 4");
 	ck_assert_int_eq(s.nstreams, 4);
 	ck_assert_uint_eq(s.rate, 4);
-	parse_ok(&s, &cl, "-c h --sctp --nstreams 2k");
+	cmdline_parse_ok(&s, &cl, "-c h --sctp --nstreams 2k");
 	ck_assert_int_eq(s.nstreams, 2048);
 	ck_assert_uint_eq(s.rate, 2000);
 	/* The later of -b and --nstreams sets the rate. */
-	parse_ok(&s, &cl, "-c h --nstreams 4 -b 10M");
+	cmdline_parse_ok(&s, &cl, "-c h --nstreams 4 -b 10M");
 	ck_assert_uint_eq(s.rate, 10000000);
-	parse_ok(&s, &cl, "-c h -b 10M --nstreams 4");
+	cmdline_parse_ok(&s, &cl, "-c h -b 10M --nstreams 4");
 	ck_assert_uint_eq(s.rate, 4);
 	/* It is -b for UDP's default rate too. */
-	parse_ok(&s, &cl, "-c h -u --nstreams 3");
+	cmdline_parse_ok(&s, &cl, "-c h -u --nstreams 3");
 	ck_assert_uint_eq(s.rate, 3);
-	parse_ok(&s, &cl, "-c h --nstreams 0");
+	cmdline_parse_ok(&s, &cl, "-c h --nstreams 0");
 	ck_assert_int_eq(s.nstreams, 0);
 	parse_bad("-s --nstreams 2",
 	    PE "some option you are trying to set is client only");
@@ -177,19 +144,21 @@ START_TEST(test_xbind)
 
 	if (!have_sctp())
 		return;
-	parse_ok(&s, &cl, "-c h --sctp -X 127.0.0.1 --xbind ::1 -X host");
+	cmdline_parse_ok(
+	    &s, &cl, "-c h --sctp -X 127.0.0.1 --xbind ::1 -X host");
 	ck_assert_int_eq(s.nxbind, 3);
 	ck_assert_str_eq(s.xbind[0], "127.0.0.1");
 	ck_assert_str_eq(s.xbind[1], "::1");
 	ck_assert_str_eq(s.xbind[2], "host");
-	parse_ok(&s, &cl, "-s -X 10.0.0.1");
+	cmdline_parse_ok(&s, &cl, "-s -X 10.0.0.1");
 	ck_assert_int_eq(s.nxbind, 1);
-	parse_ok(&s, &cl, "-c h -X a"); /* ignored unless --sctp, as iperf3 */
+	cmdline_parse_ok(
+	    &s, &cl, "-c h -X a"); /* ignored unless --sctp, as iperf3 */
 	ck_assert_int_eq(s.nxbind, 1);
 	parse_bad("-c h -X", "option requires an argument -- 'X'");
 	/* Past EVPERF_MAX_XBIND names: iperf3's code for -X trouble. */
 	n = (size_t)snprintf(line, sizeof(line), "-s");
-	for (i = 0; i <= EVPERF_MAX_XBIND && i < MAXARGS - 2; i++)
+	for (i = 0; i <= EVPERF_MAX_XBIND && i < CMDLINE_MAXARGS - 2; i++)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, " -Xa");
 	if (i > EVPERF_MAX_XBIND)
 		parse_bad(line, PE "int_errno=139");
@@ -203,16 +172,16 @@ START_TEST(test_no_fq_pacing)
 	struct cmdline cl;
 	char *cause;
 
-	parse_ok(&s, &cl, "-c h --fq-rate 10M --no-fq-socket-pacing");
+	cmdline_parse_ok(&s, &cl, "-c h --fq-rate 10M --no-fq-socket-pacing");
 	ck_assert(s.no_fq_pacing);
 	ck_assert_uint_eq(s.fqrate, 0);
-	parse_ok(&s, &cl, "-c h --no-fq-socket-pacing --fq-rate 10M");
+	cmdline_parse_ok(&s, &cl, "-c h --no-fq-socket-pacing --fq-rate 10M");
 	ck_assert_uint_eq(s.fqrate, 10000000);
-	parse_ok(&s, &cl, "-c h");
+	cmdline_parse_ok(&s, &cl, "-c h");
 	ck_assert(!s.no_fq_pacing);
 	/* The warning comes before the refusal: the flag is set then too. */
 	ck_assert_int_eq(
-	    parse(&s, &cl, "-s --no-fq-socket-pacing", &cause), -1);
+	    cmdline_parse(&s, &cl, "-s --no-fq-socket-pacing", &cause), -1);
 	ck_assert_str_eq(
 	    cause, PE "some option you are trying to set is client only");
 	ck_assert(s.no_fq_pacing);
@@ -231,7 +200,8 @@ START_TEST(test_params_sctp)
 
 	if (!have_sctp())
 		return;
-	parse_ok(&s, &cl, "-c h --sctp -t 1 -N -M 1000 --nstreams 4 -X a");
+	cmdline_parse_ok(
+	    &s, &cl, "-c h --sctp -t 1 -N -M 1000 --nstreams 4 -X a");
 	proto_params_from_settings(&p, &s);
 	ck_assert(p.sctp);
 	ck_assert_int_eq(proto_default_blksize(&p), 65536);
@@ -282,11 +252,11 @@ START_TEST(test_params_sctp_recv)
 	proto_params_free(&q);
 	cJSON_Delete(j);
 	/* TCP and UDP defaults are unchanged. */
-	parse_ok(&s, &cl, "-c h");
+	cmdline_parse_ok(&s, &cl, "-c h");
 	proto_params_from_settings(&q, &s);
 	ck_assert_int_eq(proto_default_blksize(&q), 131072);
 	proto_params_free(&q);
-	parse_ok(&s, &cl, "-c h -u");
+	cmdline_parse_ok(&s, &cl, "-c h -u");
 	proto_params_from_settings(&q, &s);
 	ck_assert_int_eq(proto_default_blksize(&q), 0);
 	proto_params_free(&q);
