@@ -7,9 +7,11 @@
  * checked column by column against captures of iperf3 on loopback (see
  * docs and test/data). Every data row shares one shape, [ID][role] times,
  * Transfer, Bitrate, then its own columns, with "SUM" as the ID of a sum.
- * This file only formats: totals and directions come from report_sum.c,
- * prefixes, sinks and capture are report.c's business, and it never
- * touches the -J document.
+ * The end-of-test summary is report_human_end.c's; the two share the
+ * table and the row helpers through report_human_int.h. This file only
+ * formats: totals and directions come from report_sum.c, prefixes, sinks
+ * and capture are report.c's business, and it never touches the -J
+ * document.
  */
 #include "compat.h"
 
@@ -19,56 +21,10 @@
 
 #include "log.h"
 #include "report.h"
+#include "report_human_int.h"
 #include "report_int.h"
 #include "units.h"
 #include "version.h"
-
-enum rh_id {
-	RH_LINE,
-	RH_EMPTY,
-	RH_NEWLINE,
-	RH_ERROR,
-	RH_CTRL_MSS,
-	RH_CTRL_KA,
-	RH_TIME,
-	RH_CONNECTING,
-	RH_REVERSE,
-	RH_ACCEPTED,
-	RH_COOKIE,
-	RH_MSS_DEFAULT,
-	RH_MSS,
-	RH_RATE,
-	RH_STREAM,
-	RH_START_TIME,
-	RH_START_BYTES,
-	RH_START_BLOCKS,
-	RH_HDR_BW,
-	RH_HDR_RETR,
-	RH_HDR_RETR_CWND,
-	RH_HDR_UDP,
-	RH_HDR_UDP_SND,
-	RH_ROW,
-	RH_BW,
-	RH_BW_RETR_CWND,
-	RH_BW_RETR_END,
-	RH_SUM_BW_RETR,
-	RH_UDP,
-	RH_UDP_SND,
-	RH_OUTOFORDER,
-	RH_SEPARATOR,
-	RH_SUMMARY,
-	RH_CPU,
-	RH_SND_CONG,
-	RH_RCV_CONG,
-	RH_SND_NA,
-	RH_RCV_NA,
-	RH_DONE,
-	RH_SERVER_TEXT,
-	RH_SERVER_JSON,
-	RH_DASHES,
-	RH_LISTENING,
-	RH_DISKFILE,
-};
 
 /*
  * iperf3's layouts (src/iperf_locale.c) re-typed for evperf: the Transfer
@@ -78,7 +34,7 @@ enum rh_id {
  * RH_BW_RETR_END is the 3.18+ per-stream sender summary (12 spaces); a
  * [SUM] row with Retr has 13 (RH_SUM_BW_RETR).
  */
-static const char *const rh_fmt[] = {
+const char *const rh_fmt[] = {
 	[RH_LINE] = "%s\n",
 	[RH_EMPTY] = "%s",
 	[RH_NEWLINE] = "\n",
@@ -140,50 +96,45 @@ static const char *const rh_fmt[] = {
 };
 
 /* Words that fill %s slots; kept here with the formats they complete. */
-static const char *const rh_tag[2][2] = {
+const char *const rh_tag[2][2] = {
 	{ "[RX-S]", "[TX-S]" }, /* server: [sender] */
 	{ "[RX-C]", "[TX-C]" }, /* client: [sender] */
 };
-static const char rh_role[] = "[Role]";
-static const char rh_omitted[] = "(omitted)";
-static const char rh_sender[] = "sender";
-static const char rh_receiver[] = "receiver";
-static const char rh_local[] = "local";
-static const char rh_remote[] = "remote";
-static const char rh_sum[] = "SUM";
-static const char rh_udp_pad[] = "          ";
+const char rh_role[] = "[Role]";
+const char rh_omitted[] = "(omitted)";
+const char rh_sender[] = "sender";
+const char rh_receiver[] = "receiver";
+const char rh_local[] = "local";
+const char rh_remote[] = "remote";
+const char rh_sum[] = "SUM";
+const char rh_udp_pad[] = "          ";
 
-#define RH_UNIT_LEN 32
-#define RH_ID_LEN 16
-#define RH_HEAD_LEN 128
-#define RH_SUM_ROW (-1) /* the socket argument of a [SUM] row */
-
-static bool
+bool
 rh_bidir(const struct reporter *r)
 {
 	return r->have_start ? r->st.bidir : r->s->bidir;
 }
 
-static bool
+bool
 rh_udp(const struct reporter *r)
 {
 	return (r->have_start ? r->st.proto : r->s->proto) == PROTO_UDP;
 }
 
-static const char *
+const char *
 rh_tagof(const struct reporter *r, bool sender)
 {
 	return rh_bidir(r) ? rh_tag[r->client][sender] : "";
 }
 
-static const char *
+const char *
 rh_roleof(const struct reporter *r)
 {
 	return rh_bidir(r) ? rh_role : "";
 }
 
 /* Transfer and Bitrate columns for bytes moved in seconds. */
-static void
+void
 rh_units(const struct reporter *r, double bytes, double seconds, char *xfer,
     char *rate)
 {
@@ -193,7 +144,7 @@ rh_units(const struct reporter *r, double bytes, double seconds, char *xfer,
 }
 
 /* The [ID] column: the socket number, or SUM for RH_SUM_ROW. */
-static const char *
+const char *
 rh_id(char *buf, int socket)
 {
 	if (socket == RH_SUM_ROW)
@@ -203,7 +154,7 @@ rh_id(char *buf, int socket)
 }
 
 /* The columns every data row starts with (RH_ROW), into head. */
-static void
+void
 rh_head(const struct reporter *r, char *head, int socket, bool sender,
     double start, double end, uint64_t bytes)
 {
@@ -214,7 +165,7 @@ rh_head(const struct reporter *r, char *head, int socket, bool sender,
 	    rh_tagof(r, sender), start, end, xfer, rate);
 }
 
-static void
+void
 rh_print_udp(struct reporter *r, const char *head, const struct report_udp *u,
     const char *tail)
 {
@@ -434,170 +385,6 @@ rh_interval(struct reporter *r, const struct rpt_interval *iv)
 	report_iv_dirs(r, iv, rh_bidir(r), dir);
 	rh_iv_group(r, iv, &dir[0]);
 	rh_iv_group(r, iv, &dir[1]);
-}
-
-/*
- * Whether one half (the sender's or the receiver's) of a summary row is
- * known: the server does not learn the client's half. If not, -V says so.
- */
-static bool
-rh_known(struct reporter *r, const struct rpt_end *end, bool half, bool sender,
-    int socket)
-{
-	char id[RH_ID_LEN];
-
-	if (end->peer_known || half == sender)
-		return true;
-	if (r->s->verbose)
-		report_printf(
-		    r, rh_fmt[half ? RH_SND_NA : RH_RCV_NA], rh_id(id, socket));
-	return false;
-}
-
-/*
- * -F: iperf3's line after a stream's sender row: what this end sent or
- * received of the file, in iperf3's 'A' units ("MByte", no plural).
- */
-static void
-rh_diskfile(struct reporter *r, const struct rpt_stream_end *sp)
-{
-	char done[RH_UNIT_LEN], size[RH_UNIT_LEN];
-	uint64_t bytes = sp->sender ? sp->bytes_sent : sp->bytes_received;
-	int pct = 100;
-	size_t n;
-
-	if (sp->file_size > 0)
-		pct = (int)((double)bytes / (double)sp->file_size * 100.0);
-	units_fmt_bytes(done, sizeof(done), (double)bytes);
-	units_fmt_bytes(size, sizeof(size), (double)sp->file_size);
-	if ((n = strlen(done)) > 0 && done[n - 1] == 's')
-		done[n - 1] = '\0';
-	if ((n = strlen(size)) > 0 && size[n - 1] == 's')
-		size[n - 1] = '\0';
-	report_printf(r, rh_fmt[RH_DISKFILE], done, size, pct, sp->file);
-}
-
-/*
- * The sender and receiver rows of one stream or (RH_SUM_ROW) of a
- * direction's sum; ooo > 0 adds iperf3's UDP out-of-order line; fs, a
- * stream with a -F file (or NULL), adds its line.
- */
-static void
-rh_end_rows(struct reporter *r, const struct rpt_end *end, int socket,
-    bool sender, const struct report_total *t, uint64_t ooo,
-    const struct rpt_stream_end *fs)
-{
-	enum rh_id retr =
-	    socket == RH_SUM_ROW ? RH_SUM_BW_RETR : RH_BW_RETR_END;
-	double ts = end->streams[0].snd_seconds;
-	double tr = end->streams[0].rcv_seconds;
-	char head[RH_HEAD_LEN];
-	struct report_udp u;
-	bool known;
-
-	rh_head(r, head, socket, sender, 0.0, ts, t->sent);
-	u = report_udp(0, 0, t->packets);
-	known = rh_known(r, end, true, sender, socket);
-	if (known && rh_udp(r))
-		rh_print_udp(r, head, &u, rh_sender);
-	else if (known && t->has_retrans &&
-	    (socket != RH_SUM_ROW || !report_sctp(r)))
-		report_printf(
-		    r, rh_fmt[retr], head, (long long)t->retrans, rh_sender);
-	else if (known)
-		report_printf(r, rh_fmt[RH_BW], head, rh_sender);
-	if (ooo > 0)
-		report_printf(r, rh_fmt[RH_OUTOFORDER], rh_tagof(r, sender),
-		    0.0, ts, (long long)ooo);
-	if (fs != NULL && fs->file != NULL)
-		rh_diskfile(r, fs);
-	rh_head(r, head, socket, sender, 0.0, tr, t->received);
-	u = report_total_udp(t, t->packets_rcvd);
-	known = rh_known(r, end, false, sender, socket);
-	if (known && rh_udp(r))
-		rh_print_udp(r, head, &u, rh_receiver);
-	else if (known)
-		report_printf(r, rh_fmt[RH_BW], head, rh_receiver);
-}
-
-/* -V: iperf3's CPU line; local plays role local, the peer role remote. */
-static void
-rh_cpu(struct reporter *r, const struct rpt_end *end, const char *local,
-    const char *remote)
-{
-	report_printf(r, rh_fmt[RH_CPU], rh_local, local, end->cpu_host_total,
-	    end->cpu_host_user, end->cpu_host_system, rh_remote, remote,
-	    end->cpu_remote_total, end->cpu_remote_user,
-	    end->cpu_remote_system);
-}
-
-/* -V lines after a direction: CPU (when it sends) and congestion. */
-static void
-rh_end_verbose(struct reporter *r, const struct rpt_end *end, bool sender)
-{
-	bool last_sender = end->streams[end->nstreams - 1].sender;
-	const char *local, *remote;
-
-	if (sender)
-		rh_cpu(r, end, rh_sender, rh_receiver);
-	if (sender && rh_bidir(r))
-		rh_cpu(r, end, rh_receiver, rh_sender);
-	if (rh_udp(r))
-		return;
-	/* The end keys describe the last direction; swap for the other. */
-	local = last_sender ? end->sender_congestion : end->receiver_congestion;
-	remote =
-	    last_sender ? end->receiver_congestion : end->sender_congestion;
-	if ((sender ? local : remote) != NULL)
-		report_printf(r, rh_fmt[RH_SND_CONG], sender ? local : remote);
-	if ((sender ? remote : local) != NULL)
-		report_printf(r, rh_fmt[RH_RCV_CONG], sender ? remote : local);
-}
-
-static void
-rh_end_group(
-    struct reporter *r, const struct rpt_end *end, const struct report_dir *d)
-{
-	const struct rpt_stream_end *sp;
-	struct report_total t;
-	size_t i;
-
-	if (d->from >= d->to)
-		return;
-	for (i = d->from; i < d->to && !report_sums_only(r); i++) {
-		sp = &end->streams[i];
-		report_total_ends(sp, 1, &t);
-		rh_end_rows(r, end, sp->socket, sp->sender, &t,
-		    rh_udp(r) ? sp->out_of_order : 0, sp);
-	}
-	sp = &end->streams[d->from];
-	if (report_num_streams(r) > 1) {
-		report_total_ends(sp, d->to - d->from, &t);
-		rh_end_rows(r, end, RH_SUM_ROW, sp->sender, &t, 0, NULL);
-	}
-	if (r->s->verbose)
-		rh_end_verbose(r, end, sp->sender);
-}
-
-static void
-rh_summary(struct reporter *r, const struct rpt_end *end)
-{
-	struct report_dir dir[2];
-	enum rh_id h = RH_HDR_BW;
-	size_t i;
-
-	report_printf(r, rh_fmt[RH_SEPARATOR]);
-	if (r->s->verbose)
-		report_printf(r, rh_fmt[RH_SUMMARY]);
-	for (i = 0; i < end->nstreams; i++)
-		if (end->streams[i].has_retrans && !report_sctp(r))
-			h = RH_HDR_RETR;
-	report_printf(r, rh_fmt[rh_udp(r) ? RH_HDR_UDP : h], rh_roleof(r));
-	if (end->nstreams == 0)
-		return;
-	report_end_dirs(r, end, rh_bidir(r), dir);
-	rh_end_group(r, end, &dir[0]);
-	rh_end_group(r, end, &dir[1]);
 }
 
 static void
