@@ -91,6 +91,17 @@ session_drain(struct session *sess)
 		stream_drain(sess->streams[i]);
 }
 
+/* The -n/-k budget in bytes (0: none), and the most either direction moved. */
+static uint64_t
+session_budget(const struct session *sess, uint64_t *done)
+{
+	const struct test_params *p = &sess->p;
+	const struct budget *b = &sess->env.budget;
+
+	*done = b->sent > b->rcvd ? b->sent : b->rcvd;
+	return p->bytes != 0 ? p->bytes : p->blocks * (uint64_t)p->blksize;
+}
+
 /*
  * Is the test expected to end within half an interval of now? Then the
  * interval ending now is held, so that the drain after the sender stops
@@ -103,20 +114,16 @@ static bool
 session_end_near(
     const struct session *sess, double now, uint64_t moved, double since)
 {
-	const struct test_params *p = &sess->p;
 	double half = 0.5 * sess->set->interval;
 	uint64_t limit, done;
 
 	if (sess->omitting)
 		return false;
-	if (p->duration > 0)
-		return now - sess->started_at >= p->duration - half;
-	limit = p->bytes != 0 ? p->bytes : p->blocks * (uint64_t)p->blksize;
+	if (sess->p.duration > 0)
+		return now - sess->started_at >= sess->p.duration - half;
+	limit = session_budget(sess, &done);
 	if (limit == 0 || since <= 0)
 		return false;
-	done = sess->env.budget.sent > sess->env.budget.rcvd
-	    ? sess->env.budget.sent
-	    : sess->env.budget.rcvd;
 	return done >= limit ||
 	    (double)(limit - done) < (double)moved / since * half;
 }
@@ -129,16 +136,14 @@ session_end_near(
 static bool
 session_past_end(const struct session *sess, double now)
 {
-	const struct test_params *p = &sess->p;
-	uint64_t limit;
+	uint64_t limit, done;
 
 	if (sess->omitting)
 		return false;
-	if (p->duration > 0)
-		return now - sess->started_at >= p->duration;
-	limit = p->bytes != 0 ? p->bytes : p->blocks * (uint64_t)p->blksize;
-	return limit != 0 &&
-	    (sess->env.budget.sent >= limit || sess->env.budget.rcvd >= limit);
+	if (sess->p.duration > 0)
+		return now - sess->started_at >= sess->p.duration;
+	limit = session_budget(sess, &done);
+	return limit != 0 && done >= limit;
 }
 
 static void
