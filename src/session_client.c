@@ -30,14 +30,15 @@
 #include "xev.h"
 
 #define CLIENT_CTL_TIMEOUT 60.0 /* seconds the server may be silent */
-#define CLIENT_ACK_POLL 0.001 /* seconds between looks at the senders */
-#define CLIENT_ACK_MAX 2.0 /* seconds the end waits for their acks, at most */
+#define CLIENT_UNSENT_POLL 0.001 /* seconds between looks at the senders */
+#define CLIENT_UNSENT_MAX                                                      \
+	2.0 /* seconds the end waits for them to send, at most */
 
 struct client {
 	struct net_addr peer_addr; /* where data connections go */
 	struct connector *cn; /* the data connections being made */
-	struct event *ev_acks; /* the end: polls the senders' send buffers */
-	double acks_until;
+	struct event *ev_unsent; /* the end: polls the senders' send buffers */
+	double unsent_until;
 	bool await_err_ints; /* SERVER_ERROR body pending */
 	bool srv_err_have_code;
 	int32_t srv_err_code;
@@ -123,15 +124,15 @@ client_unsent(const struct session *sess)
 }
 
 static void
-client_acks_cb(evutil_socket_t unused, short what, void *arg)
+client_unsent_cb(evutil_socket_t unused, short what, void *arg)
 {
 	struct session *sess = arg;
 	struct client *c = client_of(sess);
 
 	if (sess->state != SS_RUNNING)
 		return;
-	if (client_unsent(sess) && clock_now() < c->acks_until) {
-		xev_add(c->ev_acks, CLIENT_ACK_POLL);
+	if (client_unsent(sess) && clock_now() < c->unsent_until) {
+		xev_add(c->ev_unsent, CLIENT_UNSENT_POLL);
 		return;
 	}
 	client_end_now(sess);
@@ -141,7 +142,7 @@ client_acks_cb(evutil_socket_t unused, short what, void *arg)
  * The end of a TCP test that sends. What the senders wrote last is still
  * in their send buffers (up to seconds of it on a slow link): they stop
  * writing, and the test ends once TCP has sent it all (at most
- * CLIENT_ACK_MAX), so that the sender's last interval and totals count
+ * CLIENT_UNSENT_MAX), so that the sender's last interval and totals count
  * bytes that left for the link, and the receiver has nearly all of them
  * when TEST_END arrives (an evperf server reads on to the end of file).
  * Not until they are acknowledged: a delayed ACK would add up to 40 ms.
@@ -164,10 +165,10 @@ client_end_test(struct session *sess)
 	for (i = 0; i < sess->nstreams; i++)
 		if (stream_is_sender(sess->streams[i]))
 			stream_halt(sess->streams[i]);
-	c->acks_until = clock_now() + CLIENT_ACK_MAX;
-	if (c->ev_acks == NULL)
-		c->ev_acks = xev_timer(sess->base, client_acks_cb, sess);
-	xev_add(c->ev_acks, CLIENT_ACK_POLL);
+	c->unsent_until = clock_now() + CLIENT_UNSENT_MAX;
+	if (c->ev_unsent == NULL)
+		c->ev_unsent = xev_timer(sess->base, client_unsent_cb, sess);
+	xev_add(c->ev_unsent, CLIENT_UNSENT_POLL);
 }
 
 static void
@@ -399,7 +400,7 @@ client_halt(struct session *sess)
 	struct client *c = client_of(sess);
 
 	connector_halt(c->cn);
-	xev_del(c->ev_acks);
+	xev_del(c->ev_unsent);
 }
 
 static void
@@ -408,7 +409,7 @@ client_free(struct session *sess)
 	struct client *c = client_of(sess);
 
 	connector_free(c->cn);
-	xev_free(c->ev_acks);
+	xev_free(c->ev_unsent);
 	free(c);
 }
 
