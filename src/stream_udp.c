@@ -323,6 +323,24 @@ stream_udp_read_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
+ * Before a sample: what the socket holds is counted, so an interval (and
+ * the final count) has every datagram the kernel delivered in it, also
+ * when the control connection's TEST_END is served before the stream's
+ * last wake-up. Bounded, as a wake-up is.
+ */
+static void
+stream_udp_drain(struct stream *sp)
+{
+	int i;
+
+	if (sp->fd == -1)
+		return;
+	for (i = 0; i < UDP_RECV_ROUNDS; i++)
+		if (stream_udp_recv_batch(sp, sp->fd) <= 0)
+			break;
+}
+
+/*
  * GSO where the peer agreed and the kernel has it: the test's payload
  * grows to hold a whole segment train (the kernel takes at most 64 segments).
  * Without it, sends fall back to batches of single datagrams.
@@ -387,4 +405,5 @@ const struct stream_ops stream_udp_ops = {
 	.start = stream_udp_start,
 	.read_cb = stream_udp_read_cb,
 	.write_cb = stream_udp_write_cb,
+	.drain = stream_udp_drain,
 };
