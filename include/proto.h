@@ -38,12 +38,22 @@ enum proto_state {
 	/* evperf extension, only ever sent to a client that advertised it. */
 	EVPERF_ROLES_ACK = 100, /* the 1-byte role flag */
 	EVPERF_ROLES2_ACK = 101, /* the 2-byte role flag (-P above 128) */
+	EVPERF_LATENCY_ACK = 102, /* latency probes (--latency) */
 };
 
 #define COOKIE_SIZE 37 /* 36 characters + NUL, iperf3's COOKIE_SIZE */
 #define PROTO_PARAMS_MAX 8192 /* iperf3 3.18+ MAX_PARAMS_JSON_STRING */
 #define PROTO_RESULTS_MAX (64 * 1024 * 1024)
 #define PROTO_ROLES_KEY "evperf_roles" /* capability key in parameters */
+/*
+ * --latency: the client asks with "evperf_latency": probes per second
+ * (1..PROTO_LATENCY_MAX) next to an offer of the wide role flag; a server
+ * that agrees confirms the wide flag (101) whatever -P is, then sends
+ * EVPERF_LATENCY_ACK, and the probe connection carries PROTO_PROBE_FLAG.
+ */
+#define PROTO_LATENCY_KEY "evperf_latency"
+#define PROTO_LATENCY_MAX 1000
+#define PROTO_PROBE_FLAG 0xffff
 
 /*
  * Role flag byte after the cookie on an evperf<->evperf data connection:
@@ -123,6 +133,7 @@ struct test_params {
 	int roles; /* role flag: server, the form offered (0, 1 or 2);
 		      client, the width confirmed (0, 1 or 2 bytes) */
 	char *authtoken; /* "authtoken" (auth.h), or NULL */
+	int latency; /* evperf_latency: probes per second, 0 = none */
 };
 
 /* One stream's entry of a results message. */

@@ -27,6 +27,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "latency.h"
 #include "settings.h"
 
 #define RPT_HOST_LEN 64
@@ -94,9 +95,17 @@ struct rpt_stream_iv {
 	uint64_t out_of_order;
 };
 
+/* Round trips timed over an interval or the test (--latency). */
+struct rpt_latency {
+	double start, end; /* seconds, as the interval's (or the test's) */
+	bool omitted;
+	struct lat_summary rtt;
+};
+
 struct rpt_interval {
 	size_t nstreams;
 	const struct rpt_stream_iv *streams; /* report order, see below */
+	const struct rpt_latency *lat; /* NULL: no probes */
 };
 
 /*
@@ -141,6 +150,10 @@ struct rpt_end {
 	double cpu_remote_total, cpu_remote_user, cpu_remote_system;
 	const char *sender_congestion; /* NULL = key absent */
 	const char *receiver_congestion; /* NULL = key absent */
+	/* --latency: under load (after -O) and the idle baseline; NULL = none */
+	const struct rpt_latency *lat, *lat_idle;
+	int lat_rate; /* probes per second */
+	uint64_t lat_skipped; /* probes the socket could not take */
 };
 
 struct reporter;

@@ -92,6 +92,7 @@ struct settings {
 	const char *file; /* -F: send this file's bytes, or write what comes */
 	bool repeating_payload; /* --repeating-payload: "0123456789..." */
 	bool skip_rx_copy; /* --skip-rx-copy: TCP receives with MSG_TRUNC */
+	int latency; /* --latency[=N]: probes per second, 0 = none */
 
 	bool one_off; /* -1 */
 	bool json; /* -J (also set by --json-stream) */

@@ -171,6 +171,8 @@ const struct options_spec options_table[] = {
 	{ "debug", optional_argument, 'd', OPTIONS_BOTH,
 	    FN(options_arg_debug) },
 	{ "help", no_argument, 'h', OPTIONS_BOTH, FN(options_arg_help) },
+	{ "latency", optional_argument, OPT_LATENCY, OPTIONS_CLIENT,
+	    FN(options_arg_latency) },
 	{ "no-role-flag", no_argument, OPT_NO_ROLE_FLAG, OPTIONS_BOTH,
 	    FLAG(no_role_flag) },
 };

@@ -25,6 +25,8 @@
 #include "log.h"
 #include "options_int.h"
 #include "osdep.h"
+#include "probe.h"
+#include "proto.h"
 #include "units.h"
 
 /* Strict base-10 integer in [min, max]; -1 on garbage or out of range. */
@@ -533,5 +535,17 @@ options_arg_zerocopy(struct options_ctx *ctx, const char *arg)
 	if (!osdep_has_sendfile())
 		return IE_NOSENDFILE;
 	ctx->s->zerocopy = true;
+	return 0;
+}
+
+/* --latency[=N]: N probes per second (1..1000), 10 without a value. */
+int
+options_arg_latency(struct options_ctx *ctx, const char *arg)
+{
+	int v = PROBE_DEFAULT_RATE;
+
+	if (arg != NULL && options_arg_int(arg, 1, PROTO_LATENCY_MAX, &v) == -1)
+		return OPTIONS_EBADARG;
+	ctx->s->latency = v;
 	return 0;
 }

@@ -285,6 +285,7 @@ proto_params_from_settings(struct test_params *p, const struct settings *s)
 	p->repeating_payload = s->repeating_payload;
 	p->zerocopy = s->zerocopy;
 	p->skip_rx_copy = s->skip_rx_copy;
+	p->latency = s->latency;
 	p->gso = p->gro = s->gsro;
 	p->gso_bf_size = p->gro_bf_size = EVPERF_MAX_UDP_BLOCKSIZE;
 }
@@ -365,6 +366,8 @@ proto_params_to_json(const struct test_params *p, bool offer_roles)
 		cJSON_AddNumberToObject(j, "skip_rx_copy", 1);
 	if (offer_roles)
 		cJSON_AddNumberToObject(j, PROTO_ROLES_KEY, PROTO_ROLES_WIDE);
+	if (offer_roles && p->latency > 0)
+		cJSON_AddNumberToObject(j, PROTO_LATENCY_KEY, p->latency);
 	cJSON_AddStringToObject(j, "client_version", version_iperf());
 	return j;
 }
@@ -415,6 +418,7 @@ proto_params_numbers(const cJSON *j, struct test_params *p)
 	    IE_UDPBLOCKSIZE);
 	PARAM("gro_bf_size", 0, EVPERF_MAX_UDP_BLOCKSIZE, gro_bf_size,
 	    IE_UDPBLOCKSIZE);
+	PARAM(PROTO_LATENCY_KEY, 0, PROTO_LATENCY_MAX, latency, IE_RECVPARAMS);
 #undef PARAM
 	return 0;
 }

@@ -93,6 +93,15 @@ const char *const rh_fmt[] = {
 		      "------\n",
 	[RH_LISTENING] = "Server listening on %d (test #%d)\n",
 	[RH_DISKFILE] = "        Sent %s / %s (%d%%) of %s\n",
+	/* evperf's --latency rows: round trips in ms, microsecond digits. */
+	[RH_LAT] = "[LAT]%s %6.2f-%-6.2f sec  rtt min/med/p90/p99/max %s ms  "
+		   "%llu probes%s\n",
+	[RH_LAT_END] = "[LAT]%s %6.2f-%-6.2f sec  rtt min/med/p90/p99/max %s "
+		       "ms  %llu probes  under load\n",
+	[RH_LAT_IDLE] = "[LAT]%s   idle baseline    rtt min/med/p90/p99/max "
+			"%s ms  %llu probes  idle\n",
+	[RH_LAT_SKIPPED] = "[LAT]%s %llu probes not sent: the probe "
+			   "connection's buffer was full\n",
 };
 
 /* Words that fill %s slots; kept here with the formats they complete. */
@@ -385,6 +394,8 @@ rh_interval(struct reporter *r, const struct rpt_interval *iv)
 	report_iv_dirs(r, iv, rh_bidir(r), dir);
 	rh_iv_group(r, iv, &dir[0]);
 	rh_iv_group(r, iv, &dir[1]);
+	if (iv->lat != NULL)
+		rh_lat_interval(r, iv->lat);
 }
 
 static void

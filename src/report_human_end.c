@@ -176,4 +176,5 @@ rh_summary(struct reporter *r, const struct rpt_end *end)
 	report_end_dirs(r, end, rh_bidir(r), dir);
 	rh_end_group(r, end, &dir[0]);
 	rh_end_group(r, end, &dir[1]);
+	rh_lat_summary(r, end);
 }

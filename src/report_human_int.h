@@ -56,6 +56,10 @@ enum rh_id {
 	RH_DASHES,
 	RH_LISTENING,
 	RH_DISKFILE,
+	RH_LAT,
+	RH_LAT_END,
+	RH_LAT_IDLE,
+	RH_LAT_SKIPPED,
 };
 
 extern const char *const rh_fmt[];
@@ -86,6 +90,10 @@ void rh_head(const struct reporter *r, char *head, int socket, bool sender,
 
 void rh_print_udp(struct reporter *r, const char *head,
     const struct report_udp *u, const char *tail);
+
+/* report_lat.c: the latency rows of an interval and of the summary. */
+void rh_lat_interval(struct reporter *r, const struct rpt_latency *l);
+void rh_lat_summary(struct reporter *r, const struct rpt_end *end);
 
 /* The end-of-test summary (report_human_end.c). */
 void rh_summary(struct reporter *r, const struct rpt_end *end);

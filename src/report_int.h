@@ -103,6 +103,10 @@ void report_rfc1123(char *buf, size_t len, int64_t secs);
 /* -P as known so far (test parameters, else the command line). */
 int report_num_streams(const struct reporter *r);
 
+/* report_lat.c: the -J "latency" objects of an interval and of "end". */
+cJSON *report_lat_interval_json(const struct rpt_latency *l);
+cJSON *report_lat_end_json(const struct rpt_end *end);
+
 /* report_sum.c */
 
 /* x / y, or 0 when y is not positive (never nan or inf in output). */

@@ -287,6 +287,9 @@ rj_interval(struct reporter *r, const struct rpt_interval *iv)
 	if (r->st.bidir)
 		cJSON_AddItemToObject(
 		    o, "sum_bidir_reverse", rj_iv_sum(r, iv, &dir[1 - k]));
+	if (iv->lat != NULL)
+		cJSON_AddItemToObject(
+		    o, "latency", report_lat_interval_json(iv->lat));
 	if (r->stream)
 		report_jstream_event(r, "interval", o);
 	if (r->keep_intervals)
@@ -486,6 +489,9 @@ rj_summary(struct reporter *r, const struct rpt_end *end)
 	rj_end_dir(r, end, &dir[k], false);
 	rj_end_dir(r, end, &dir[1 - k], true);
 	rj_end_tail(r, end);
+	if (end->lat != NULL)
+		cJSON_AddItemToObject(
+		    r->jend, "latency", report_lat_end_json(end));
 }
 
 /* The whole document; peer_output adds what the server sent us. */

@@ -569,6 +569,7 @@ session_free(struct session *sess)
 		return;
 	for (i = 0; i < sess->nstreams; i++)
 		stream_free(sess->streams[i]);
+	session_probe_free(sess);
 	free(sess->held);
 	free(sess->streams);
 	free(sess->by_k);

@@ -29,6 +29,14 @@ server_all_streams(struct session *sess)
 	session_test_running(sess);
 }
 
+/* Every data connection is in, and the probe connection if there is one. */
+static bool
+server_all_in(const struct session *sess)
+{
+	return sess->nstreams == server_total_streams(sess) &&
+	    !session_probe_missing(sess);
+}
+
 /* The listener set -M; the rest is per connection, as on the client. */
 static int
 server_stream_opts(struct session *sess, evutil_socket_t fd)
@@ -99,6 +107,13 @@ session_add_stream(struct session *sess, evutil_socket_t fd, int role)
 	bool sender;
 	int rc, idx, k;
 
+	if (sess->state == SS_S_CREATING && role == PROTO_PROBE_FLAG) {
+		if (session_probe_adopt(sess, fd) == -1)
+			return -1;
+		if (server_all_in(sess))
+			server_all_streams(sess);
+		return 0;
+	}
 	if (sess->state != SS_S_CREATING ||
 	    (idx = server_stream_role(sess, role, &sender)) == -1 ||
 	    !server_stream_fits(
@@ -115,7 +130,7 @@ session_add_stream(struct session *sess, evutil_socket_t fd, int role)
 	}
 	*(sender ? &a->nsend : &a->nrecv) += 1;
 	session_stream_new(sess, fd, k, sender);
-	if (sess->nstreams == server_total_streams(sess))
+	if (server_all_in(sess))
 		server_all_streams(sess);
 	return 0;
 }
@@ -123,7 +138,8 @@ session_add_stream(struct session *sess, evutil_socket_t fd, int role)
 int
 session_streams_missing(const struct session *sess)
 {
-	return server_total_streams(sess) - sess->nstreams;
+	return server_total_streams(sess) - sess->nstreams +
+	    (session_probe_missing(sess) ? 1 : 0);
 }
 
 bool
@@ -143,8 +159,10 @@ session_role_width(const struct session *sess)
 {
 	if (sess->p.roles == 0 || sess->set->no_role_flag)
 		return 0;
+	/* Latency probes take the wide form whatever -P is. */
 	return sess->p.roles >= PROTO_ROLES_WIDE &&
-		sess->p.parallel > PROTO_ROLE_NARROW_MAX
+		(sess->p.parallel > PROTO_ROLE_NARROW_MAX ||
+		    sess->p.latency > 0)
 	    ? 2
 	    : 1;
 }

@@ -270,17 +270,29 @@ client_streams_up(struct session *sess)
 	client_read(sess, bufferevent_get_input(sess->ctl));
 }
 
+/* The data connections (after the probe's idle baseline, if any). */
+static void
+client_connect_streams(struct session *sess)
+{
+	struct client *c = client_of(sess);
+
+	c->cn = connector_new(sess, &c->peer_addr, client_streams_up);
+	connector_start(c->cn);
+}
+
 static void
 client_create_streams(struct session *sess)
 {
 	struct client *c = client_of(sess);
 
-	if (client_too_many(sess))
+	if (client_too_many(sess) || session_probe_refused(sess))
 		return;
 	session_env_init(sess);
 	session_set_state(sess, SS_C_CREATING);
-	c->cn = connector_new(sess, &c->peer_addr, client_streams_up);
-	connector_start(c->cn);
+	if (sess->p.latency > 0)
+		session_probe_open(sess, &c->peer_addr, client_connect_streams);
+	else
+		client_connect_streams(sess);
 }
 
 /* One state byte from the server. */
@@ -294,6 +306,9 @@ client_handle_state(struct session *sess, signed char st)
 	else if ((st == EVPERF_ROLES_ACK || st == EVPERF_ROLES2_ACK) &&
 	    ss == SS_C_WAIT_CREATE && !sess->set->no_role_flag)
 		sess->p.roles = st == EVPERF_ROLES2_ACK ? 2 : 1;
+	else if (st == EVPERF_LATENCY_ACK && ss == SS_C_WAIT_CREATE &&
+	    sess->p.latency > 0)
+		sess->probe_ack = true;
 	else if (st == CREATE_STREAMS && ss == SS_C_WAIT_CREATE)
 		client_create_streams(sess);
 	else if (st == TEST_START && ss == SS_C_WAIT_START) {

@@ -15,6 +15,7 @@
 #include <event2/event.h>
 
 #include "clock.h"
+#include "latency.h"
 #include "net.h"
 #include "proto.h"
 #include "ratelimit.h"
@@ -107,6 +108,13 @@ struct session {
 	const char *err_msg; /* overrides the IE text */
 	char err_buf[256];
 	char congestion[32]; /* TCP algorithm of the data streams */
+
+	/* --latency (session_probe.c) */
+	struct probe *probe; /* the probe connection, or NULL */
+	struct event *ev_probe; /* client: its connect */
+	void (*probe_then)(struct session *sess); /* client: after the baseline */
+	bool probe_ack; /* client: the server confirmed probes */
+	struct session_lat *lat; /* client: round trips for reports, or NULL */
 	session_done_cb done_cb;
 	void *done_arg;
 };
@@ -140,6 +148,29 @@ void connector_start(struct connector *cn);
 void connector_halt(struct connector *cn);
 void connector_free(struct connector *cn);
 void connector_stats(const struct connector *cn, struct session_connects *out);
+
+/* session_probe.c: latency probes (--latency) */
+struct session_lat {
+	struct lat_hist fresh; /* scratch: what the probe timed since a cut */
+	struct lat_hist cur; /* since the last interval report */
+	struct lat_hist held; /* the held interval's (session_stats.c) */
+	struct lat_hist total; /* the test's, after -O */
+	struct rpt_latency rpt; /* the last one handed to the reporter */
+};
+bool session_probe_wanted(const struct session *sess);
+bool session_probe_refused(struct session *sess);
+void session_probe_open(struct session *sess, const struct net_addr *peer,
+    void (*then)(struct session *sess));
+int session_probe_adopt(struct session *sess, evutil_socket_t fd);
+bool session_probe_missing(const struct session *sess);
+void session_probe_run(struct session *sess);
+void session_probe_stop(struct session *sess, bool release);
+void session_probe_free(struct session *sess);
+void session_lat_cut(struct session *sess);
+const struct rpt_latency *session_lat_take(struct session *sess,
+    struct lat_hist *h, const struct rpt_stream_iv *when);
+void session_lat_end(struct session *sess, struct rpt_end *end,
+    struct rpt_latency out[2]);
 
 /* session_run.c */
 void session_new_timers(struct session *sess);

@@ -205,6 +205,7 @@ session_test_running(struct session *sess)
 
 	for (i = 0; i < sess->nstreams; i++)
 		stream_start(sess->streams[i]);
+	session_probe_run(sess);
 }
 
 /*
@@ -223,6 +224,7 @@ session_stop_streams(struct session *sess, bool release)
 
 	xev_del(sess->ev_grace);
 	sess->stream_err = 0;
+	session_probe_stop(sess, release);
 	for (i = 0; i < sess->nstreams; i++) {
 		stream_halt(sess->streams[i]);
 		/* -F: the rest of the file is still on its way. */

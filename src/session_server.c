@@ -160,6 +160,8 @@ server_create_streams(struct session *sess)
 		session_send_state(sess,
 		    session_role_width(sess) == 2 ? EVPERF_ROLES2_ACK
 						  : EVPERF_ROLES_ACK);
+	if (session_probe_wanted(sess))
+		session_send_state(sess, EVPERF_LATENCY_ACK);
 	session_send_state(sess, CREATE_STREAMS);
 	session_set_state(sess, SS_S_CREATING);
 	session_arm_timeout(sess, SERVER_STREAMS_TIMEOUT);

@@ -146,14 +146,28 @@ session_past_end(const struct session *sess, double now)
 	return limit != 0 && done >= limit;
 }
 
+/* Report ivs, with the round trips in h (cur or held) when probing. */
 static void
-session_emit(struct session *sess, const struct rpt_stream_iv *ivs, size_t n)
+session_emit(struct session *sess, const struct rpt_stream_iv *ivs, size_t n,
+    struct lat_hist *h)
 {
 	struct rpt_interval iv;
 
 	iv.nstreams = n;
 	iv.streams = ivs;
+	iv.lat =
+	    n > 0 && sess->lat != NULL ? session_lat_take(sess, h, ivs) : NULL;
 	report_interval(session_rpt(sess), &iv);
+}
+
+/* The round trips since the last report join the held interval's. */
+static void
+session_lat_fold(struct session *sess)
+{
+	if (sess->lat == NULL)
+		return;
+	lat_hist_merge(&sess->lat->held, &sess->lat->cur);
+	lat_hist_reset(&sess->lat->cur);
 }
 
 /* Print the held interval, with the tail folded in if it is given. */
@@ -168,7 +182,8 @@ session_release_held(
 	if (tail != NULL && n == sess->held_n)
 		for (i = 0; i < n; i++)
 			counters_iv_fold(&sess->held[i], &tail[i]);
-	session_emit(sess, sess->held, sess->held_n);
+	session_emit(sess, sess->held, sess->held_n,
+	    sess->lat != NULL ? &sess->lat->held : NULL);
 	free(sess->held);
 	sess->held = NULL;
 	sess->held_n = 0;
@@ -194,6 +209,7 @@ session_sample_interval(struct session *sess, double now, bool final)
 	if (sess->nstreams == 0)
 		return;
 	session_drain(sess);
+	session_lat_cut(sess);
 	order = xcalloc((size_t)sess->nstreams, sizeof(*order));
 	ivs = xcalloc((size_t)sess->nstreams, sizeof(*ivs));
 	n = session_report_order(sess, order);
@@ -212,20 +228,25 @@ session_sample_interval(struct session *sess, double now, bool final)
 	    (sess->draining || session_past_end(sess, now))) {
 		for (i = 0; i < n; i++)
 			counters_iv_fold(&sess->held[i], &ivs[i]);
+		session_lat_fold(sess);
 		if (final)
 			session_release_held(sess, NULL, 0);
 	} else if (final && sess->held_n > 0 && since < 0.5 * ivl) {
+		session_lat_fold(sess);
 		session_release_held(sess, moved > 0 ? ivs : NULL, n);
 	} else if (final && moved == 0 && since < 0.1 * ivl) {
+		session_lat_fold(sess);
 		session_release_held(sess, NULL, 0);
 	} else if (!final && session_end_near(sess, now, moved, since)) {
 		session_release_held(sess, NULL, 0);
+		session_lat_fold(sess);
 		sess->held = ivs;
 		sess->held_n = n;
 		return;
 	} else {
 		session_release_held(sess, NULL, 0);
-		session_emit(sess, ivs, n);
+		session_emit(
+		    sess, ivs, n, sess->lat != NULL ? &sess->lat->cur : NULL);
 	}
 	free(ivs);
 }
@@ -361,6 +382,7 @@ session_summary(struct session *sess, bool peer_known)
 	struct stream **order;
 	struct rpt_stream_end *ends;
 	struct rpt_end end;
+	struct rpt_latency lat[2];
 	struct results lr;
 	double cpu[3];
 	size_t n;
@@ -384,6 +406,7 @@ session_summary(struct session *sess, bool peer_known)
 	}
 	session_local_results(sess, &lr);
 	session_congestion(sess, &end, lr.congestion[0] ? lr.congestion : NULL);
+	session_lat_end(sess, &end, lat);
 	report_summary(session_rpt(sess), &end);
 	proto_results_free(&lr);
 	free(ends);

@@ -201,7 +201,7 @@ run_client_p2(struct cap *c, bool sctp)
 {
 	struct rpt_stream_iv iv[2];
 	struct rpt_stream_end se[2];
-	struct rpt_interval in = { 2, iv };
+	struct rpt_interval in = { 2, iv, NULL };
 	struct rpt_end end;
 	struct rpt_start st;
 	struct reporter *r;
@@ -260,7 +260,7 @@ END_TEST
 START_TEST(test_human_tcp_server)
 {
 	struct rpt_stream_iv iv[1];
-	struct rpt_interval in = { 1, iv };
+	struct rpt_interval in = { 1, iv, NULL };
 	struct rpt_stream_end se[1];
 	struct rpt_end end;
 	struct rpt_start st = start_tcp(false, 0);
@@ -307,7 +307,7 @@ END_TEST
 START_TEST(test_human_tcp_server_reverse_verbose)
 {
 	struct rpt_stream_iv iv[1];
-	struct rpt_interval in = { 1, iv };
+	struct rpt_interval in = { 1, iv, NULL };
 	struct rpt_stream_end se[1];
 	struct rpt_end end;
 	struct rpt_start st = start_tcp(false, 0);
@@ -349,7 +349,7 @@ END_TEST
 START_TEST(test_human_tcp_client_bidir)
 {
 	struct rpt_stream_iv iv[2];
-	struct rpt_interval in = { 2, iv };
+	struct rpt_interval in = { 2, iv, NULL };
 	struct rpt_stream_end se[2];
 	struct rpt_end end;
 	struct rpt_start st = start_tcp(true, 5304);
@@ -402,7 +402,7 @@ iv_udp(bool sender, double a, double b, uint64_t pkts, double jit)
 START_TEST(test_human_udp_client)
 {
 	struct rpt_stream_iv iv[1];
-	struct rpt_interval in = { 1, iv };
+	struct rpt_interval in = { 1, iv, NULL };
 	struct rpt_stream_end se[1];
 	struct rpt_end end;
 	struct rpt_start st = start_tcp(true, 47331);
@@ -442,7 +442,7 @@ END_TEST
 START_TEST(test_human_title_server_output)
 {
 	struct rpt_stream_iv iv[1];
-	struct rpt_interval in = { 1, iv };
+	struct rpt_interval in = { 1, iv, NULL };
 	struct rpt_stream_end se[1];
 	struct rpt_end end;
 	struct rpt_start st = start_tcp(true, 47317);
@@ -733,7 +733,7 @@ static const char *const end_udp_stream_keys[] = { "socket", "start", "end",
 START_TEST(test_json_udp_server)
 {
 	struct rpt_stream_iv iv[1];
-	struct rpt_interval in = { 1, iv };
+	struct rpt_interval in = { 1, iv, NULL };
 	struct rpt_stream_end se[1];
 	struct rpt_end end;
 	struct rpt_start st = start_tcp(false, 0);
@@ -802,7 +802,7 @@ static const char *const server_tcp_start_keys[] = { "connected", "version",
 START_TEST(test_json_tcp_server_bidir)
 {
 	struct rpt_stream_iv iv[2];
-	struct rpt_interval in = { 2, iv };
+	struct rpt_interval in = { 2, iv, NULL };
 	struct rpt_stream_end se[2];
 	struct rpt_end end;
 	struct rpt_start st = start_tcp(false, 0);

@@ -1,0 +1,116 @@
+/*
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * report_lat.c: what --latency adds to a report, in both renderers. The
+ * human rows ([LAT], after an interval's rows and after the summary) and
+ * the -J "latency" objects (in each interval and in "end"); everything
+ * else in the report stays iperf3's. Times in milliseconds with
+ * microsecond digits; an interval without a reply prints dashes (text)
+ * or a count of 0 and zeros (JSON).
+ */
+#include "compat.h"
+
+#include <stdio.h>
+
+#include "report_human_int.h"
+#include "report_int.h"
+
+#define LAT_COLS_LEN 96
+
+/* "min/med/p90/p99/max" in ms, or dashes without a round trip. */
+static void
+rh_lat_cols(char *buf, size_t len, const struct lat_summary *s)
+{
+	if (s->count == 0)
+		snprintf(buf, len, "-/-/-/-/-");
+	else
+		snprintf(buf, len, "%.3f/%.3f/%.3f/%.3f/%.3f", s->min_ms,
+		    s->median_ms, s->p90_ms, s->p99_ms, s->max_ms);
+}
+
+/* Blank where a --bidir row has its [TX-C] tag, to keep the columns. */
+static const char *
+rh_lat_pad(const struct reporter *r)
+{
+	return rh_bidir(r) ? "      " : "";
+}
+
+void
+rh_lat_interval(struct reporter *r, const struct rpt_latency *l)
+{
+	char cols[LAT_COLS_LEN];
+
+	rh_lat_cols(cols, sizeof(cols), &l->rtt);
+	report_printf(r, rh_fmt[RH_LAT], rh_lat_pad(r), l->start, l->end, cols,
+	    (unsigned long long)l->rtt.count, l->omitted ? "  (omitted)" : "");
+}
+
+void
+rh_lat_summary(struct reporter *r, const struct rpt_end *end)
+{
+	char cols[LAT_COLS_LEN];
+
+	if (end->lat == NULL)
+		return;
+	rh_lat_cols(cols, sizeof(cols), &end->lat->rtt);
+	report_printf(r, rh_fmt[RH_LAT_END], rh_lat_pad(r), end->lat->start,
+	    end->lat->end, cols, (unsigned long long)end->lat->rtt.count);
+	if (end->lat_idle != NULL) {
+		rh_lat_cols(cols, sizeof(cols), &end->lat_idle->rtt);
+		report_printf(r, rh_fmt[RH_LAT_IDLE], rh_lat_pad(r), cols,
+		    (unsigned long long)end->lat_idle->rtt.count);
+	}
+	if (end->lat_skipped > 0)
+		report_printf(r, rh_fmt[RH_LAT_SKIPPED], rh_lat_pad(r),
+		    (unsigned long long)end->lat_skipped);
+}
+
+static void
+rj_lat_numbers(cJSON *o, const struct lat_summary *s)
+{
+	cJSON_AddNumberToObject(o, "count", (double)s->count);
+	cJSON_AddNumberToObject(o, "lost", (double)s->lost);
+	cJSON_AddNumberToObject(o, "min_ms", s->min_ms);
+	cJSON_AddNumberToObject(o, "mean_ms", s->mean_ms);
+	cJSON_AddNumberToObject(o, "median_ms", s->median_ms);
+	cJSON_AddNumberToObject(o, "p90_ms", s->p90_ms);
+	cJSON_AddNumberToObject(o, "p99_ms", s->p99_ms);
+	cJSON_AddNumberToObject(o, "max_ms", s->max_ms);
+}
+
+cJSON *
+report_lat_interval_json(const struct rpt_latency *l)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "start", l->start);
+	cJSON_AddNumberToObject(o, "end", l->end);
+	cJSON_AddNumberToObject(o, "seconds", l->end - l->start);
+	rj_lat_numbers(o, &l->rtt);
+	if (l->omitted)
+		cJSON_AddTrueToObject(o, "omitted");
+	else
+		cJSON_AddFalseToObject(o, "omitted");
+	return o;
+}
+
+cJSON *
+report_lat_end_json(const struct rpt_end *end)
+{
+	cJSON *o = cJSON_CreateObject(), *p;
+
+	cJSON_AddStringToObject(o, "mode", "probe");
+	cJSON_AddStringToObject(o, "protocol", "tcp");
+	cJSON_AddNumberToObject(o, "rate", end->lat_rate);
+	cJSON_AddNumberToObject(o, "message_bytes", 16);
+	cJSON_AddNumberToObject(o, "skipped", (double)end->lat_skipped);
+	p = cJSON_AddObjectToObject(o, "loaded");
+	cJSON_AddNumberToObject(p, "start", end->lat->start);
+	cJSON_AddNumberToObject(p, "end", end->lat->end);
+	cJSON_AddNumberToObject(p, "seconds", end->lat->end - end->lat->start);
+	rj_lat_numbers(p, &end->lat->rtt);
+	if (end->lat_idle != NULL)
+		rj_lat_numbers(
+		    cJSON_AddObjectToObject(o, "idle"), &end->lat_idle->rtt);
+	return o;
+}
