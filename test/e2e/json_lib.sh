@@ -6,7 +6,8 @@
 # that their key paths, types and key order match iperf3's (json_parity.py
 # compare), apart from the differences test/data/json_allowlist.txt lists
 # with a reason. MODES (space separated) picks the modes to run; a mode name
-# with "+gso" adds --get-server-output. EVPERF=$(command -v iperf3)
+# with "+gso" adds --get-server-output, one with "+lat" gives the evperf
+# client --latency (its keys are allowlisted). EVPERF=$(command -v iperf3)
 # validates the scripts with iperf3 against iperf3.
 
 JSON_PARITY=$E2E_DIR/json_parity.py
@@ -16,7 +17,7 @@ JSON_USED=$E2E_TMP/allowlist.used
 
 # parity_args MODE: the client options of a mode.
 parity_args() {
-	case ${1%+gso} in
+	case ${1%%+*} in
 	tcp) echo "" ;;
 	tcp-R) echo "-R" ;;
 	tcp-P4) echo "-P 4" ;;
@@ -59,7 +60,11 @@ parity_mode() {
 	wait_port "$ep" "$es"
 	parity_client "ref.$mode" "$IPERF3" "$rp" "${args[@]}"
 	rc=$PAR_PID
-	parity_client "ev.$mode" "$EVPERF" "$ep" "${args[@]}"
+	if [[ $mode == *+lat* ]]; then
+		parity_client "ev.$mode" "$EVPERF" "$ep" "${args[@]}" --latency
+	else
+		parity_client "ev.$mode" "$EVPERF" "$ep" "${args[@]}"
+	fi
 	ec=$PAR_PID
 	wait_exit "$rc" 30
 	assert_exit "mode $mode: iperf3 client" "$EXIT_RC" 0

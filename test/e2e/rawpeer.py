@@ -270,7 +270,34 @@ def mode_authtoken(args):
     return expect_close(ctrl, args.wait, "control connection")
 
 
+def mode_param(args):
+    """Parameters with the keys of --extra (a JSON object) added: the
+    server must answer SERVER_ERROR with the error code --code and an
+    errno, then close the connection (or, --expect accepted, answer
+    CREATE_STREAMS)."""
+    params = dict(PARAMS)
+    params.update(json.loads(args.extra))
+    ctrl = connect(args)
+    ctrl.sendall(make_cookie())
+    expect_state(ctrl, PARAM_EXCHANGE)
+    body = json.dumps(params, separators=(",", ":")).encode()
+    ctrl.sendall(struct.pack(">I", len(body)) + body)
+    say("sent parameters with %s" % args.extra)
+    if args.expect == "accepted":
+        expect_state(ctrl, CREATE_STREAMS)
+        ctrl.close()
+        return 0
+    expect_state(ctrl, SERVER_ERROR)
+    code, err = struct.unpack(">ii", recv_exact(ctrl, 8))
+    say("SERVER_ERROR code %d errno %d" % (code, err))
+    if code != args.code:
+        say("FAIL: expected error code %d" % args.code)
+        return 2
+    return expect_close(ctrl, args.wait, "control connection")
+
+
 MODES = {
+    "param": mode_param,
     "hold-params": mode_hold_params,
     "hold-datacookie": mode_hold_datacookie,
     "hold-results": mode_hold_results,
@@ -299,10 +326,12 @@ def main():
     ap.add_argument("--state", type=int, default=0x63,
                     help="state byte for badstate")
     ap.add_argument("--token-file", help="authtoken: the token to send")
+    ap.add_argument("--extra", default="{}",
+                    help="param: a JSON object of keys to add")
     ap.add_argument("--expect", choices=("accepted", "refused"),
-                    default="refused", help="authtoken: the answer wanted")
+                    default="refused", help="authtoken, param: the answer wanted")
     ap.add_argument("--code", type=int, default=IE_AUTHTEST,
-                    help="authtoken: the SERVER_ERROR code wanted")
+                    help="authtoken, param: the SERVER_ERROR code wanted")
     args = ap.parse_args()
     try:
         return MODES[args.mode](args)

@@ -9,4 +9,4 @@ set -euo pipefail
 # shellcheck source=json_lib.sh
 . "$E2E_DIR/json_lib.sh"
 
-parity_modes udp udp-R udp-bidir
+parity_modes udp udp-R udp-bidir udp+lat
