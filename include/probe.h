@@ -24,6 +24,7 @@
 #define PROBE_DEFAULT_RATE 10 /* --latency without a value: per second */
 #define PROBE_IDLE_COUNT 10 /* round trips of the idle baseline */
 #define PROBE_IDLE_MAX 1.0 /* seconds the idle baseline may take */
+#define PROBE_UDP_LOST 2.0 /* seconds after which a UDP request is lost */
 
 struct probe;
 
@@ -36,9 +37,12 @@ enum probe_event {
 typedef void (*probe_cb)(
     struct probe *pb, enum probe_event ev, int err, void *arg);
 
-/* A probe on connected TCP socket fd (owned); a server echoes at once. */
+/*
+ * A probe on connected socket fd (owned), TCP or (udp) UDP; a server
+ * echoes at once.
+ */
 struct probe *probe_new(struct event_base *base, evutil_socket_t fd,
-    bool client, probe_cb cb, void *arg);
+    bool client, bool udp, probe_cb cb, void *arg);
 
 /* Client: the idle baseline; PROBE_EV_IDLE_DONE follows. */
 void probe_idle(struct probe *pb);
@@ -49,8 +53,12 @@ void probe_run(struct probe *pb, int rate);
 /* Stop sending requests; replies still in flight are still timed. */
 void probe_halt(struct probe *pb);
 
-/* Move the round trips timed since the last cut into into (merged). */
-void probe_cut(struct probe *pb, struct lat_hist *into);
+/*
+ * Move the round trips timed since the last cut into into (merged). UDP:
+ * with them the requests lost since (unanswered for PROBE_UDP_LOST, or,
+ * final, for twice the longest round trip seen, at least 10 ms).
+ */
+void probe_cut(struct probe *pb, struct lat_hist *into, bool final);
 
 /* The idle baseline's round trips. */
 const struct lat_hist *probe_idle_hist(const struct probe *pb);

@@ -52,6 +52,7 @@ enum proto_state {
  * EVPERF_LATENCY_ACK, and the probe connection carries PROTO_PROBE_FLAG.
  */
 #define PROTO_LATENCY_KEY "evperf_latency"
+#define PROTO_LATENCY_UDP_KEY "evperf_latency_udp" /* 1: UDP probes */
 #define PROTO_LATENCY_MAX 1000
 #define PROTO_PROBE_FLAG 0xffff
 
@@ -134,6 +135,7 @@ struct test_params {
 		      client, the width confirmed (0, 1 or 2 bytes) */
 	char *authtoken; /* "authtoken" (auth.h), or NULL */
 	int latency; /* evperf_latency: probes per second, 0 = none */
+	bool latency_udp; /* evperf_latency_udp: the probes are UDP */
 };
 
 /* One stream's entry of a results message. */

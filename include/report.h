@@ -99,6 +99,7 @@ struct rpt_stream_iv {
 struct rpt_latency {
 	double start, end; /* seconds, as the interval's (or the test's) */
 	bool omitted;
+	bool udp; /* UDP probes: losses counted */
 	struct lat_summary rtt;
 };
 

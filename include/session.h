@@ -79,6 +79,13 @@ const struct test_params *session_params(const struct session *sess);
 /* Server: data connections the test still waits for. */
 int session_streams_missing(const struct session *sess);
 
+/*
+ * Server: does the test have UDP connections (UDP streams, or UDP latency
+ * probes), and how many of them it still waits for.
+ */
+bool session_uses_udp(const struct session *sess);
+int session_udp_missing(const struct session *sess);
+
 /* Server: is the test waiting for data connections now? */
 bool session_wants_streams(const struct session *sess);
 

@@ -93,6 +93,7 @@ struct settings {
 	bool repeating_payload; /* --repeating-payload: "0123456789..." */
 	bool skip_rx_copy; /* --skip-rx-copy: TCP receives with MSG_TRUNC */
 	int latency; /* --latency[=N]: probes per second, 0 = none */
+	bool latency_udp; /* --latency-udp: UDP probes in a TCP test */
 
 	bool one_off; /* -1 */
 	bool json; /* -J (also set by --json-stream) */

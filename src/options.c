@@ -173,6 +173,8 @@ const struct options_spec options_table[] = {
 	{ "help", no_argument, 'h', OPTIONS_BOTH, FN(options_arg_help) },
 	{ "latency", optional_argument, OPT_LATENCY, OPTIONS_CLIENT,
 	    FN(options_arg_latency) },
+	{ "latency-udp", no_argument, OPT_LATENCY_UDP, OPTIONS_CLIENT,
+	    FN(options_arg_latency_udp) },
 	{ "no-role-flag", no_argument, OPT_NO_ROLE_FLAG, OPTIONS_BOTH,
 	    FLAG(no_role_flag) },
 };

@@ -549,3 +549,14 @@ options_arg_latency(struct options_ctx *ctx, const char *arg)
 	ctx->s->latency = v;
 	return 0;
 }
+
+/* --latency-udp: UDP probes (a UDP test's are already); --latency implied. */
+int
+options_arg_latency_udp(struct options_ctx *ctx, const char *arg)
+{
+	(void)arg;
+	ctx->s->latency_udp = true;
+	if (ctx->s->latency == 0)
+		ctx->s->latency = PROBE_DEFAULT_RATE;
+	return 0;
+}

@@ -66,6 +66,7 @@ enum options_long {
 	OPT_NSTREAMS,
 	OPT_NO_FQ_PACING,
 	OPT_LATENCY,
+	OPT_LATENCY_UDP,
 };
 
 /* Parse state beyond struct settings, for the cross checks. */
@@ -146,6 +147,7 @@ int options_arg_pacing_timer(struct options_ctx *, const char *);
 int options_arg_cntl_ka(struct options_ctx *, const char *);
 int options_arg_zerocopy(struct options_ctx *, const char *);
 int options_arg_latency(struct options_ctx *, const char *);
+int options_arg_latency_udp(struct options_ctx *, const char *);
 
 /* options_sctp.c: --sctp, --nstreams, -X and --no-fq-socket-pacing. */
 int options_arg_sctp(struct options_ctx *, const char *);

@@ -6,7 +6,11 @@
  * timestamps it and a reply is timed in the callback that reads it. Both
  * ends keep a small queue for what the socket did not take at once: the
  * server stops reading while its echo waits, so a client that floods it
- * is held back by TCP, not by the server's memory.
+ * is held back by TCP, not by the server's memory. UDP probes (in a
+ * UDP test, or --latency-udp) are one datagram each way; the client
+ * keeps each request's send time in a ring by sequence number, so a
+ * reply is timed once, whatever order it comes in, and a request not
+ * answered within PROBE_UDP_LOST seconds is counted lost.
  */
 #include "compat.h"
 
@@ -25,6 +29,11 @@
 #include "xev.h"
 
 #define PROBE_QUEUE 4096 /* bytes either end holds for the socket, at most */
+#define PROBE_RING 4096 /* UDP: requests in flight, at most (> rate x lost) */
+#define PROBE_IDLE_RETRY 0.1 /* UDP baseline: seconds before the next */
+#define PROBE_BATCH 64 /* UDP: datagrams per callback, at most */
+#define PROBE_UDP_LOST_NS ((uint64_t)(PROBE_UDP_LOST * 1e9))
+#define PROBE_END_WAIT_MIN 10000000 /* ns: the end's loss wait, at least */
 
 enum probe_phase {
 	PH_ECHO, /* server */
@@ -39,6 +48,7 @@ struct probe {
 	struct event_base *base;
 	evutil_socket_t fd;
 	bool client;
+	bool udp;
 	enum probe_phase phase;
 	probe_cb cb;
 	void *cb_arg;
@@ -53,6 +63,9 @@ struct probe {
 	uint64_t skipped;
 	double period, t0; /* client: seconds between requests, first one */
 	uint64_t ticks; /* requests due since t0 */
+	double idle_until; /* client: the baseline's deadline */
+	uint64_t *ring; /* UDP client: send time (ns) by seq; 0 = settled */
+	uint64_t settled; /* UDP client: every seq below is settled */
 	struct lat_hist idle, iv; /* baseline; since the last cut */
 };
 
@@ -125,10 +138,67 @@ probe_flush(struct probe *pb)
 	return 0;
 }
 
+/* The histogram request seq's round trip (or loss) belongs to. */
+static struct lat_hist *
+probe_hist(struct probe *pb, uint64_t seq)
+{
+	return seq < pb->idle_below ? &pb->idle : &pb->iv;
+}
+
+/* UDP client: requests unanswered for wait_ns are lost. */
+static void
+probe_expire(struct probe *pb, uint64_t now_ns, uint64_t wait_ns)
+{
+	uint64_t *slot;
+
+	for (; pb->settled < pb->next_seq; pb->settled++) {
+		slot = &pb->ring[pb->settled % PROBE_RING];
+		if (*slot != 0 && now_ns - *slot < wait_ns)
+			break;
+		if (*slot != 0)
+			probe_hist(pb, pb->settled)->lost++;
+		*slot = 0;
+	}
+}
+
+/*
+ * UDP client: one datagram; a full socket buffer skips it. Any other
+ * failure to send (a local firewall's EPERM, an ICMP error left on the
+ * socket) loses the request like the network would: it is counted lost
+ * when its time is up.
+ */
+static void
+probe_send_udp(struct probe *pb)
+{
+	unsigned char msg[PROBE_MSG];
+	uint64_t now_ns = probe_now_ns();
+	ssize_t n;
+	int err;
+
+	probe_expire(pb, now_ns, PROBE_UDP_LOST_NS);
+	if (pb->next_seq - pb->settled >= PROBE_RING) {
+		pb->skipped++;
+		return;
+	}
+	probe_encode(msg, pb->next_seq, now_ns);
+	n = osdep_send(pb->fd, msg, sizeof(msg));
+	err = EVUTIL_SOCKET_ERROR();
+	if (n != (ssize_t)sizeof(msg) && osdep_err_retriable(err)) {
+		pb->skipped++;
+		return;
+	}
+	pb->ring[pb->next_seq % PROBE_RING] = now_ns;
+	pb->next_seq++;
+}
+
 /* Client: one request now, unless the queue is full. */
 static void
 probe_send(struct probe *pb)
 {
+	if (pb->udp) {
+		probe_send_udp(pb);
+		return;
+	}
 	if (pb->out_len + PROBE_MSG > PROBE_QUEUE) {
 		pb->skipped++;
 		return;
@@ -139,6 +209,19 @@ probe_send(struct probe *pb)
 		probe_notify(pb, PROBE_EV_ERROR, EVUTIL_SOCKET_ERROR());
 }
 
+/* Client: the baseline's next request (UDP: and a timer for its loss). */
+static void
+probe_idle_next(struct probe *pb)
+{
+	double now = clock_now(), wait = pb->idle_until - now;
+
+	pb->idle_below = pb->next_seq + 1;
+	probe_send(pb);
+	if (pb->udp && wait > PROBE_IDLE_RETRY)
+		wait = PROBE_IDLE_RETRY;
+	xev_add(pb->ev_timer, wait > 0 ? wait : 0);
+}
+
 /* Client: one whole reply. Returns -1 if it is not the one expected. */
 static int
 probe_reply(struct probe *pb, uint64_t now_ns)
@@ -146,21 +229,24 @@ probe_reply(struct probe *pb, uint64_t now_ns)
 	uint64_t seq, t_ns;
 
 	probe_decode(pb->in, &seq, &t_ns);
-	if (seq != pb->expect_seq || t_ns > now_ns)
+	if (pb->udp) {
+		/* Late (already lost), a duplicate, or not ours: ignored. */
+		if (t_ns > now_ns || seq < pb->settled || seq >= pb->next_seq ||
+		    pb->ring[seq % PROBE_RING] != t_ns)
+			return 0;
+		pb->ring[seq % PROBE_RING] = 0;
+	} else if (seq != pb->expect_seq || t_ns > now_ns)
 		return -1;
 	pb->expect_seq++;
-	lat_hist_add(seq < pb->idle_below ? &pb->idle : &pb->iv,
-	    (now_ns - t_ns + 500) / 1000);
+	lat_hist_add(probe_hist(pb, seq), (now_ns - t_ns + 500) / 1000);
 	if (pb->phase != PH_IDLE)
 		return 0;
 	if (pb->idle.count >= PROBE_IDLE_COUNT) {
 		pb->phase = PH_WAIT;
 		xev_del(pb->ev_timer);
 		probe_notify(pb, PROBE_EV_IDLE_DONE, 0);
-	} else {
-		pb->idle_below = pb->next_seq + 1;
-		probe_send(pb);
-	}
+	} else
+		probe_idle_next(pb);
 	return 0;
 }
 
@@ -186,10 +272,48 @@ probe_read_replies(struct probe *pb)
 		if (pb->in_len < PROBE_MSG)
 			break;
 		pb->in_len = 0;
-		if (probe_reply(pb, now_ns) == -1) {
-			errno = 0;
+		if (probe_reply(pb, now_ns) == -1)
 			return -2;
+	}
+	return 1;
+}
+
+/* UDP client: whole datagrams of PROBE_MSG bytes; others are ignored. */
+static int
+probe_read_udp(struct probe *pb)
+{
+	ssize_t n;
+	int i, err;
+
+	for (i = 0; i < PROBE_BATCH; i++) {
+		n = recv(pb->fd, (void *)pb->in, sizeof(pb->in), 0);
+		if (n < 0) {
+			err = EVUTIL_SOCKET_ERROR();
+			if (osdep_err_retriable(err) ||
+			    osdep_udp_transient(err))
+				return 1;
+			return -1;
 		}
+		if (n == PROBE_MSG)
+			(void)probe_reply(pb, probe_now_ns());
+	}
+	return 1;
+}
+
+/* UDP server: each datagram of PROBE_MSG bytes goes back as it came. */
+static int
+probe_echo_udp(struct probe *pb)
+{
+	unsigned char msg[PROBE_MSG + 1];
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < PROBE_BATCH; i++) {
+		n = recv(pb->fd, (void *)msg, sizeof(msg), 0);
+		if (n < 0)
+			return 1; /* nothing more, or a client gone: no matter */
+		if (n == PROBE_MSG)
+			(void)osdep_send(pb->fd, msg, PROBE_MSG);
 	}
 	return 1;
 }
@@ -218,7 +342,10 @@ probe_read_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	rc = pb->client ? probe_read_replies(pb) : probe_echo(pb);
+	if (pb->udp)
+		rc = pb->client ? probe_read_udp(pb) : probe_echo_udp(pb);
+	else
+		rc = pb->client ? probe_read_replies(pb) : probe_echo(pb);
 	if (rc > 0)
 		return;
 	err = EVUTIL_SOCKET_ERROR();
@@ -251,6 +378,13 @@ probe_timer_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (pb->phase == PH_IDLE && pb->udp && now < pb->idle_until) {
+		/* UDP: the request had no answer in time; the next one. */
+		pb->ring[(pb->next_seq - 1) % PROBE_RING] = 0;
+		pb->idle.lost++;
+		probe_idle_next(pb);
+		return;
+	}
 	if (pb->phase == PH_IDLE) { /* the baseline took too long */
 		pb->phase = PH_WAIT;
 		probe_notify(pb, PROBE_EV_IDLE_DONE, 0);
@@ -268,18 +402,22 @@ probe_timer_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 struct probe *
-probe_new(struct event_base *base, evutil_socket_t fd, bool client, probe_cb cb,
-    void *arg)
+probe_new(struct event_base *base, evutil_socket_t fd, bool client, bool udp,
+    probe_cb cb, void *arg)
 {
 	struct probe *pb = xcalloc(1, sizeof(*pb));
 
 	pb->base = base;
 	pb->fd = fd;
 	pb->client = client;
+	pb->udp = udp;
+	if (udp && client)
+		pb->ring = xcalloc(PROBE_RING, sizeof(*pb->ring));
 	pb->phase = client ? PH_READY : PH_ECHO;
 	pb->cb = cb;
 	pb->cb_arg = arg;
-	(void)net_set_nodelay(fd);
+	if (!udp)
+		(void)net_set_nodelay(fd);
 	pb->ev_read =
 	    xev_new(base, fd, EV_READ | EV_PERSIST, probe_read_cb, pb);
 	pb->ev_write =
@@ -300,9 +438,8 @@ probe_idle(struct probe *pb)
 	if (pb->phase != PH_READY)
 		return;
 	pb->phase = PH_IDLE;
-	pb->idle_below = pb->next_seq + 1;
-	xev_add(pb->ev_timer, PROBE_IDLE_MAX);
-	probe_send(pb);
+	pb->idle_until = clock_now() + PROBE_IDLE_MAX;
+	probe_idle_next(pb);
 }
 
 void
@@ -311,8 +448,6 @@ probe_run(struct probe *pb, int rate)
 	if (!pb->client || pb->phase == PH_HALT || rate <= 0)
 		return;
 	pb->phase = PH_RUN;
-	pb->idle_below =
-	    pb->next_seq < pb->idle_below ? pb->next_seq : pb->idle_below;
 	pb->period = 1.0 / rate;
 	pb->t0 = clock_now();
 	pb->ticks = 0;
@@ -330,8 +465,22 @@ probe_halt(struct probe *pb)
 }
 
 void
-probe_cut(struct probe *pb, struct lat_hist *into)
+probe_cut(struct probe *pb, struct lat_hist *into, bool final)
 {
+	uint64_t wait = PROBE_UDP_LOST_NS, top;
+
+	/*
+	 * At the end a request has had twice the longest round trip yet
+	 * (10 ms at least) to come back; one sent later is neither timed nor
+	 * lost.
+	 */
+	top = pb->iv.max_us > pb->idle.max_us ? pb->iv.max_us : pb->idle.max_us;
+	if (final && 2000 * top < wait)
+		wait = 2000 * top;
+	if (final && wait < PROBE_END_WAIT_MIN)
+		wait = PROBE_END_WAIT_MIN;
+	if (pb->udp && pb->client)
+		probe_expire(pb, probe_now_ns(), wait);
 	lat_hist_merge(into, &pb->iv);
 	lat_hist_reset(&pb->iv);
 }
@@ -380,5 +529,6 @@ probe_free(struct probe *pb)
 		evutil_closesocket(fd);
 	lat_hist_free(&pb->idle);
 	lat_hist_free(&pb->iv);
+	free(pb->ring);
 	free(pb);
 }

@@ -286,6 +286,8 @@ proto_params_from_settings(struct test_params *p, const struct settings *s)
 	p->zerocopy = s->zerocopy;
 	p->skip_rx_copy = s->skip_rx_copy;
 	p->latency = s->latency;
+	p->latency_udp =
+	    s->latency > 0 && (s->latency_udp || p->proto == PROTO_UDP);
 	p->gso = p->gro = s->gsro;
 	p->gso_bf_size = p->gro_bf_size = EVPERF_MAX_UDP_BLOCKSIZE;
 }
@@ -368,6 +370,8 @@ proto_params_to_json(const struct test_params *p, bool offer_roles)
 		cJSON_AddNumberToObject(j, PROTO_ROLES_KEY, PROTO_ROLES_WIDE);
 	if (offer_roles && p->latency > 0)
 		cJSON_AddNumberToObject(j, PROTO_LATENCY_KEY, p->latency);
+	if (offer_roles && p->latency > 0 && p->latency_udp)
+		cJSON_AddNumberToObject(j, PROTO_LATENCY_UDP_KEY, 1);
 	cJSON_AddStringToObject(j, "client_version", version_iperf());
 	return j;
 }
@@ -464,6 +468,8 @@ proto_params_from_json(const cJSON *j, struct test_params *p)
 	p->gso = proto_get_flag(j, "gso");
 	p->gro = proto_get_flag(j, "gro");
 	p->roles = proto_roles_offer(j);
+	p->latency_udp =
+	    p->latency > 0 && proto_get_flag(j, PROTO_LATENCY_UDP_KEY);
 	p->title = proto_get_str(j, "title");
 	p->extra_data = proto_get_str(j, "extra_data");
 	p->congestion = proto_get_str(j, "congestion");

@@ -95,11 +95,13 @@ const char *const rh_fmt[] = {
 	[RH_DISKFILE] = "        Sent %s / %s (%d%%) of %s\n",
 	/* evperf's --latency rows: round trips in ms, microsecond digits. */
 	[RH_LAT] = "[LAT]%s %6.2f-%-6.2f sec  rtt min/med/p90/p99/max %s ms  "
-		   "%llu probes%s\n",
+		   "%s%s\n",
 	[RH_LAT_END] = "[LAT]%s %6.2f-%-6.2f sec  rtt min/med/p90/p99/max %s "
-		       "ms  %llu probes  under load\n",
+		       "ms  %s  under load\n",
 	[RH_LAT_IDLE] = "[LAT]%s   idle baseline    rtt min/med/p90/p99/max "
-			"%s ms  %llu probes  idle\n",
+			"%s ms  %s  idle\n",
+	[RH_LAT_COUNT] = "%llu probes",
+	[RH_LAT_LOST] = "%llu probes, %llu lost",
 	[RH_LAT_SKIPPED] = "[LAT]%s %llu probes not sent: the probe "
 			   "connection's buffer was full\n",
 };

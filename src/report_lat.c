@@ -28,6 +28,19 @@ rh_lat_cols(char *buf, size_t len, const struct lat_summary *s)
 		    s->median_ms, s->p90_ms, s->p99_ms, s->max_ms);
 }
 
+/* "N probes", and for UDP probes ", M lost". */
+static void
+rh_lat_count(char *buf, size_t len, const struct rpt_latency *l)
+{
+	if (l->udp)
+		snprintf(buf, len, rh_fmt[RH_LAT_LOST],
+		    (unsigned long long)l->rtt.count,
+		    (unsigned long long)l->rtt.lost);
+	else
+		snprintf(buf, len, rh_fmt[RH_LAT_COUNT],
+		    (unsigned long long)l->rtt.count);
+}
+
 /* Blank where a --bidir row has its [TX-C] tag, to keep the columns. */
 static const char *
 rh_lat_pad(const struct reporter *r)
@@ -38,27 +51,30 @@ rh_lat_pad(const struct reporter *r)
 void
 rh_lat_interval(struct reporter *r, const struct rpt_latency *l)
 {
-	char cols[LAT_COLS_LEN];
+	char cols[LAT_COLS_LEN], count[LAT_COLS_LEN];
 
 	rh_lat_cols(cols, sizeof(cols), &l->rtt);
+	rh_lat_count(count, sizeof(count), l);
 	report_printf(r, rh_fmt[RH_LAT], rh_lat_pad(r), l->start, l->end, cols,
-	    (unsigned long long)l->rtt.count, l->omitted ? "  (omitted)" : "");
+	    count, l->omitted ? "  (omitted)" : "");
 }
 
 void
 rh_lat_summary(struct reporter *r, const struct rpt_end *end)
 {
-	char cols[LAT_COLS_LEN];
+	char cols[LAT_COLS_LEN], count[LAT_COLS_LEN];
 
 	if (end->lat == NULL)
 		return;
 	rh_lat_cols(cols, sizeof(cols), &end->lat->rtt);
+	rh_lat_count(count, sizeof(count), end->lat);
 	report_printf(r, rh_fmt[RH_LAT_END], rh_lat_pad(r), end->lat->start,
-	    end->lat->end, cols, (unsigned long long)end->lat->rtt.count);
+	    end->lat->end, cols, count);
 	if (end->lat_idle != NULL) {
 		rh_lat_cols(cols, sizeof(cols), &end->lat_idle->rtt);
-		report_printf(r, rh_fmt[RH_LAT_IDLE], rh_lat_pad(r), cols,
-		    (unsigned long long)end->lat_idle->rtt.count);
+		rh_lat_count(count, sizeof(count), end->lat_idle);
+		report_printf(
+		    r, rh_fmt[RH_LAT_IDLE], rh_lat_pad(r), cols, count);
 	}
 	if (end->lat_skipped > 0)
 		report_printf(r, rh_fmt[RH_LAT_SKIPPED], rh_lat_pad(r),
@@ -100,7 +116,7 @@ report_lat_end_json(const struct rpt_end *end)
 	cJSON *o = cJSON_CreateObject(), *p;
 
 	cJSON_AddStringToObject(o, "mode", "probe");
-	cJSON_AddStringToObject(o, "protocol", "tcp");
+	cJSON_AddStringToObject(o, "protocol", end->lat->udp ? "udp" : "tcp");
 	cJSON_AddNumberToObject(o, "rate", end->lat_rate);
 	cJSON_AddNumberToObject(o, "message_bytes", 16);
 	cJSON_AddNumberToObject(o, "skipped", (double)end->lat_skipped);

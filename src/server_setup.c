@@ -128,7 +128,7 @@ server_udp_listen(struct server *srv)
 static bool
 test_wants_udp(const struct test *t)
 {
-	return t->prepared && session_params(t->sess)->proto == PROTO_UDP &&
+	return t->prepared && session_uses_udp(t->sess) &&
 	    session_wants_streams(t->sess);
 }
 
@@ -166,7 +166,7 @@ server_udp_more(struct server *srv, const struct test *taking)
 
 	TAILQ_FOREACH(t, &srv->tests, entry)
 		if (test_wants_udp(t))
-			missing += session_streams_missing(t->sess);
+			missing += session_udp_missing(t->sess);
 	return missing > (taking != NULL ? 1 : 0);
 }
 
@@ -259,12 +259,13 @@ server_clash(const struct server *srv, const struct test *t)
 		if (o == t || !o->prepared)
 			continue;
 		q = session_params(o->sess);
+		if (session_uses_udp(t->sess) && session_uses_udp(o->sess) &&
+		    strcmp(t->peer, o->peer) == 0)
+			return true;
 		if (p->proto != q->proto || p->sctp || q->sctp)
 			continue;
 		if (p->proto == PROTO_TCP &&
 		    (p->mss != q->mss || p->mptcp != q->mptcp))
-			return true;
-		if (p->proto == PROTO_UDP && strcmp(t->peer, o->peer) == 0)
 			return true;
 	}
 	return false;
@@ -277,6 +278,8 @@ server_prepare(struct server *srv, struct test *t)
 	const struct test_params *p = session_params(t->sess);
 	int rc;
 
+	if (session_uses_udp(t->sess) && server_udp_listen(srv) == -1)
+		return IE_STREAMLISTEN;
 	if (p->sctp) {
 		if ((rc = server_sctp_listen(srv)) != 0)
 			return rc;
@@ -292,8 +295,6 @@ server_prepare(struct server *srv, struct test *t)
 			return IE_SETMSS;
 		srv->mss = p->mss;
 	}
-	if (p->proto == PROTO_UDP && server_udp_listen(srv) == -1)
-		return IE_STREAMLISTEN;
 	t->prepared = true;
 	return 0;
 }

@@ -143,6 +143,25 @@ session_streams_missing(const struct session *sess)
 }
 
 bool
+session_uses_udp(const struct session *sess)
+{
+	return sess->p.proto == PROTO_UDP ||
+	    (session_probe_wanted(sess) && sess->p.latency_udp);
+}
+
+int
+session_udp_missing(const struct session *sess)
+{
+	int n = 0;
+
+	if (sess->p.proto == PROTO_UDP)
+		n = server_total_streams(sess) - sess->nstreams;
+	if (sess->p.latency_udp && session_probe_missing(sess))
+		n++;
+	return n;
+}
+
+bool
 session_wants_streams(const struct session *sess)
 {
 	return sess->state == SS_S_CREATING;

@@ -114,6 +114,7 @@ struct session {
 	struct event *ev_probe; /* client: its connect */
 	void (*probe_then)(struct session *sess); /* client: after the baseline */
 	bool probe_ack; /* client: the server confirmed probes */
+	double probe_until; /* client: the probe connection's deadline */
 	struct session_lat *lat; /* client: round trips for reports, or NULL */
 	session_done_cb done_cb;
 	void *done_arg;
@@ -166,7 +167,7 @@ bool session_probe_missing(const struct session *sess);
 void session_probe_run(struct session *sess);
 void session_probe_stop(struct session *sess, bool release);
 void session_probe_free(struct session *sess);
-void session_lat_cut(struct session *sess);
+void session_lat_cut(struct session *sess, bool final);
 const struct rpt_latency *session_lat_take(struct session *sess,
     struct lat_hist *h, const struct rpt_stream_iv *when);
 void session_lat_end(struct session *sess, struct rpt_end *end,

@@ -31,6 +31,7 @@
 #include "xev.h"
 
 #define PROBE_CONNECT_TIMEOUT 30.0 /* seconds, as a data connection's */
+#define PROBE_HELLO_RETRY 0.5 /* UDP: seconds before the hello goes again */
 
 /* Server: the client asked for probes and the wide role flag is in use. */
 bool
@@ -104,7 +105,58 @@ session_probe_connected_cb(evutil_socket_t fd, short what, void *arg)
 		session_fail(sess, IE_STREAMCONNECT, EVUTIL_SOCKET_ERROR());
 		return;
 	}
-	sess->probe = probe_new(sess->base, fd, true, session_probe_cb, sess);
+	sess->probe =
+	    probe_new(sess->base, fd, true, false, session_probe_cb, sess);
+	probe_idle(sess->probe);
+}
+
+/* UDP: "9876" and the probe's flag, as a UDP stream's hello (§3a). */
+static int
+session_probe_hello(evutil_socket_t fd)
+{
+	unsigned char hello[6] = { '9', '8', '7', '6', PROTO_PROBE_FLAG >> 8,
+		PROTO_PROBE_FLAG & 0xff };
+
+	return osdep_send(fd, hello, sizeof(hello)) == (ssize_t)sizeof(hello)
+	    ? 0
+	    : -1;
+}
+
+/*
+ * UDP: the server's "6789" (or anything else first: the server echoes
+ * nothing before it has answered). Without it, the hello goes again every
+ * PROBE_HELLO_RETRY seconds until the connect timeout.
+ */
+static void
+session_probe_udp_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *sess = arg;
+	unsigned char buf[8];
+	ssize_t n;
+	int err;
+
+	if (what & EV_TIMEOUT) {
+		if (clock_now() >= sess->probe_until) {
+			session_fail(sess, IE_STREAMCONNECT, ETIMEDOUT);
+			return;
+		}
+		if (session_probe_hello(fd) == -1 &&
+		    !osdep_udp_transient(EVUTIL_SOCKET_ERROR()))
+			session_fail(
+			    sess, IE_STREAMWRITE, EVUTIL_SOCKET_ERROR());
+		return;
+	}
+	n = recv(fd, (void *)buf, sizeof(buf), 0);
+	err = EVUTIL_SOCKET_ERROR();
+	if (n < 0 && (osdep_err_retriable(err) || osdep_udp_transient(err)))
+		return;
+	if (n != 4 || memcmp(buf, "6789", 4) != 0) {
+		session_fail(sess, IE_STREAMREAD, n < 0 ? err : 0);
+		return;
+	}
+	xev_del(sess->ev_probe);
+	sess->probe =
+	    probe_new(sess->base, fd, true, true, session_probe_cb, sess);
 	probe_idle(sess->probe);
 }
 
@@ -114,12 +166,14 @@ session_probe_open(struct session *sess, const struct net_addr *peer,
 {
 	const struct settings *s = sess->set;
 	struct net_path np = { 0, s->bind_dev };
+	bool udp = sess->p.latency_udp;
 	evutil_socket_t fd;
 
 	sess->probe_then = then;
-	fd = net_socket_path(
-	    peer->ss.ss_family, &np, s->bind_host, 0, SOCK_STREAM);
-	if (fd == -1 || net_connect_fd(fd, peer) == -1) {
+	fd = net_socket_path(peer->ss.ss_family, &np, s->bind_host, 0,
+	    udp ? SOCK_DGRAM : SOCK_STREAM);
+	if (fd == -1 || net_connect_fd(fd, peer) == -1 ||
+	    (udp && session_probe_hello(fd) == -1)) {
 		int err = EVUTIL_SOCKET_ERROR();
 
 		if (fd != -1)
@@ -127,9 +181,16 @@ session_probe_open(struct session *sess, const struct net_addr *peer,
 		session_fail(sess, IE_STREAMCONNECT, err);
 		return;
 	}
-	sess->ev_probe =
-	    xev_new(sess->base, fd, EV_WRITE, session_probe_connected_cb, sess);
-	xev_add(sess->ev_probe, PROBE_CONNECT_TIMEOUT);
+	sess->probe_until = clock_now() + PROBE_CONNECT_TIMEOUT;
+	if (udp) {
+		sess->ev_probe = xev_new(sess->base, fd, EV_READ | EV_PERSIST,
+		    session_probe_udp_cb, sess);
+		xev_add(sess->ev_probe, PROBE_HELLO_RETRY);
+	} else {
+		sess->ev_probe = xev_new(
+		    sess->base, fd, EV_WRITE, session_probe_connected_cb, sess);
+		xev_add(sess->ev_probe, PROBE_CONNECT_TIMEOUT);
+	}
 }
 
 /* Server: a connection with the probe's flag. 0, or -1 (closed). */
@@ -140,7 +201,8 @@ session_probe_adopt(struct session *sess, evutil_socket_t fd)
 		evutil_closesocket(fd);
 		return -1;
 	}
-	sess->probe = probe_new(sess->base, fd, false, session_probe_cb, sess);
+	sess->probe = probe_new(
+	    sess->base, fd, false, sess->p.latency_udp, session_probe_cb, sess);
 	return 0;
 }
 
@@ -177,7 +239,11 @@ session_probe_stop(struct session *sess, bool release)
 	if (sess->probe == NULL)
 		return;
 	probe_halt(sess->probe);
-	if (release && (fd = probe_release(sess->probe)) != -1)
+	if (!release || (fd = probe_release(sess->probe)) == -1)
+		return;
+	if (sess->p.latency_udp)
+		evutil_closesocket(fd);
+	else
 		closer_add(sess->out.closer, fd);
 }
 
@@ -206,13 +272,13 @@ session_probe_free(struct session *sess)
 
 /* Round trips timed since the last cut: into cur, and (after -O) total. */
 void
-session_lat_cut(struct session *sess)
+session_lat_cut(struct session *sess, bool final)
 {
 	struct session_lat *l = sess->lat;
 
 	if (l == NULL || sess->probe == NULL)
 		return;
-	probe_cut(sess->probe, &l->fresh);
+	probe_cut(sess->probe, &l->fresh, final);
 	lat_hist_merge(&l->cur, &l->fresh);
 	if (!sess->omitting)
 		lat_hist_merge(&l->total, &l->fresh);
@@ -234,6 +300,7 @@ session_lat_take(
 	l->rpt.start = when->start;
 	l->rpt.end = when->end;
 	l->rpt.omitted = when->omitted;
+	l->rpt.udp = sess->p.latency_udp;
 	lat_summarize(h, &l->rpt.rtt);
 	lat_hist_reset(h);
 	return &l->rpt;
@@ -253,6 +320,7 @@ session_lat_end(
 	out[0].end = end->nstreams > 0 ? end->streams[0].local_seconds : 0;
 	lat_summarize(&l->total, &out[0].rtt);
 	lat_summarize(probe_idle_hist(sess->probe), &out[1].rtt);
+	out[0].udp = out[1].udp = sess->p.latency_udp;
 	end->lat = &out[0];
 	end->lat_idle = &out[1];
 	end->lat_rate = sess->p.latency;

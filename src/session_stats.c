@@ -209,7 +209,7 @@ session_sample_interval(struct session *sess, double now, bool final)
 	if (sess->nstreams == 0)
 		return;
 	session_drain(sess);
-	session_lat_cut(sess);
+	session_lat_cut(sess, final);
 	order = xcalloc((size_t)sess->nstreams, sizeof(*order));
 	ivs = xcalloc((size_t)sess->nstreams, sizeof(*ivs));
 	n = session_report_order(sess, order);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # --latency (issue 15): round trips under load on a probe connection of
 # its own, between evperf ends, and its refusal by a stock iperf3 server.
-#  - evperf to evperf, TCP, -R, --bidir, UDP, -O 1, -J and --json-stream:
+#  - evperf to evperf, TCP, -R, --bidir, UDP, -O 1, -J and --json-stream,
+#    TCP probes and UDP ones (a UDP test's, or --latency-udp):
 #    every interval carries a "latency" object whose percentiles are
 #    ordered (min <= median <= p90 <= p99 <= max) and plausible on
 #    loopback (above 0, below 1 s); end.latency has mode "probe", the
@@ -55,9 +56,10 @@ check_lat() {
 	jq -r "$path.count" "$f"
 }
 
-# check_doc FILE RATE: the -J document of an evperf client with --latency.
+# check_doc FILE RATE PROTO: the -J document of an evperf client with
+# --latency, whose probes are PROTO (tcp or udp).
 check_doc() {
-	local f=$1 rate=$2 n i sum=0 c om
+	local f=$1 rate=$2 proto=$3 n i sum=0 c om
 	assert_one_json "$f"
 	n=$(jq '.intervals | length' "$f")
 	assert_int_cmp "intervals" "$n" -ge 2
@@ -71,7 +73,9 @@ check_doc() {
 	done
 	assert_eq "end.latency.mode" "$(json_get "$f" .end.latency.mode)" probe
 	assert_eq "end.latency.protocol" \
-		"$(json_get "$f" .end.latency.protocol)" tcp
+		"$(json_get "$f" .end.latency.protocol)" "$proto"
+	# Loopback loses no probe (a UDP one would be counted in "lost").
+	assert_eq "lost probes" "$(jq '[.. | objects | .lost? // empty] | add' "$f")" 0
 	assert_eq "end.latency.rate" "$(json_get "$f" .end.latency.rate)" "$rate"
 	assert_eq "end.latency.loaded.count (the intervals' sum)" \
 		"$(check_lat "$f" .end.latency.loaded)" "$sum"
@@ -80,13 +84,16 @@ check_doc() {
 }
 
 log "evperf to evperf"
-for args in "" "-R" "--bidir -P 2" "-u -b 10M" "-O 1"; do
+for args in "" "-R" "--bidir -P 2" "-u -b 10M" "-O 1" "--latency-udp" \
+	"--latency-udp -R" "-u -b 10M --bidir"; do
 	name=lat${args// /}
 	read -r -a a <<<"$args"
 	pair "$name" "$EVPERF" "$EVPERF" -t 2 --latency=50 -J "${a[@]}"
 	assert_exit "$name client" "$RC" 0
-	check_doc "$E2E_TMP/$name.out" 50
-	log "  ${args:-TCP}: ok"
+	proto=tcp
+	[[ $args == *-u* || $args == *--latency-udp* ]] && proto=udp
+	check_doc "$E2E_TMP/$name.out" 50 "$proto"
+	log "  ${args:-TCP}: ok ($proto probes)"
 done
 
 log "human report and the server's side"
@@ -96,6 +103,11 @@ assert_match "$E2E_TMP/human.out" \
 	'^\[LAT\]   1\.00-2\.00   sec  rtt min/med/p90/p99/max [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms  [0-9]+ probes$'
 assert_match "$E2E_TMP/human.out" '^\[LAT\]   0\.00-2\.00   sec  rtt .* probes  under load$'
 assert_match "$E2E_TMP/human.out" '^\[LAT\]   idle baseline    rtt .* 10 probes  idle$'
+pair humanu "$EVPERF" "$EVPERF" -t 2 --latency-udp
+assert_exit "human client, UDP probes" "$RC" 0
+assert_match "$E2E_TMP/humanu.out" \
+	'^\[LAT\]   1\.00-2\.00   sec  rtt min/med/p90/p99/max [0-9./]+ ms  [0-9]+ probes, 0 lost$'
+assert_match "$E2E_TMP/humanu.out" '^\[LAT\]   idle baseline    rtt .* 10 probes, 0 lost  idle$'
 assert_contains "$E2E_TMP/human.out" "iperf Done."
 if grep -q LAT "$E2E_TMP/human.srv"; then
 	fail "the server printed [LAT] rows"
