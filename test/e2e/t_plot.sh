@@ -37,6 +37,13 @@ log "python: $PY"
 [ -x "$PLOT" ] || fail "$PLOT is not executable"
 assert_eq "evperf-plot's first line" "$(head -n 1 "$PLOT")" "#!/usr/bin/env python3"
 
+# matplotlib's configuration and font cache of this run only: its notes
+# (such as building the font cache) never reach an evperf-plot's stderr.
+export MPLCONFIGDIR=$E2E_TMP/matplotlib
+mkdir -p "$MPLCONFIGDIR"
+"$PY" -c 'import matplotlib.font_manager' >/dev/null 2>&1 ||
+	fail "$PY cannot load matplotlib's font manager"
+
 plot() {
 	run_to 120 "$PY" "$PLOT" "$@"
 }
