@@ -228,6 +228,18 @@ panels crr connections,latency
 series crr connections "connections/s"
 series crr latency "$LAT|idle"
 
+# --- latency, real: evperf --latency (TCP probes) and a UDP test's probes
+render lat_tcp "$DATA/evperf_latency_tcp.json"
+panels lat_tcp throughput,latency
+series lat_tcp throughput "sum|stream 9|stream 11"
+series lat_tcp latency "$LAT|idle"
+expect lat_tcp '.title | contains("latency probes TCP 50/s")'
+render lat_udp "$DATA/evperf_latency_udp_stream.jsonl"
+panels lat_udp throughput,latency,loss,jitter
+series lat_udp latency "$LAT|idle"
+expect lat_udp '.input == "json-stream" and
+	(.title | contains("latency probes UDP 50/s"))'
+
 # --- a live evperf test, -J and --json-stream
 port=$(free_port)
 start_server "$EVPERF" -s -1 -p "$port"
