@@ -12,7 +12,8 @@
 # (-J on both ends), -R (server human output), -P 4, --bidir, and UDP
 # forward and -R: test/e2e's run_tcp_case and run_udp_case check exit
 # codes, bytes both ways, JSON documents, stream counts and the sender
-# covering the receiver. Then: the human client report, -V naming Windows,
+# covering the receiver. Then: the human client report, --latency probes
+# both ways (TCP, and UDP in a UDP test), -V naming Windows,
 # -D refused with its reason, Ctrl-C (SIGINT, which wine delivers as
 # CTRL_C_EVENT) ending a -J client with its results.
 # interop: runs stock iperf3 ($IPERF3) against evperf.exe
@@ -94,6 +95,33 @@ wine_pairing ev wine
 run_tcp_case text -t 1
 wine_pairing wine ev
 run_tcp_case text -t 1 -P 2
+
+# --latency (issue 15): probes from evperf.exe to the Linux evperf (TCP,
+# and UDP in a UDP test), and from the Linux evperf to evperf.exe.
+for pairing in "ev wine" "wine ev"; do
+	for extra in "" "-u -b 10M"; do
+		read -r srv cli <<<"$pairing"
+		read -r -a xa <<<"$extra"
+		port=$(free_port)
+		if [ "$srv" = wine ]; then
+			start_server "$WEXE" -s -1 -p "$port"
+		else
+			start_server "$EVPERF" -s -1 -p "$port"
+		fi
+		wait_port "$port" "$SERVER_PID"
+		cbin=$EVPERF
+		[ "$cli" = wine ] && cbin=$WEXE
+		out=$E2E_TMP/latency.json
+		rc=0
+		run_to 60 "$cbin" -c 127.0.0.1 -p "$port" -t 2 --latency=20 -J \
+			"${xa[@]}" >"$out" 2>"$out.err" || rc=$?
+		assert_exit "--latency $cli -> $srv $extra" "$rc" 0
+		wait_exit "$SERVER_PID" 20
+		assert_eq "--latency $cli -> $srv $extra: probes timed, none lost" \
+			"$(jq '.end.latency | .loaded.count > 0 and .idle.count == 10
+				and .loaded.lost == 0 and .loaded.min_ms <= .loaded.max_ms' "$out")" true
+	done
+done
 
 # -V: the system line names Windows (osdep_win32.c's uname stand-in).
 out=$E2E_TMP/version.out
