@@ -608,6 +608,22 @@ run_tcp_case() {
 	log "$tag: ok"
 }
 
+# pair NAME SERVER CLIENT ARGS...: one test on a fresh port, client
+# output in NAME.out (stderr NAME.err), server output in NAME.srv; sets RC.
+pair() {
+	local name=$1 sbin=$2 cbin=$3 port
+	shift 3
+	port=$(free_port)
+	start_server "$sbin" -s -1 -p "$port"
+	local spid=$SERVER_PID sout=$SERVER_OUT
+	wait_port "$port" "$spid"
+	RC=0
+	run_to 60 "$cbin" -c 127.0.0.1 -p "$port" "$@" \
+		>"$E2E_TMP/$name.out" 2>"$E2E_TMP/$name.err" || RC=$?
+	wait_exit "$spid" 20 || true
+	cp "$sout" "$E2E_TMP/$name.srv"
+}
+
 # start_serving_server: an evperf server WITHOUT -1 (it must outlive every
 # bad peer) in text mode on a fresh port. Sets PORT.
 start_serving_server() {

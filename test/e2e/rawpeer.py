@@ -241,6 +241,29 @@ def mode_hold_halfresults(args):
     return hold(args, [ctrl, data], "half of the results sent")
 
 
+def send_params_expect(args, params, what):
+    """Cookie and params; then --expect accepted: CREATE_STREAMS; else
+    SERVER_ERROR with the error code --code and an errno, and the server
+    closes the connection."""
+    ctrl = connect(args)
+    ctrl.sendall(make_cookie())
+    expect_state(ctrl, PARAM_EXCHANGE)
+    body = json.dumps(params, separators=(",", ":")).encode()
+    ctrl.sendall(struct.pack(">I", len(body)) + body)
+    say("sent %d bytes of parameters, %s" % (len(body), what))
+    if args.expect == "accepted":
+        expect_state(ctrl, CREATE_STREAMS)
+        ctrl.close()
+        return 0
+    expect_state(ctrl, SERVER_ERROR)
+    code, err = struct.unpack(">ii", recv_exact(ctrl, 8))
+    say("SERVER_ERROR code %d errno %d" % (code, err))
+    if code != args.code:
+        say("FAIL: expected error code %d" % args.code)
+        return 2
+    return expect_close(ctrl, args.wait, "control connection")
+
+
 def mode_authtoken(args):
     """Parameters with the "authtoken" read from --token-file (bytes as
     they are; none without the option). --expect accepted: the server must
@@ -250,24 +273,8 @@ def mode_authtoken(args):
     if args.token_file:
         with open(args.token_file, "rb") as f:
             params["authtoken"] = f.read().decode("latin-1")
-    ctrl = connect(args)
-    ctrl.sendall(make_cookie())
-    expect_state(ctrl, PARAM_EXCHANGE)
-    body = json.dumps(params, separators=(",", ":")).encode()
-    ctrl.sendall(struct.pack(">I", len(body)) + body)
-    say("sent %d bytes of parameters, token of %d characters" %
-        (len(body), len(params.get("authtoken", ""))))
-    if args.expect == "accepted":
-        expect_state(ctrl, CREATE_STREAMS)
-        ctrl.close()
-        return 0
-    expect_state(ctrl, SERVER_ERROR)
-    code, err = struct.unpack(">ii", recv_exact(ctrl, 8))
-    say("SERVER_ERROR code %d errno %d" % (code, err))
-    if code != args.code:
-        say("FAIL: expected error code %d" % args.code)
-        return 2
-    return expect_close(ctrl, args.wait, "control connection")
+    return send_params_expect(args, params, "token of %d characters" %
+                              len(params.get("authtoken", "")))
 
 
 def mode_param(args):
@@ -277,23 +284,7 @@ def mode_param(args):
     CREATE_STREAMS)."""
     params = dict(PARAMS)
     params.update(json.loads(args.extra))
-    ctrl = connect(args)
-    ctrl.sendall(make_cookie())
-    expect_state(ctrl, PARAM_EXCHANGE)
-    body = json.dumps(params, separators=(",", ":")).encode()
-    ctrl.sendall(struct.pack(">I", len(body)) + body)
-    say("sent parameters with %s" % args.extra)
-    if args.expect == "accepted":
-        expect_state(ctrl, CREATE_STREAMS)
-        ctrl.close()
-        return 0
-    expect_state(ctrl, SERVER_ERROR)
-    code, err = struct.unpack(">ii", recv_exact(ctrl, 8))
-    say("SERVER_ERROR code %d errno %d" % (code, err))
-    if code != args.code:
-        say("FAIL: expected error code %d" % args.code)
-        return 2
-    return expect_close(ctrl, args.wait, "control connection")
+    return send_params_expect(args, params, "with %s" % args.extra)
 
 
 MODES = {

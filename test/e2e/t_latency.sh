@@ -20,22 +20,6 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-# pair NAME SERVER CLIENT ARGS...: one test on a fresh port, client
-# output in NAME.out (stderr NAME.err), server output in NAME.srv; sets RC.
-pair() {
-	local name=$1 sbin=$2 cbin=$3 port
-	shift 3
-	port=$(free_port)
-	start_server "$sbin" -s -1 -p "$port"
-	local spid=$SERVER_PID sout=$SERVER_OUT
-	wait_port "$port" "$spid"
-	RC=0
-	run_to 60 "$cbin" -c 127.0.0.1 -p "$port" "$@" \
-		>"$E2E_TMP/$name.out" 2>"$E2E_TMP/$name.err" || RC=$?
-	wait_exit "$spid" 20 || true
-	cp "$sout" "$E2E_TMP/$name.srv"
-}
-
 # check_lat FILE JQ-PATH: the latency object at JQ-PATH (an interval's or
 # end.latency.loaded/idle) is ordered and plausible; prints its count.
 check_lat() {

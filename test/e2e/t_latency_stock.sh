@@ -11,22 +11,6 @@ set -euo pipefail
 
 need_iperf3
 
-# pair NAME SERVER CLIENT ARGS...: one test on a fresh port, client
-# output in NAME.out (stderr NAME.err), server output in NAME.srv; sets RC.
-pair() {
-	local name=$1 sbin=$2 cbin=$3 port
-	shift 3
-	port=$(free_port)
-	start_server "$sbin" -s -1 -p "$port"
-	local spid=$SERVER_PID sout=$SERVER_OUT
-	wait_port "$port" "$spid"
-	RC=0
-	run_to 60 "$cbin" -c 127.0.0.1 -p "$port" "$@" \
-		>"$E2E_TMP/$name.out" 2>"$E2E_TMP/$name.err" || RC=$?
-	wait_exit "$spid" 20 || true
-	cp "$sout" "$E2E_TMP/$name.srv"
-}
-
 log "a stock server ($IPERF3_VERSION) never confirms"
 want="iperf3: error - --latency needs an evperf server: the server did not confirm latency probes"
 pair stock "$IPERF3" "$EVPERF" -t 1 --latency
