@@ -95,10 +95,14 @@ struct rpt_stream_iv {
 	uint64_t out_of_order;
 };
 
-/* Round trips timed over an interval or the test (--latency). */
+/*
+ * Round trips timed over an interval or the test: --latency's probes
+ * (mode RR_NONE), or the transactions of --rr or --crr (rtt.count of them).
+ */
 struct rpt_latency {
 	double start, end; /* seconds, as the interval's (or the test's) */
 	bool omitted;
+	enum rr_mode mode;
 	struct lat_summary rtt;
 };
 
@@ -154,6 +158,7 @@ struct rpt_end {
 	const struct rpt_latency *lat, *lat_idle;
 	int lat_rate; /* probes per second */
 	uint64_t lat_skipped; /* probes the socket could not take */
+	int rr_req, rr_resp; /* --rr, --crr: request and response bytes */
 };
 
 struct reporter;

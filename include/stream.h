@@ -47,6 +47,8 @@ struct stream_cfg {
 	bool zerocopy; /* TCP senders: sendfile from txfd */
 	bool skip_rx_copy; /* TCP receivers: discard in the kernel */
 	const char *file; /* -F: senders read it, receivers write it */
+	enum rr_mode rr; /* --rr: transactions (stream_rr.c), not bulk */
+	size_t rr_req, rr_resp; /* ... request and response bytes */
 };
 
 /*
@@ -66,6 +68,8 @@ struct stream_env {
 	int txfd; /* -Z: a read-only file of txbuf, or -1 */
 	char *rxbuf; /* where every receiver reads to */
 	size_t rxbuf_len;
+	/* --rr client: every transaction's round trip goes here, or NULL */
+	struct lat_hist *rr_lat;
 };
 
 /*

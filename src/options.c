@@ -173,6 +173,9 @@ const struct options_spec options_table[] = {
 	{ "help", no_argument, 'h', OPTIONS_BOTH, FN(options_arg_help) },
 	{ "latency", optional_argument, OPT_LATENCY, OPTIONS_CLIENT,
 	    FN(options_arg_latency) },
+	{ "rr", optional_argument, OPT_RR, OPTIONS_CLIENT, FN(options_arg_rr) },
+	{ "crr", optional_argument, OPT_CRR, OPTIONS_CLIENT,
+	    FN(options_arg_crr) },
 	{ "no-role-flag", no_argument, OPT_NO_ROLE_FLAG, OPTIONS_BOTH,
 	    FLAG(no_role_flag) },
 };
@@ -203,7 +206,7 @@ options_bit(const struct options_spec *sp)
 }
 
 /* Whether the option with getopt value val was given. */
-static bool
+bool
 options_seen(const struct options_ctx *ctx, int val)
 {
 	size_t i = options_bit(options_find(val));
@@ -405,7 +408,7 @@ options_parse(struct settings *s, int argc, char **argv, char **cause)
 		return 0;
 	if ((rc = options_cross(&ctx)) != 0)
 		return options_err_ie(cause, rc);
-	return 0;
+	return options_rr_cross(&ctx, cause);
 }
 
 /* A short-option cluster whose letters before 'J' all take no argument. */

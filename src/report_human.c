@@ -102,6 +102,11 @@ const char *const rh_fmt[] = {
 			"%s ms  %llu probes  idle\n",
 	[RH_LAT_SKIPPED] = "[LAT]%s %llu probes not sent: the probe "
 			   "connection's buffer was full\n",
+	/* --rr, --crr: " RR" or "CRR", transactions (or connections). */
+	[RH_RR] = "[%s]%s %6.2f-%-6.2f sec  %llu %s  %.1f %s/s  "
+		  "rtt min/med/p90/p99/max %s ms%s\n",
+	[RH_RR_END] = "[%s]%s %6.2f-%-6.2f sec  %llu %s  %.1f %s/s  "
+		      "rtt min/med/p90/p99/max %s ms  %d/%d bytes\n",
 };
 
 /* Words that fill %s slots; kept here with the formats they complete. */

@@ -60,6 +60,8 @@ enum rh_id {
 	RH_LAT_END,
 	RH_LAT_IDLE,
 	RH_LAT_SKIPPED,
+	RH_RR,
+	RH_RR_END,
 };
 
 extern const char *const rh_fmt[];

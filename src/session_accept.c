@@ -159,10 +159,10 @@ session_role_width(const struct session *sess)
 {
 	if (sess->p.roles == 0 || sess->set->no_role_flag)
 		return 0;
-	/* Latency probes take the wide form whatever -P is. */
+	/* Latency probes and --rr, --crr take the wide form whatever -P is. */
 	return sess->p.roles >= PROTO_ROLES_WIDE &&
 		(sess->p.parallel > PROTO_ROLE_NARROW_MAX ||
-		    sess->p.latency > 0)
+		    sess->p.latency > 0 || sess->p.rr != RR_NONE)
 	    ? 2
 	    : 1;
 }

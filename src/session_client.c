@@ -285,7 +285,8 @@ client_create_streams(struct session *sess)
 {
 	struct client *c = client_of(sess);
 
-	if (client_too_many(sess) || session_probe_refused(sess))
+	if (client_too_many(sess) || session_probe_refused(sess) ||
+	    session_rr_refused(sess))
 		return;
 	session_env_init(sess);
 	session_set_state(sess, SS_C_CREATING);
@@ -309,6 +310,9 @@ client_handle_state(struct session *sess, signed char st)
 	else if (st == EVPERF_LATENCY_ACK && ss == SS_C_WAIT_CREATE &&
 	    sess->p.latency > 0)
 		sess->probe_ack = true;
+	else if (st == EVPERF_RR_ACK && ss == SS_C_WAIT_CREATE &&
+	    sess->p.rr != RR_NONE)
+		sess->rr_ack = true;
 	else if (st == CREATE_STREAMS && ss == SS_C_WAIT_CREATE)
 		client_create_streams(sess);
 	else if (st == TEST_START && ss == SS_C_WAIT_START) {

@@ -141,7 +141,8 @@ static void
 stream_open_file(struct stream *sp)
 {
 	sp->file_fd = -1;
-	if (sp->env->cfg.file == NULL || sp->env->cfg.proto != PROTO_TCP)
+	if (sp->env->cfg.file == NULL || sp->env->cfg.proto != PROTO_TCP ||
+	    sp->env->cfg.rr != RR_NONE)
 		return;
 	sp->file_fd = osdep_file_open(sp->env->cfg.file, !sp->sender);
 	if (sp->file_fd == -1)
@@ -170,7 +171,11 @@ stream_new(struct stream_env *env, evutil_socket_t fd, int k, bool sender,
 	bool udp = env->cfg.proto == PROTO_UDP;
 
 	sp->env = env;
-	sp->ops = udp ? &stream_udp_ops : &stream_tcp_ops;
+	if (udp)
+		sp->ops = &stream_udp_ops;
+	else
+		sp->ops =
+		    env->cfg.rr != RR_NONE ? &stream_rr_ops : &stream_tcp_ops;
 	sp->cb = cb;
 	sp->cb_arg = arg;
 	sp->fd = fd;

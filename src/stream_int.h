@@ -1,11 +1,11 @@
 /*
  * SPDX-License-Identifier: BSD-3-Clause
  *
- * stream_int.h: a stream's insides, shared by stream.c (the object both
- * protocols share) and its two protocol files, stream_tcp.c and
- * stream_udp.c, each of which provides one struct stream_ops, chosen once
- * when the stream is created. Nothing outside these three files includes
- * it: the session sees only include/stream.h.
+ * stream_int.h: a stream's insides, shared by stream.c (the object every
+ * kind shares) and its data paths, stream_tcp.c, stream_udp.c and
+ * stream_rr.c (request/response), each of which provides one struct
+ * stream_ops, chosen once when the stream is created. Nothing outside
+ * these files includes it: the session sees only include/stream.h.
  */
 #ifndef EVPERF_STREAM_INT_H
 #define EVPERF_STREAM_INT_H
@@ -28,6 +28,7 @@ struct stream_ops {
 
 extern const struct stream_ops stream_tcp_ops;
 extern const struct stream_ops stream_udp_ops;
+extern const struct stream_ops stream_rr_ops;
 
 struct stream {
 	struct stream_env *env; /* the test's shared state, not owned */
@@ -56,6 +57,11 @@ struct stream {
 	uint64_t file_off; /* sender: file bytes sent */
 	char *file_buf; /* sender without -Z: one block read from the file */
 	bool file_eof; /* sender: the whole file went */
+
+	/* --rr (stream_rr.c): the client requests, the server responds. */
+	bool rr_out; /* the event waits to write (else to read) */
+	size_t rr_left; /* bytes of the message under way still to move */
+	double rr_t0; /* client: when the transaction began */
 
 	struct rpt_conn conn;
 };
