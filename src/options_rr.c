@@ -15,24 +15,29 @@
 #include "options_int.h"
 #include "rr.h"
 
-/* What request/response mode refuses, by getopt value and by name. */
+/*
+ * What request/response mode refuses, by getopt value and by name; with
+ * crr_only, only --crr (--cport: every connection would need the port).
+ */
 static const struct {
 	int val;
 	const char *name;
+	bool crr_only;
 } options_rr_refused[] = {
-	{ 'u', "-u" },
-	{ 'R', "-R" },
-	{ OPT_BIDIR, "--bidir" },
-	{ OPT_LATENCY, "--latency" },
-	{ 'n', "-n" },
-	{ 'k', "-k" },
-	{ 'l', "-l" },
-	{ 'b', "-b" },
-	{ 'F', "-F" },
-	{ 'Z', "-Z" },
-	{ OPT_SCTP, "--sctp" },
-	{ OPT_NSTREAMS, "--nstreams" },
-	{ OPT_SKIP_RX_COPY, "--skip-rx-copy" },
+	{ 'u', "-u", false },
+	{ 'R', "-R", false },
+	{ OPT_BIDIR, "--bidir", false },
+	{ OPT_LATENCY, "--latency", false },
+	{ 'n', "-n", false },
+	{ 'k', "-k", false },
+	{ 'l', "-l", false },
+	{ 'b', "-b", false },
+	{ 'F', "-F", false },
+	{ 'Z', "-Z", false },
+	{ OPT_SCTP, "--sctp", false },
+	{ OPT_NSTREAMS, "--nstreams", false },
+	{ OPT_SKIP_RX_COPY, "--skip-rx-copy", false },
+	{ OPT_CPORT, "--cport", true },
 };
 
 static int
@@ -73,11 +78,10 @@ options_rr_cross(struct options_ctx *ctx, char **cause)
 		return -1;
 	}
 	for (i = 0; i < nitems(options_rr_refused); i++) {
-		if (!options_seen(ctx, options_rr_refused[i].val))
+		if (!options_seen(ctx, options_rr_refused[i].val) ||
+		    (options_rr_refused[i].crr_only && ctx->s->rr != RR_CRR))
 			continue;
-		xasprintf(cause,
-		    "parameter error - %s cannot be used with %s (no bulk "
-		    "data in request/response mode)",
+		xasprintf(cause, "parameter error - %s cannot be used with %s",
 		    mode, options_rr_refused[i].name);
 		return -1;
 	}
