@@ -250,13 +250,27 @@ def mode_authtoken(args):
     if args.token_file:
         with open(args.token_file, "rb") as f:
             params["authtoken"] = f.read().decode("latin-1")
+    return params_answer(args, params, "token of %d characters" %
+                         len(params.get("authtoken", "")))
+
+
+def mode_extraparams(args):
+    """Parameters with the keys of the JSON object --extra added (evperf's
+    own, say); answered as for authtoken (--expect, --code)."""
+    params = dict(PARAMS)
+    params.update(json.loads(args.extra))
+    return params_answer(args, params, "extra keys %s" % args.extra)
+
+
+def params_answer(args, params, what):
+    """Send params; expect CREATE_STREAMS (--expect accepted) or
+    SERVER_ERROR --code and then the connection closed."""
     ctrl = connect(args)
     ctrl.sendall(make_cookie())
     expect_state(ctrl, PARAM_EXCHANGE)
     body = json.dumps(params, separators=(",", ":")).encode()
     ctrl.sendall(struct.pack(">I", len(body)) + body)
-    say("sent %d bytes of parameters, token of %d characters" %
-        (len(body), len(params.get("authtoken", ""))))
+    say("sent %d bytes of parameters, %s" % (len(body), what))
     if args.expect == "accepted":
         expect_state(ctrl, CREATE_STREAMS)
         ctrl.close()
@@ -282,6 +296,7 @@ MODES = {
     "abort": mode_abort,
     "badstate": mode_badstate,
     "authtoken": mode_authtoken,
+    "extraparams": mode_extraparams,
 }
 
 
@@ -302,7 +317,10 @@ def main():
     ap.add_argument("--expect", choices=("accepted", "refused"),
                     default="refused", help="authtoken: the answer wanted")
     ap.add_argument("--code", type=int, default=IE_AUTHTEST,
-                    help="authtoken: the SERVER_ERROR code wanted")
+                    help="authtoken, extraparams: the SERVER_ERROR code "
+                    "wanted")
+    ap.add_argument("--extra", default="{}",
+                    help="extraparams: a JSON object of keys to add")
     args = ap.parse_args()
     try:
         return MODES[args.mode](args)
