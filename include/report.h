@@ -159,6 +159,7 @@ struct rpt_end {
 	int lat_rate; /* probes per second */
 	uint64_t lat_skipped; /* probes the socket could not take */
 	int rr_req, rr_resp; /* --rr, --crr: request and response bytes */
+	uint64_t crr_retries; /* --crr: connects that failed, tried again */
 };
 
 struct reporter;

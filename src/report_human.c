@@ -107,6 +107,9 @@ const char *const rh_fmt[] = {
 		  "rtt min/med/p90/p99/max %s ms%s\n",
 	[RH_RR_END] = "[%s]%s %6.2f-%-6.2f sec  %llu %s  %.1f %s/s  "
 		      "rtt min/med/p90/p99/max %s ms  %d/%d bytes\n",
+	[RH_CRR_RETRIES] = "[CRR]%s %llu connects failed and were tried "
+			   "again (no local port free, or the server's "
+			   "backlog full)\n",
 };
 
 /* Words that fill %s slots; kept here with the formats they complete. */

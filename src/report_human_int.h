@@ -62,6 +62,7 @@ enum rh_id {
 	RH_LAT_SKIPPED,
 	RH_RR,
 	RH_RR_END,
+	RH_CRR_RETRIES,
 };
 
 extern const char *const rh_fmt[];

@@ -89,6 +89,9 @@ rh_lat_summary(struct reporter *r, const struct rpt_end *end)
 		    (unsigned long long)end->lat->rtt.count,
 		    rh_rr_unit(end->lat), rh_lat_rate(end->lat),
 		    rh_rr_unit(end->lat), cols, end->rr_req, end->rr_resp);
+		if (end->crr_retries > 0)
+			report_printf(r, rh_fmt[RH_CRR_RETRIES], rh_lat_pad(r),
+			    (unsigned long long)end->crr_retries);
 		return;
 	}
 	report_printf(r, rh_fmt[RH_LAT_END], rh_lat_pad(r), end->lat->start,
@@ -163,6 +166,9 @@ report_lat_end_json(const struct rpt_end *end)
 	} else {
 		cJSON_AddNumberToObject(o, "request_bytes", end->rr_req);
 		cJSON_AddNumberToObject(o, "response_bytes", end->rr_resp);
+		if (mode == RR_CRR)
+			cJSON_AddNumberToObject(
+			    o, "connect_retries", (double)end->crr_retries);
 	}
 	p = cJSON_AddObjectToObject(o, "loaded");
 	cJSON_AddNumberToObject(p, "start", end->lat->start);

@@ -289,6 +289,7 @@ client_create_streams(struct session *sess)
 	    session_rr_refused(sess))
 		return;
 	session_env_init(sess);
+	session_crr_client(sess, &c->peer_addr);
 	session_set_state(sess, SS_C_CREATING);
 	if (sess->p.latency > 0)
 		session_probe_open(sess, &c->peer_addr, client_connect_streams);

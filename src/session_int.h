@@ -117,6 +117,7 @@ struct session {
 	bool probe_ack; /* client: the server confirmed probes */
 	struct session_lat *lat; /* client: round trips for reports, or NULL */
 	bool rr_ack; /* client: the server confirmed --rr or --crr */
+	struct net_addr rr_peer; /* --crr client: where its connections go */
 	session_done_cb done_cb;
 	void *done_arg;
 };
@@ -179,6 +180,7 @@ void session_lat_alloc(struct session *sess);
 bool session_rr_wanted(const struct session *sess);
 bool session_rr_refused(struct session *sess);
 void session_rr_init(struct session *sess);
+void session_crr_client(struct session *sess, const struct net_addr *peer);
 
 /* session_run.c */
 void session_new_timers(struct session *sess);

@@ -260,6 +260,7 @@ session_lat_end(
     struct session *sess, struct rpt_end *end, struct rpt_latency out[2])
 {
 	struct session_lat *l = sess->lat;
+	int i;
 
 	if (l == NULL || (sess->probe == NULL && sess->p.rr == RR_NONE))
 		return;
@@ -271,6 +272,8 @@ session_lat_end(
 	end->lat = &out[0];
 	end->rr_req = sess->p.rr_req;
 	end->rr_resp = sess->p.rr_resp;
+	for (i = 0; i < sess->nstreams; i++)
+		end->crr_retries += stream_crr_retries(sess->streams[i]);
 	if (sess->probe == NULL)
 		return;
 	lat_summarize(probe_idle_hist(sess->probe), &out[1].rtt);

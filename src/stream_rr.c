@@ -45,61 +45,84 @@ stream_rr_want(struct stream *sp, bool out)
 }
 
 /*
- * Write what is left of the message under way. 1: all of it went, 0:
- * the socket is full, -1: the stream has failed.
+ * Write what is left (*left bytes) of a message on fd. 1: all of it went,
+ * 0: the socket is full, -1: an error (*err).
  */
-static int
-stream_rr_write(struct stream *sp)
+int
+stream_rr_put(struct stream *sp, evutil_socket_t fd, size_t *left, int *err)
 {
 	ssize_t n;
-	int err;
 
-	while (sp->rr_left > 0) {
-		n = osdep_send(sp->fd, sp->env->txbuf, sp->rr_left);
+	while (*left > 0) {
+		n = osdep_send(fd, sp->env->txbuf, *left);
 		if (n >= 0) {
-			sp->rr_left -= (size_t)n;
+			*left -= (size_t)n;
 			continue;
 		}
-		if (osdep_err_retriable((err = EVUTIL_SOCKET_ERROR())))
+		if (osdep_err_retriable((*err = EVUTIL_SOCKET_ERROR())))
 			return 0;
-		sp->eof = true;
-		stream_fail(sp, IE_STREAMWRITE, err);
 		return -1;
 	}
 	return 1;
 }
 
 /*
- * Read what is left of the message under way (a bounded number of
- * reads). 1: it is whole, 0: not yet, -1: end of file or an error.
+ * Read what is left (*left bytes) of a message on fd, in a bounded number
+ * of reads. 1: it is whole, 0: not yet, -1: an error (*err), -2: end of
+ * file.
  */
-static int
-stream_rr_read(struct stream *sp)
+int
+stream_rr_get(struct stream *sp, evutil_socket_t fd, size_t *left, int *err)
 {
 	size_t want;
 	ssize_t n;
 	int i;
 
-	for (i = 0; i < sp->env->cfg.wake_blocks && sp->rr_left > 0; i++) {
-		want = sp->rr_left < sp->env->rxbuf_len ? sp->rr_left
-							: sp->env->rxbuf_len;
-		n = recv(sp->fd, sp->env->rxbuf, want, 0);
+	for (i = 0; i<sp->env->cfg.wake_blocks && * left> 0; i++) {
+		want = *left < sp->env->rxbuf_len ? *left : sp->env->rxbuf_len;
+		n = recv(fd, sp->env->rxbuf, want, 0);
 		if (n > 0) {
-			sp->rr_left -= (size_t)n;
+			*left -= (size_t)n;
 			continue;
 		}
-		if (n == -1 && osdep_err_retriable(EVUTIL_SOCKET_ERROR()))
+		if (n == 0)
+			return -2;
+		if (osdep_err_retriable((*err = EVUTIL_SOCKET_ERROR())))
 			return 0;
-		sp->eof = true;
-		if (n == -1)
-			stream_fail(sp, IE_STREAMREAD, EVUTIL_SOCKET_ERROR());
-		else {
-			xev_del(sp->ev);
-			stream_notify(sp, STREAM_EV_EOF, 0, 0);
-		}
 		return -1;
 	}
-	return sp->rr_left == 0 ? 1 : 0;
+	return *left == 0 ? 1 : 0;
+}
+
+/* Write the message under way; 1, 0 as above, -1: the stream failed. */
+static int
+stream_rr_write(struct stream *sp)
+{
+	int err, rc = stream_rr_put(sp, sp->fd, &sp->rr_left, &err);
+
+	if (rc == -1) {
+		sp->eof = true;
+		stream_fail(sp, IE_STREAMWRITE, err);
+	}
+	return rc;
+}
+
+/* Read the message under way; 1, 0 as above, -1: end of file or failed. */
+static int
+stream_rr_read(struct stream *sp)
+{
+	int err, rc = stream_rr_get(sp, sp->fd, &sp->rr_left, &err);
+
+	if (rc >= 0)
+		return rc;
+	sp->eof = true;
+	if (rc == -1)
+		stream_fail(sp, IE_STREAMREAD, err);
+	else {
+		xev_del(sp->ev);
+		stream_notify(sp, STREAM_EV_EOF, 0, 0);
+	}
+	return -1;
 }
 
 /*
@@ -130,19 +153,26 @@ stream_rr_request(struct stream *sp)
 	stream_rr_send(sp);
 }
 
+/* Client: a transaction begun at t0 is complete: count and time it. */
+void
+stream_rr_complete(struct stream *sp, double t0)
+{
+	double rtt = clock_now() - t0;
+
+	stream_count(sp, sp->env->cfg.rr_req);
+	if (sp->env->rr_lat != NULL)
+		lat_hist_add(sp->env->rr_lat, (uint64_t)(rtt * 1e6 + 0.5));
+}
+
 /* Client: the response is whole: count, time, and go again. */
 static void
 stream_rr_done(struct stream *sp)
 {
-	double rtt = clock_now() - sp->rr_t0;
-
 	if (!sp->counting) {
 		xev_del(sp->ev);
 		return;
 	}
-	stream_count(sp, sp->env->cfg.rr_req);
-	if (sp->env->rr_lat != NULL)
-		lat_hist_add(sp->env->rr_lat, (uint64_t)(rtt * 1e6 + 0.5));
+	stream_rr_complete(sp, sp->rr_t0);
 	stream_rr_request(sp);
 }
 

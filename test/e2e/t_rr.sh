@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Request/response mode between evperf ends (--rr, issue 15): the client's
-# -J document has transactions (> 0, the intervals' sum, exactly the
-# client's bytes over REQ), ordered percentiles and the sizes; -P 4 has
-# four streams that all did transactions; the human rows and the
-# --json-stream events carry them; bad values are refused before any
-# connection. Nothing here asserts on a time or a rate.
+# Request/response mode between evperf ends (--rr, --crr, issue 15): the
+# client's -J document has transactions (> 0, the intervals' sum, exactly
+# the client's bytes over REQ), ordered percentiles and the sizes, and
+# with --crr as many connections; -P 4 has four streams that all did
+# transactions; the human rows and the --json-stream events carry them;
+# the server serves a bulk test afterwards; bad values are refused before
+# any connection. Nothing here asserts on a time or a rate.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -56,6 +57,27 @@ n=$(jq -s '[.[] | select(.event == "interval") |
 assert_eq "--json-stream transactions" "$n" \
 	"$(jq -s '.[] | select(.event == "end") | .data.latency.loaded.transactions' \
 		"$E2E_TMP/rr.jsonl")"
+
+# --crr: a connection per transaction, -P loops at once.
+rr_client crr.json --crr -t 2 -J
+assert_exit "--crr -J" "$CLIENT_RC" 0
+rr_check_json "$E2E_TMP/crr.json" crr 1 1
+rr_client crr4.json --crr=100/5000 -P 4 -t 2 -J
+assert_exit "--crr=100/5000 -P 4" "$CLIENT_RC" 0
+rr_check_json "$E2E_TMP/crr4.json" crr 100 5000
+assert_eq "loops without transactions" \
+	"$(json_get "$E2E_TMP/crr4.json" '[.end.streams[].sender.bytes |
+		select(. == 0 or . % 100 != 0)] | length')" 0
+rr_client crr.txt --crr=10/20 -t 2
+assert_exit "--crr human" "$CLIENT_RC" 0
+assert_match "$E2E_TMP/crr.txt" \
+	'^\[CRR\] +1\.00-2\.00 +sec +[0-9]+ conns +[0-9.]+ conns/s +rtt min/med/p90/p99/max [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms$'
+assert_match "$E2E_TMP/crr.txt" \
+	'^\[CRR\] +0\.00-2\.00 +sec +[1-9][0-9]* conns .* ms  10/20 bytes$'
+# The server serves a bulk test after them.
+rr_client bulk.txt -t 1
+assert_exit "a bulk test after --crr" "$CLIENT_RC" 0
+assert_contains "$E2E_TMP/bulk.txt" "iperf Done."
 
 # Bad values: refused by the client itself, with the reason.
 for args in "--rr=0" "--rr=2M" "--crr=1/x" "--rr -R" "--rr --latency"; do
