@@ -59,11 +59,11 @@ enum proto_state {
  * --rr, --crr: the client asks with "evperf_rr": {"mode": "rr" or "crr",
  * "req": N, "resp": M} (1..RR_MAX_MSG bytes each) next to an offer of the
  * wide role flag; a server that agrees confirms the wide flag (101), then
- * sends EVPERF_RR_ACK. With --crr every connection after the first -P
- * carries PROTO_CRR_FLAG and one transaction.
+ * sends EVPERF_RR_ACK. With --crr, every connection after the test's -P
+ * carries one transaction and the wide role flag of the -P connection
+ * (the loop) it belongs to, which it repeats.
  */
 #define PROTO_RR_KEY "evperf_rr"
-#define PROTO_CRR_FLAG 0xfffe
 
 /*
  * Role flag byte after the cookie on an evperf<->evperf data connection:
