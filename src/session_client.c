@@ -156,8 +156,9 @@ client_end_test(struct session *sess)
 
 	if (sess->state != SS_RUNNING || sess->draining)
 		return;
+	/* --rr, --crr count transactions when done: nothing left to send. */
 	if (sess->p.proto != PROTO_TCP || sess->env.cfg.sctp ||
-	    !client_unsent(sess)) {
+	    sess->p.rr != RR_NONE || !client_unsent(sess)) {
 		client_end_now(sess);
 		return;
 	}
