@@ -2,8 +2,9 @@
  * SPDX-License-Identifier: BSD-3-Clause
  *
  * check_rr.c: request/response mode's pure parts: the "REQ[/RESP]" sizes
- * of --rr and --crr, the options they refuse (each by name), and the
- * "evperf_rr" parameter both ways, checked as untrusted input.
+ * of --rr and --crr, the options they refuse (each by name), the
+ * "evperf_rr" parameter both ways, checked as untrusted input, and the
+ * rows and -J keys the reporter renders for them.
  */
 #include "compat.h"
 
@@ -13,7 +14,10 @@
 #include "check_suites.h"
 #include "cmdline.h"
 #include "errors.h"
+#include "latency.h"
+#include "memout.h"
 #include "proto.h"
+#include "report.h"
 #include "rr.h"
 
 START_TEST(test_rr_sizes)
@@ -187,6 +191,154 @@ START_TEST(test_rr_params)
 }
 END_TEST
 
+/*
+ * One interval and the summary of a one-stream client test in mode,
+ * round trips 10, 20, ... 1000 us (100 of them a second), rendered as text
+ * or -J into m.
+ */
+static void
+rr_render(struct memout *m, bool json, enum rr_mode mode)
+{
+	struct settings s;
+	struct rpt_start st;
+	struct rpt_stream_iv iv;
+	struct rpt_interval in = { 1, &iv, NULL };
+	struct rpt_stream_end se;
+	struct rpt_end end;
+	struct rpt_latency l;
+	struct lat_hist h;
+	struct reporter *r;
+	FILE *err = tmpfile();
+	uint64_t us;
+
+	memset(&s, 0, sizeof(s));
+	s.role = ROLE_CLIENT;
+	s.host = "127.0.0.1";
+	s.port = 5201;
+	s.parallel = 1;
+	s.duration = 1;
+	s.interval = 1;
+	s.format = 'a';
+	s.json = json;
+	ck_assert_ptr_nonnull(memout_open(m));
+	r = report_new(&s, true, m->fp, err, false);
+	memset(&st, 0, sizeof(st));
+	st.client = true;
+	st.connecting_host = "127.0.0.1";
+	st.port = 5201;
+	st.proto = PROTO_TCP;
+	st.num_streams = 1;
+	st.blksize = 10;
+	st.duration = 1;
+	st.interval = 1;
+	report_on_connect(r, &st);
+	report_on_test_start(r, &st);
+	lat_hist_init(&h);
+	for (us = 10; us <= 1000; us += 10)
+		lat_hist_add(&h, us);
+	memset(&l, 0, sizeof(l));
+	l.end = 1.0;
+	l.mode = mode;
+	lat_summarize(&h, &l.rtt);
+	lat_hist_free(&h);
+	memset(&iv, 0, sizeof(iv));
+	iv.sender = true;
+	iv.end = 1.0;
+	iv.bytes = 1000;
+	in.lat = &l;
+	report_interval(r, &in);
+	memset(&se, 0, sizeof(se));
+	se.sender = true;
+	se.bytes_sent = se.bytes_received = 1000;
+	se.snd_seconds = se.rcv_seconds = se.local_seconds = 1.0;
+	memset(&end, 0, sizeof(end));
+	end.nstreams = 1;
+	end.streams = &se;
+	end.peer_known = true;
+	end.lat = &l;
+	end.rr_req = 10;
+	end.rr_resp = 2048;
+	end.crr_retries = mode == RR_CRR ? 3 : 0;
+	report_summary(r, &end);
+	report_finish(r);
+	report_free(r);
+	memout_close(m);
+	fclose(err);
+}
+
+START_TEST(test_rr_rows)
+{
+	struct memout m;
+
+	rr_render(&m, false, RR_RR);
+	ck_assert_ptr_nonnull(strstr(m.buf,
+	    "\n[ RR]   0.00-1.00   sec  100 trans  100.0 trans/s  rtt "
+	    "min/med/p90/p99/max 0.010/0.500/0.900/0.990/1.000 ms\n"));
+	ck_assert_ptr_nonnull(strstr(m.buf,
+	    "\n[ RR]   0.00-1.00   sec  100 trans  100.0 trans/s  rtt "
+	    "min/med/p90/p99/max 0.010/0.500/0.900/0.990/1.000 ms  10/2048 "
+	    "bytes\n"));
+	ck_assert_ptr_null(strstr(m.buf, "[LAT]"));
+	memout_free(&m);
+	rr_render(&m, false, RR_CRR);
+	ck_assert_ptr_nonnull(strstr(m.buf,
+	    "\n[CRR]   0.00-1.00   sec  100 conns  100.0 conns/s  rtt "
+	    "min/med/p90/p99/max 0.010/0.500/0.900/0.990/1.000 ms\n"));
+	ck_assert_ptr_nonnull(strstr(m.buf,
+	    "\n[CRR] 3 connects failed and were tried again (no local "
+	    "port free, or the server's backlog full)\n"));
+	memout_free(&m);
+}
+END_TEST
+
+/* The -J keys of both modes, in the interval and in "end". */
+START_TEST(test_rr_json)
+{
+	struct memout m;
+	const cJSON *l, *e;
+	cJSON *doc;
+	int mode;
+
+	for (mode = RR_RR; mode <= RR_CRR; mode++) {
+		rr_render(&m, true, (enum rr_mode)mode);
+		ck_assert_ptr_nonnull((doc = cJSON_Parse(m.buf)));
+		l = cJSON_GetObjectItem(
+		    cJSON_GetArrayItem(
+			cJSON_GetObjectItem(doc, "intervals"), 0),
+		    "latency");
+		ck_assert_ptr_nonnull(l);
+		ck_assert_int_eq(
+		    cJSON_GetObjectItem(l, "transactions")->valueint, 100);
+		ck_assert_double_eq_tol(
+		    cJSON_GetObjectItem(l, "transactions_per_second")
+			->valuedouble,
+		    100, 1e-9);
+		ck_assert_int_eq(cJSON_GetObjectItem(l, "connections") != NULL,
+		    mode == RR_CRR);
+		e = cJSON_GetObjectItem(
+		    cJSON_GetObjectItem(doc, "end"), "latency");
+		ck_assert_str_eq(cJSON_GetObjectItem(e, "mode")->valuestring,
+		    rr_mode_name(mode));
+		ck_assert_int_eq(
+		    cJSON_GetObjectItem(e, "request_bytes")->valueint, 10);
+		ck_assert_int_eq(
+		    cJSON_GetObjectItem(e, "response_bytes")->valueint, 2048);
+		ck_assert_ptr_null(cJSON_GetObjectItem(e, "idle"));
+		ck_assert_ptr_null(cJSON_GetObjectItem(e, "rate"));
+		ck_assert_int_eq(
+		    cJSON_GetObjectItem(e, "connect_retries") != NULL,
+		    mode == RR_CRR);
+		ck_assert_int_eq(
+		    cJSON_GetObjectItem(
+			cJSON_GetObjectItem(e, "loaded"), "transactions")
+			->valueint,
+		    100);
+		cJSON_Delete(doc);
+		memout_free(&m);
+	}
+}
+END_TEST
+
 Suite *
 rr_suite(void)
 {
@@ -197,6 +349,8 @@ rr_suite(void)
 	tcase_add_test(tc, test_rr_options);
 	tcase_add_test(tc, test_rr_refused);
 	tcase_add_test(tc, test_rr_params);
+	tcase_add_test(tc, test_rr_rows);
+	tcase_add_test(tc, test_rr_json);
 	suite_add_tcase(s, tc);
 	return s;
 }
