@@ -39,6 +39,7 @@ enum proto_state {
 	EVPERF_ROLES_ACK = 100, /* the 1-byte role flag */
 	EVPERF_ROLES2_ACK = 101, /* the 2-byte role flag (-P above 128) */
 	EVPERF_LATENCY_ACK = 102, /* latency probes (--latency) */
+	EVPERF_RR_ACK = 103, /* request/response mode (--rr, --crr) */
 };
 
 #define COOKIE_SIZE 37 /* 36 characters + NUL, iperf3's COOKIE_SIZE */
@@ -55,6 +56,15 @@ enum proto_state {
 #define PROTO_LATENCY_UDP_KEY "evperf_latency_udp" /* 1: UDP probes */
 #define PROTO_LATENCY_MAX 1000
 #define PROTO_PROBE_FLAG 0xffff
+/*
+ * --rr, --crr: the client asks with "evperf_rr": {"mode": "rr" or "crr",
+ * "req": N, "resp": M} (1..RR_MAX_MSG bytes each) next to an offer of the
+ * wide role flag; a server that agrees confirms the wide flag (101), then
+ * sends EVPERF_RR_ACK. With --crr, every connection after the test's -P
+ * carries one transaction and the wide role flag of the -P connection
+ * (the loop) it belongs to, which it repeats.
+ */
+#define PROTO_RR_KEY "evperf_rr"
 
 /*
  * Role flag byte after the cookie on an evperf<->evperf data connection:
@@ -136,6 +146,8 @@ struct test_params {
 	char *authtoken; /* "authtoken" (auth.h), or NULL */
 	int latency; /* evperf_latency: probes per second, 0 = none */
 	bool latency_udp; /* evperf_latency_udp: the probes are UDP */
+	enum rr_mode rr; /* evperf_rr: request/response mode, or RR_NONE */
+	int rr_req, rr_resp; /* ... its request and response bytes */
 };
 
 /* One stream's entry of a results message. */
@@ -186,7 +198,10 @@ void proto_put_json(struct evbuffer *out, const cJSON *json);
 int proto_take_int(struct evbuffer *in, int32_t *v);
 void proto_put_int(struct evbuffer *out, int32_t v);
 
-/* A client's block size without -l: 128 KiB TCP, 64 KiB SCTP, 0 UDP. */
+/*
+ * A client's block size without -l: 128 KiB TCP, 64 KiB SCTP, 0 UDP; the
+ * request size with --rr or --crr.
+ */
 int proto_default_blksize(const struct test_params *p);
 
 /* Fill params from the client's settings (blksize already resolved). */

@@ -95,11 +95,15 @@ struct rpt_stream_iv {
 	uint64_t out_of_order;
 };
 
-/* Round trips timed over an interval or the test (--latency). */
+/*
+ * Round trips timed over an interval or the test: --latency's probes
+ * (mode RR_NONE), or the transactions of --rr or --crr (rtt.count of them).
+ */
 struct rpt_latency {
 	double start, end; /* seconds, as the interval's (or the test's) */
 	bool omitted;
 	bool udp; /* UDP probes: losses counted */
+	enum rr_mode mode;
 	struct lat_summary rtt;
 };
 
@@ -155,6 +159,8 @@ struct rpt_end {
 	const struct rpt_latency *lat, *lat_idle;
 	int lat_rate; /* probes per second */
 	uint64_t lat_skipped; /* probes the socket could not take */
+	int rr_req, rr_resp; /* --rr, --crr: request and response bytes */
+	uint64_t crr_retries; /* --crr: connects that failed, tried again */
 };
 
 struct reporter;

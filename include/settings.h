@@ -43,6 +43,13 @@ enum proto_kind {
 	PROTO_UDP,
 };
 
+/* Request/response mode (--rr, --crr; rr.h): no bulk data then. */
+enum rr_mode {
+	RR_NONE = 0,
+	RR_RR, /* back-to-back transactions on each data connection */
+	RR_CRR, /* connect, one transaction, close; repeat */
+};
+
 struct settings {
 	enum role role;
 	const char *host; /* -c HOST, exactly as given */
@@ -94,6 +101,8 @@ struct settings {
 	bool skip_rx_copy; /* --skip-rx-copy: TCP receives with MSG_TRUNC */
 	int latency; /* --latency[=N]: probes per second, 0 = none */
 	bool latency_udp; /* --latency-udp: UDP probes in a TCP test */
+	enum rr_mode rr; /* --rr or --crr; RR_NONE = a bulk test */
+	int rr_req, rr_resp; /* ... their request and response bytes */
 
 	bool one_off; /* -1 */
 	bool json; /* -J (also set by --json-stream) */

@@ -47,6 +47,8 @@ struct stream_cfg {
 	bool zerocopy; /* TCP senders: sendfile from txfd */
 	bool skip_rx_copy; /* TCP receivers: discard in the kernel */
 	const char *file; /* -F: senders read it, receivers write it */
+	enum rr_mode rr; /* --rr: transactions (stream_rr.c), not bulk */
+	size_t rr_req, rr_resp; /* ... request and response bytes */
 };
 
 /*
@@ -66,6 +68,16 @@ struct stream_env {
 	int txfd; /* -Z: a read-only file of txbuf, or -1 */
 	char *rxbuf; /* where every receiver reads to */
 	size_t rxbuf_len;
+	/* --rr client: every transaction's round trip goes here, or NULL */
+	struct lat_hist *rr_lat;
+	/*
+	 * --crr client: the test's cookie, and the owner's way to open a
+	 * connection to the server (non-blocking connect begun, options set):
+	 * its socket, or -1 with *err.
+	 */
+	const char *cookie;
+	evutil_socket_t (*crr_open)(void *arg, int *err);
+	void *crr_arg;
 };
 
 /*
@@ -90,6 +102,20 @@ void stream_halt(struct stream *sp);
  * or -1 if it was given up before. The stream keeps its numbers.
  */
 int stream_release(struct stream *sp);
+
+/*
+ * --crr: give up one of the connections the stream has beside its own
+ * (a transaction's, stopped): returns its socket (the caller closes it),
+ * or -1 once there are none.
+ */
+evutil_socket_t stream_release_extra(struct stream *sp);
+
+/*
+ * --crr server: fd (owned from now on) carries one transaction of this
+ * stream's loop. 0, or -1 when the stream has too many already (fd is
+ * then closed).
+ */
+int stream_crr_take(struct stream *sp, evutil_socket_t fd);
 
 /* Read what a receiver has queued below its wake-up threshold. */
 void stream_drain(struct stream *sp);
@@ -129,6 +155,8 @@ evutil_socket_t stream_fd(const struct stream *sp); /* -1 once released */
 bool stream_is_sender(const struct stream *sp);
 double stream_secs(const struct stream *sp); /* start to last sample */
 const struct rpt_conn *stream_conn(const struct stream *sp);
+/* --crr client: connects that failed and were tried again. */
+uint64_t stream_crr_retries(const struct stream *sp);
 
 /* Release the event(s), the socket and the memory. */
 void stream_free(struct stream *sp);

@@ -175,6 +175,9 @@ const struct options_spec options_table[] = {
 	    FN(options_arg_latency) },
 	{ "latency-udp", no_argument, OPT_LATENCY_UDP, OPTIONS_CLIENT,
 	    FN(options_arg_latency_udp) },
+	{ "rr", optional_argument, OPT_RR, OPTIONS_CLIENT, FN(options_arg_rr) },
+	{ "crr", optional_argument, OPT_CRR, OPTIONS_CLIENT,
+	    FN(options_arg_crr) },
 	{ "no-role-flag", no_argument, OPT_NO_ROLE_FLAG, OPTIONS_BOTH,
 	    FLAG(no_role_flag) },
 };
@@ -205,7 +208,7 @@ options_bit(const struct options_spec *sp)
 }
 
 /* Whether the option with getopt value val was given. */
-static bool
+bool
 options_seen(const struct options_ctx *ctx, int val)
 {
 	size_t i = options_bit(options_find(val));
@@ -407,7 +410,7 @@ options_parse(struct settings *s, int argc, char **argv, char **cause)
 		return 0;
 	if ((rc = options_cross(&ctx)) != 0)
 		return options_err_ie(cause, rc);
-	return 0;
+	return options_rr_cross(&ctx, cause);
 }
 
 /* A short-option cluster whose letters before 'J' all take no argument. */

@@ -79,7 +79,12 @@ options_err_value(
 	}
 	if (rc != OPTIONS_EBADARG)
 		return options_err_ie(cause, rc);
-	if (sp->val == 'P') {
+	if (sp->val == OPT_RR || sp->val == OPT_CRR) {
+		xasprintf(cause,
+		    "parameter error - invalid argument '%s' for option "
+		    "'--%s' (REQ[/RESP]: 1 byte to 1M each)",
+		    arg != NULL ? arg : "", sp->name);
+	} else if (sp->val == 'P') {
 		xasprintf(cause,
 		    "parameter error - invalid number of parallel "
 		    "streams (min = 1, max = %d)",

@@ -67,6 +67,8 @@ enum options_long {
 	OPT_NO_FQ_PACING,
 	OPT_LATENCY,
 	OPT_LATENCY_UDP,
+	OPT_RR,
+	OPT_CRR,
 };
 
 /* Parse state beyond struct settings, for the cross checks. */
@@ -109,6 +111,9 @@ extern const size_t options_nopts;
 /* The first table entry with getopt value val (the primary name). */
 const struct options_spec *options_find(int val);
 
+/* Whether the option with getopt value val was given. */
+bool options_seen(const struct options_ctx *ctx, int val);
+
 /* options_arg.c: each returns 0, an IE code or OPTIONS_EBADARG. */
 
 /* Strict base-10 integer in [min, max]; -1 on garbage or out of range. */
@@ -148,6 +153,11 @@ int options_arg_cntl_ka(struct options_ctx *, const char *);
 int options_arg_zerocopy(struct options_ctx *, const char *);
 int options_arg_latency(struct options_ctx *, const char *);
 int options_arg_latency_udp(struct options_ctx *, const char *);
+
+/* options_rr.c: --rr, --crr and their cross check. */
+int options_arg_rr(struct options_ctx *, const char *);
+int options_arg_crr(struct options_ctx *, const char *);
+int options_rr_cross(struct options_ctx *ctx, char **cause);
 
 /* options_sctp.c: --sctp, --nstreams, -X and --no-fq-socket-pacing. */
 int options_arg_sctp(struct options_ctx *, const char *);

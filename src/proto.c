@@ -25,6 +25,7 @@
 #include "log.h"
 #include "proto.h"
 #include "proto_int.h"
+#include "rr.h"
 #include "version.h"
 
 static const char proto_cookie_chars[] = "abcdefghijklmnopqrstuvwxyz234567";
@@ -246,6 +247,8 @@ proto_default_blksize(const struct test_params *p)
 {
 	if (p->proto == PROTO_UDP)
 		return 0;
+	if (p->rr != RR_NONE)
+		return p->rr_req; /* the "len" of a request/response test */
 	return p->sctp ? EVPERF_DEFAULT_SCTP_BLKSIZE
 		       : EVPERF_DEFAULT_TCP_BLKSIZE;
 }
@@ -288,6 +291,9 @@ proto_params_from_settings(struct test_params *p, const struct settings *s)
 	p->latency = s->latency;
 	p->latency_udp =
 	    s->latency > 0 && (s->latency_udp || p->proto == PROTO_UDP);
+	p->rr = s->rr;
+	p->rr_req = s->rr_req;
+	p->rr_resp = s->rr_resp;
 	p->gso = p->gro = s->gsro;
 	p->gso_bf_size = p->gro_bf_size = EVPERF_MAX_UDP_BLOCKSIZE;
 }
@@ -301,6 +307,17 @@ proto_params_gsro(cJSON *j, const struct test_params *p)
 	cJSON_AddNumberToObject(j, "gso_bf_size", p->gso_bf_size);
 	cJSON_AddNumberToObject(j, "gro", p->gro);
 	cJSON_AddNumberToObject(j, "gro_bf_size", p->gro_bf_size);
+}
+
+/* "evperf_rr": {"mode": "rr" or "crr", "req": N, "resp": M}. */
+static void
+proto_params_rr(cJSON *j, const struct test_params *p)
+{
+	cJSON *o = cJSON_AddObjectToObject(j, PROTO_RR_KEY);
+
+	cJSON_AddStringToObject(o, "mode", rr_mode_name(p->rr));
+	cJSON_AddNumberToObject(o, "req", p->rr_req);
+	cJSON_AddNumberToObject(o, "resp", p->rr_resp);
 }
 
 cJSON *
@@ -372,6 +389,8 @@ proto_params_to_json(const struct test_params *p, bool offer_roles)
 		cJSON_AddNumberToObject(j, PROTO_LATENCY_KEY, p->latency);
 	if (offer_roles && p->latency > 0 && p->latency_udp)
 		cJSON_AddNumberToObject(j, PROTO_LATENCY_UDP_KEY, 1);
+	if (offer_roles && p->rr != RR_NONE)
+		proto_params_rr(j, p);
 	cJSON_AddStringToObject(j, "client_version", version_iperf());
 	return j;
 }
@@ -427,6 +446,34 @@ proto_params_numbers(const cJSON *j, struct test_params *p)
 	return 0;
 }
 
+/*
+ * "evperf_rr" (untrusted): absent, or an object with a known mode and
+ * both sizes in range, in a TCP test that goes one way (no -R, --bidir,
+ * --latency, SCTP: the client refuses those itself). IE_RECVPARAMS else.
+ */
+static int
+proto_params_rr_from_json(const cJSON *j, struct test_params *p)
+{
+	const cJSON *o = cJSON_GetObjectItem(j, PROTO_RR_KEY);
+	const cJSON *mode;
+	int64_t req, resp;
+
+	if (o == NULL)
+		return 0;
+	mode = cJSON_GetObjectItem(o, "mode");
+	if (!cJSON_IsObject(o) || !cJSON_IsString(mode) ||
+	    (p->rr = rr_mode_of(mode->valuestring)) == RR_NONE ||
+	    !proto_get_i64(o, "req", &req) || req < 1 || req > RR_MAX_MSG ||
+	    !proto_get_i64(o, "resp", &resp) || resp < 1 || resp > RR_MAX_MSG)
+		return IE_RECVPARAMS;
+	p->rr_req = (int)req;
+	p->rr_resp = (int)resp;
+	if (p->proto != PROTO_TCP || p->sctp || p->reverse || p->bidir ||
+	    p->latency > 0)
+		return IE_RECVPARAMS;
+	return 0;
+}
+
 int
 proto_params_from_json(const cJSON *j, struct test_params *p)
 {
@@ -470,6 +517,8 @@ proto_params_from_json(const cJSON *j, struct test_params *p)
 	p->roles = proto_roles_offer(j);
 	p->latency_udp =
 	    p->latency > 0 && proto_get_flag(j, PROTO_LATENCY_UDP_KEY);
+	if ((rc = proto_params_rr_from_json(j, p)) != 0)
+		return rc;
 	p->title = proto_get_str(j, "title");
 	p->extra_data = proto_get_str(j, "extra_data");
 	p->congestion = proto_get_str(j, "congestion");

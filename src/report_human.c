@@ -104,6 +104,14 @@ const char *const rh_fmt[] = {
 	[RH_LAT_LOST] = "%llu probes, %llu lost",
 	[RH_LAT_SKIPPED] = "[LAT]%s %llu probes not sent: the probe "
 			   "connection's buffer was full\n",
+	/* --rr, --crr: " RR" or "CRR", transactions (or connections). */
+	[RH_RR] = "[%s]%s %6.2f-%-6.2f sec  %llu %s  %.1f %s/s  "
+		  "rtt min/med/p90/p99/max %s ms%s\n",
+	[RH_RR_END] = "[%s]%s %6.2f-%-6.2f sec  %llu %s  %.1f %s/s  "
+		      "rtt min/med/p90/p99/max %s ms  %d/%d bytes\n",
+	[RH_CRR_RETRIES] = "[CRR]%s %llu connects failed and were tried "
+			   "again (no local port free, or the server's "
+			   "backlog full)\n",
 };
 
 /* Words that fill %s slots; kept here with the formats they complete. */

@@ -62,6 +62,9 @@ enum rh_id {
 	RH_LAT_SKIPPED,
 	RH_LAT_COUNT,
 	RH_LAT_LOST,
+	RH_RR,
+	RH_RR_END,
+	RH_CRR_RETRIES,
 };
 
 extern const char *const rh_fmt[];

@@ -357,12 +357,16 @@ session_env_init(struct session *sess)
 	/* iperf3's SCTP streams plainly read and write: no -Z, no MSG_TRUNC. */
 	cfg->skip_rx_copy = p->skip_rx_copy && !p->sctp;
 	cfg->file = sess->set->file;
+	cfg->rr = p->rr;
+	cfg->rr_req = (size_t)p->rr_req;
+	cfg->rr_resp = (size_t)p->rr_resp;
 	sess->nk = p->bidir ? 2 * p->parallel : p->parallel;
 	cfg->wake_blocks = session_wake_blocks(sess);
 	sess->by_k = xcalloc((size_t)sess->nk, sizeof(*sess->by_k));
 	sess->maxstreams = sess->nk;
 	sess->streams = xcalloc((size_t)sess->nk, sizeof(*sess->streams));
 	session_budget_init(sess);
+	session_rr_init(sess);
 }
 
 /*

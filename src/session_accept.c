@@ -100,6 +100,28 @@ server_stream_fits(struct session *sess, bool sender, int k)
 	return session_stream_at(sess, k) == NULL;
 }
 
+/*
+ * --crr: a connection of the running test carrying one transaction of
+ * the loop its role flag names (a stream the client sends on): that
+ * stream takes it (a bounded number at once). 0, or -1 (closed).
+ */
+static int
+server_crr_adopt(struct session *sess, evutil_socket_t fd, int role)
+{
+	struct stream *sp = NULL;
+	bool client_sends;
+	int idx;
+
+	idx = proto_role_decode((unsigned int)role, 2, &client_sends);
+	if (client_sends && idx < sess->p.parallel)
+		sp = session_stream_at(sess, idx);
+	if (sp == NULL || server_stream_opts(sess, fd) != 0) {
+		evutil_closesocket(fd);
+		return -1;
+	}
+	return stream_crr_take(sp, fd);
+}
+
 int
 session_add_stream(struct session *sess, evutil_socket_t fd, int role)
 {
@@ -107,6 +129,8 @@ session_add_stream(struct session *sess, evutil_socket_t fd, int role)
 	bool sender;
 	int rc, idx, k;
 
+	if (sess->state == SS_RUNNING && sess->p.rr == RR_CRR && role >= 0)
+		return server_crr_adopt(sess, fd, role);
 	if (sess->state == SS_S_CREATING && role == PROTO_PROBE_FLAG) {
 		if (session_probe_adopt(sess, fd) == -1)
 			return -1;
@@ -142,6 +166,7 @@ session_streams_missing(const struct session *sess)
 	    (session_probe_missing(sess) ? 1 : 0);
 }
 
+/* Setting up its data connections, or a --crr test while it runs. */
 bool
 session_uses_udp(const struct session *sess)
 {
@@ -164,7 +189,8 @@ session_udp_missing(const struct session *sess)
 bool
 session_wants_streams(const struct session *sess)
 {
-	return sess->state == SS_S_CREATING;
+	return sess->state == SS_S_CREATING ||
+	    (sess->state == SS_RUNNING && sess->p.rr == RR_CRR);
 }
 
 bool
@@ -178,10 +204,10 @@ session_role_width(const struct session *sess)
 {
 	if (sess->p.roles == 0 || sess->set->no_role_flag)
 		return 0;
-	/* Latency probes take the wide form whatever -P is. */
+	/* Latency probes and --rr, --crr take the wide form whatever -P is. */
 	return sess->p.roles >= PROTO_ROLES_WIDE &&
 		(sess->p.parallel > PROTO_ROLE_NARROW_MAX ||
-		    sess->p.latency > 0)
+		    sess->p.latency > 0 || sess->p.rr != RR_NONE)
 	    ? 2
 	    : 1;
 }

@@ -156,8 +156,9 @@ client_end_test(struct session *sess)
 
 	if (sess->state != SS_RUNNING || sess->draining)
 		return;
+	/* --rr, --crr count transactions when done: nothing left to send. */
 	if (sess->p.proto != PROTO_TCP || sess->env.cfg.sctp ||
-	    !client_unsent(sess)) {
+	    sess->p.rr != RR_NONE || !client_unsent(sess)) {
 		client_end_now(sess);
 		return;
 	}
@@ -285,9 +286,11 @@ client_create_streams(struct session *sess)
 {
 	struct client *c = client_of(sess);
 
-	if (client_too_many(sess) || session_probe_refused(sess))
+	if (client_too_many(sess) || session_probe_refused(sess) ||
+	    session_rr_refused(sess))
 		return;
 	session_env_init(sess);
+	session_crr_client(sess, &c->peer_addr);
 	session_set_state(sess, SS_C_CREATING);
 	if (sess->p.latency > 0)
 		session_probe_open(sess, &c->peer_addr, client_connect_streams);
@@ -309,6 +312,9 @@ client_handle_state(struct session *sess, signed char st)
 	else if (st == EVPERF_LATENCY_ACK && ss == SS_C_WAIT_CREATE &&
 	    sess->p.latency > 0)
 		sess->probe_ack = true;
+	else if (st == EVPERF_RR_ACK && ss == SS_C_WAIT_CREATE &&
+	    sess->p.rr != RR_NONE)
+		sess->rr_ack = true;
 	else if (st == CREATE_STREAMS && ss == SS_C_WAIT_CREATE)
 		client_create_streams(sess);
 	else if (st == TEST_START && ss == SS_C_WAIT_START) {

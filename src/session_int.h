@@ -112,10 +112,13 @@ struct session {
 	/* --latency (session_probe.c) */
 	struct probe *probe; /* the probe connection, or NULL */
 	struct event *ev_probe; /* client: its connect */
-	void (*probe_then)(struct session *sess); /* client: after the baseline */
+	void (*probe_then)(
+	    struct session *sess); /* client: after the baseline */
 	bool probe_ack; /* client: the server confirmed probes */
 	double probe_until; /* client: the probe connection's deadline */
 	struct session_lat *lat; /* client: round trips for reports, or NULL */
+	bool rr_ack; /* client: the server confirmed --rr or --crr */
+	struct net_addr rr_peer; /* --crr client: where its connections go */
 	session_done_cb done_cb;
 	void *done_arg;
 };
@@ -168,10 +171,17 @@ void session_probe_run(struct session *sess);
 void session_probe_stop(struct session *sess, bool release);
 void session_probe_free(struct session *sess);
 void session_lat_cut(struct session *sess, bool final);
-const struct rpt_latency *session_lat_take(struct session *sess,
-    struct lat_hist *h, const struct rpt_stream_iv *when);
-void session_lat_end(struct session *sess, struct rpt_end *end,
-    struct rpt_latency out[2]);
+const struct rpt_latency *session_lat_take(
+    struct session *sess, struct lat_hist *h, const struct rpt_stream_iv *when);
+void session_lat_end(
+    struct session *sess, struct rpt_end *end, struct rpt_latency out[2]);
+void session_lat_alloc(struct session *sess);
+
+/* session_rr.c: request/response mode (--rr, --crr) */
+bool session_rr_wanted(const struct session *sess);
+bool session_rr_refused(struct session *sess);
+void session_rr_init(struct session *sess);
+void session_crr_client(struct session *sess, const struct net_addr *peer);
 
 /* session_run.c */
 void session_new_timers(struct session *sess);

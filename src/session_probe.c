@@ -213,19 +213,26 @@ session_probe_missing(const struct session *sess)
 	return session_probe_wanted(sess) && sess->probe == NULL;
 }
 
+/* The client's round trips for its reports (probes or transactions). */
+void
+session_lat_alloc(struct session *sess)
+{
+	if (sess->lat != NULL)
+		return;
+	sess->lat = xcalloc(1, sizeof(*sess->lat));
+	lat_hist_init(&sess->lat->fresh);
+	lat_hist_init(&sess->lat->cur);
+	lat_hist_init(&sess->lat->held);
+	lat_hist_init(&sess->lat->total);
+}
+
 /* TEST_RUNNING: the client's requests start (the server only echoes). */
 void
 session_probe_run(struct session *sess)
 {
 	if (sess->probe == NULL || !sess->role->client)
 		return;
-	if (sess->lat == NULL) {
-		sess->lat = xcalloc(1, sizeof(*sess->lat));
-		lat_hist_init(&sess->lat->fresh);
-		lat_hist_init(&sess->lat->cur);
-		lat_hist_init(&sess->lat->held);
-		lat_hist_init(&sess->lat->total);
-	}
+	session_lat_alloc(sess);
 	probe_run(sess->probe, sess->p.latency);
 }
 
@@ -270,15 +277,19 @@ session_probe_free(struct session *sess)
 	}
 }
 
-/* Round trips timed since the last cut: into cur, and (after -O) total. */
+/*
+ * Round trips timed since the last cut (the probe's, or those --rr's
+ * streams put in fresh): into cur, and (after -O) total.
+ */
 void
 session_lat_cut(struct session *sess, bool final)
 {
 	struct session_lat *l = sess->lat;
 
-	if (l == NULL || sess->probe == NULL)
+	if (l == NULL)
 		return;
-	probe_cut(sess->probe, &l->fresh, final);
+	if (sess->probe != NULL)
+		probe_cut(sess->probe, &l->fresh, final);
 	lat_hist_merge(&l->cur, &l->fresh);
 	if (!sess->omitting)
 		lat_hist_merge(&l->total, &l->fresh);
@@ -301,27 +312,39 @@ session_lat_take(
 	l->rpt.end = when->end;
 	l->rpt.omitted = when->omitted;
 	l->rpt.udp = sess->p.latency_udp;
+	l->rpt.mode = sess->p.rr;
 	lat_summarize(h, &l->rpt.rtt);
 	lat_hist_reset(h);
 	return &l->rpt;
 }
 
-/* The summary's latency: out[0] under load, out[1] the idle baseline. */
+/*
+ * The summary's latency: out[0] under load (or the transactions of --rr,
+ * --crr), out[1] the probes' idle baseline.
+ */
 void
 session_lat_end(
     struct session *sess, struct rpt_end *end, struct rpt_latency out[2])
 {
 	struct session_lat *l = sess->lat;
+	int i;
 
-	if (l == NULL || sess->probe == NULL)
+	if (l == NULL || (sess->probe == NULL && sess->p.rr == RR_NONE))
 		return;
 	memset(out, 0, 2 * sizeof(*out));
 	out[0].start = 0;
 	out[0].end = end->nstreams > 0 ? end->streams[0].local_seconds : 0;
+	out[0].mode = sess->p.rr;
 	lat_summarize(&l->total, &out[0].rtt);
+	end->lat = &out[0];
+	end->rr_req = sess->p.rr_req;
+	end->rr_resp = sess->p.rr_resp;
+	for (i = 0; i < sess->nstreams; i++)
+		end->crr_retries += stream_crr_retries(sess->streams[i]);
+	if (sess->probe == NULL)
+		return;
 	lat_summarize(probe_idle_hist(sess->probe), &out[1].rtt);
 	out[0].udp = out[1].udp = sess->p.latency_udp;
-	end->lat = &out[0];
 	end->lat_idle = &out[1];
 	end->lat_rate = sess->p.latency;
 	end->lat_skipped = probe_skipped(sess->probe);

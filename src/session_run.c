@@ -236,6 +236,9 @@ session_stop_streams(struct session *sess, bool release)
 			closer_add(sess->out.closer, fd);
 		else
 			evutil_closesocket(fd);
+		/* --crr: a transaction's connection, still open. */
+		while ((fd = stream_release_extra(sess->streams[i])) != -1)
+			closer_add(sess->out.closer, fd);
 	}
 }
 

@@ -162,6 +162,8 @@ server_create_streams(struct session *sess)
 						  : EVPERF_ROLES_ACK);
 	if (session_probe_wanted(sess))
 		session_send_state(sess, EVPERF_LATENCY_ACK);
+	if (session_rr_wanted(sess))
+		session_send_state(sess, EVPERF_RR_ACK);
 	session_send_state(sess, CREATE_STREAMS);
 	session_set_state(sess, SS_S_CREATING);
 	session_arm_timeout(sess, SERVER_STREAMS_TIMEOUT);

@@ -141,7 +141,8 @@ static void
 stream_open_file(struct stream *sp)
 {
 	sp->file_fd = -1;
-	if (sp->env->cfg.file == NULL || sp->env->cfg.proto != PROTO_TCP)
+	if (sp->env->cfg.file == NULL || sp->env->cfg.proto != PROTO_TCP ||
+	    sp->env->cfg.rr != RR_NONE)
 		return;
 	sp->file_fd = osdep_file_open(sp->env->cfg.file, !sp->sender);
 	if (sp->file_fd == -1)
@@ -170,7 +171,14 @@ stream_new(struct stream_env *env, evutil_socket_t fd, int k, bool sender,
 	bool udp = env->cfg.proto == PROTO_UDP;
 
 	sp->env = env;
-	sp->ops = udp ? &stream_udp_ops : &stream_tcp_ops;
+	if (udp)
+		sp->ops = &stream_udp_ops;
+	else if (env->cfg.rr == RR_CRR)
+		sp->ops = &stream_crr_ops;
+	else
+		sp->ops =
+		    env->cfg.rr == RR_RR ? &stream_rr_ops : &stream_tcp_ops;
+	TAILQ_INIT(&sp->crr);
 	sp->cb = cb;
 	sp->cb_arg = arg;
 	sp->fd = fd;
@@ -183,8 +191,13 @@ stream_new(struct stream_env *env, evutil_socket_t fd, int k, bool sender,
 	} else if (!udp)
 		stream_env_grow_rx(env, sp->blksize);
 	stream_open_file(sp);
-	/* SCTP senders sample SCTP_STATUS where TCP ones read TCP_INFO. */
-	counters_init(&sp->c, !udp && (env->cfg.sctp || osdep_has_retrans()),
+	/*
+	 * SCTP senders sample SCTP_STATUS where TCP ones read TCP_INFO; a
+	 * --crr loop's connections come and go, so it samples none.
+	 */
+	counters_init(&sp->c,
+	    !udp && env->cfg.rr != RR_CRR &&
+		(env->cfg.sctp || osdep_has_retrans()),
 	    sender, udp);
 	sp->ev =
 	    xev_new(env->base, fd, (sender ? EV_WRITE : EV_READ) | EV_PERSIST,
@@ -209,11 +222,21 @@ void
 stream_halt(struct stream *sp)
 {
 	sp->counting = false;
+	if (sp->ops->halt != NULL)
+		sp->ops->halt(sp);
 	/* A receiver keeps draining until the peer closes (-R). */
 	if (sp->sender || sp->eof) {
 		xev_del(sp->ev);
 		xev_del(sp->ev_pace);
 	}
+}
+
+evutil_socket_t
+stream_release_extra(struct stream *sp)
+{
+	if (sp->ops->release_extra == NULL)
+		return -1;
+	return sp->ops->release_extra(sp);
 }
 
 int
@@ -344,11 +367,19 @@ stream_conn(const struct stream *sp)
 	return &sp->conn;
 }
 
+uint64_t
+stream_crr_retries(const struct stream *sp)
+{
+	return sp->crr_retries;
+}
+
 void
 stream_free(struct stream *sp)
 {
 	if (sp == NULL)
 		return;
+	if (sp->ops->free_extra != NULL)
+		sp->ops->free_extra(sp);
 	xev_free(sp->ev);
 	xev_free(sp->ev_pace);
 	if (sp->fd != -1)

@@ -1,14 +1,16 @@
 /*
  * SPDX-License-Identifier: BSD-3-Clause
  *
- * stream_int.h: a stream's insides, shared by stream.c (the object both
- * protocols share) and its two protocol files, stream_tcp.c and
- * stream_udp.c, each of which provides one struct stream_ops, chosen once
- * when the stream is created. Nothing outside these three files includes
- * it: the session sees only include/stream.h.
+ * stream_int.h: a stream's insides, shared by stream.c (the object every
+ * kind shares) and its data paths, stream_tcp.c, stream_udp.c and
+ * stream_rr.c (request/response), each of which provides one struct
+ * stream_ops, chosen once when the stream is created. Nothing outside
+ * these files includes it: the session sees only include/stream.h.
  */
 #ifndef EVPERF_STREAM_INT_H
 #define EVPERF_STREAM_INT_H
+
+#include <sys/queue.h>
 
 #include <event2/event.h>
 
@@ -24,10 +26,19 @@ struct stream_ops {
 	event_callback_fn read_cb, write_cb; /* the socket event's handler */
 	void (*drain)(struct stream *sp); /* NULL: nothing held back */
 	void (*sample)(struct stream *sp); /* TCP_INFO; NULL: none */
+	/* --crr: connections beside the stream's own; NULL: none. */
+	void (*halt)(struct stream *sp); /* counting stopped */
+	evutil_socket_t (*release_extra)(struct stream *sp); /* or -1 */
+	void (*free_extra)(struct stream *sp);
 };
 
 extern const struct stream_ops stream_tcp_ops;
 extern const struct stream_ops stream_udp_ops;
+extern const struct stream_ops stream_rr_ops;
+extern const struct stream_ops stream_crr_ops;
+
+struct crr_conn;
+TAILQ_HEAD(crr_list, crr_conn);
 
 struct stream {
 	struct stream_env *env; /* the test's shared state, not owned */
@@ -56,6 +67,20 @@ struct stream {
 	uint64_t file_off; /* sender: file bytes sent */
 	char *file_buf; /* sender without -Z: one block read from the file */
 	bool file_eof; /* sender: the whole file went */
+
+	/* --rr (stream_rr.c): the client requests, the server responds. */
+	bool rr_out; /* the event waits to write (else to read) */
+	size_t rr_left; /* bytes of the message under way still to move */
+	double rr_t0; /* client: when the transaction began */
+	/*
+	 * --crr (stream_crr.c): the stream's own connection stays idle (it
+	 * names the loop); each transaction has a connection of its own.
+	 */
+	struct crr_list crr; /* client: the one in progress; server: theirs */
+	int ncrr;
+	double crr_fail_since; /* client: connects failing since, or 0 */
+	double crr_pause; /* client: before the next retry */
+	uint64_t crr_retries; /* client: connects that failed, tried again */
 
 	struct rpt_conn conn;
 };
@@ -92,5 +117,12 @@ void stream_env_grow_rx(struct stream_env *env, size_t len);
 
 /* Grow the test's shared payload to len random bytes at least. */
 void stream_env_grow_tx(struct stream_env *env, size_t len);
+
+/* stream_rr.c: the message I/O --rr and --crr share (see there). */
+int stream_rr_put(
+    struct stream *sp, evutil_socket_t fd, size_t *left, int *err);
+int stream_rr_get(
+    struct stream *sp, evutil_socket_t fd, size_t *left, int *err);
+void stream_rr_complete(struct stream *sp, double t0);
 
 #endif /* EVPERF_STREAM_INT_H */

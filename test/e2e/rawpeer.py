@@ -241,10 +241,30 @@ def mode_hold_halfresults(args):
     return hold(args, [ctrl, data], "half of the results sent")
 
 
-def send_params_expect(args, params, what):
-    """Cookie and params; then --expect accepted: CREATE_STREAMS; else
-    SERVER_ERROR with the error code --code and an errno, and the server
-    closes the connection."""
+def mode_authtoken(args):
+    """Parameters with the "authtoken" read from --token-file (bytes as
+    they are; none without the option). --expect accepted: the server must
+    answer CREATE_STREAMS; else SERVER_ERROR with the error code --code
+    (default 142, IEAUTHTEST) and an errno, then close the connection."""
+    params = dict(PARAMS)
+    if args.token_file:
+        with open(args.token_file, "rb") as f:
+            params["authtoken"] = f.read().decode("latin-1")
+    return params_answer(args, params, "token of %d characters" %
+                         len(params.get("authtoken", "")))
+
+
+def mode_extraparams(args):
+    """Parameters with the keys of the JSON object --extra added (evperf's
+    own, say); answered as for authtoken (--expect, --code)."""
+    params = dict(PARAMS)
+    params.update(json.loads(args.extra))
+    return params_answer(args, params, "extra keys %s" % args.extra)
+
+
+def params_answer(args, params, what):
+    """Send params; expect CREATE_STREAMS (--expect accepted) or
+    SERVER_ERROR --code and then the connection closed."""
     ctrl = connect(args)
     ctrl.sendall(make_cookie())
     expect_state(ctrl, PARAM_EXCHANGE)
@@ -264,31 +284,7 @@ def send_params_expect(args, params, what):
     return expect_close(ctrl, args.wait, "control connection")
 
 
-def mode_authtoken(args):
-    """Parameters with the "authtoken" read from --token-file (bytes as
-    they are; none without the option). --expect accepted: the server must
-    answer CREATE_STREAMS; else SERVER_ERROR with the error code --code
-    (default 142, IEAUTHTEST) and an errno, then close the connection."""
-    params = dict(PARAMS)
-    if args.token_file:
-        with open(args.token_file, "rb") as f:
-            params["authtoken"] = f.read().decode("latin-1")
-    return send_params_expect(args, params, "token of %d characters" %
-                              len(params.get("authtoken", "")))
-
-
-def mode_param(args):
-    """Parameters with the keys of --extra (a JSON object) added: the
-    server must answer SERVER_ERROR with the error code --code and an
-    errno, then close the connection (or, --expect accepted, answer
-    CREATE_STREAMS)."""
-    params = dict(PARAMS)
-    params.update(json.loads(args.extra))
-    return send_params_expect(args, params, "with %s" % args.extra)
-
-
 MODES = {
-    "param": mode_param,
     "hold-params": mode_hold_params,
     "hold-datacookie": mode_hold_datacookie,
     "hold-results": mode_hold_results,
@@ -300,6 +296,7 @@ MODES = {
     "abort": mode_abort,
     "badstate": mode_badstate,
     "authtoken": mode_authtoken,
+    "extraparams": mode_extraparams,
 }
 
 
@@ -317,12 +314,13 @@ def main():
     ap.add_argument("--state", type=int, default=0x63,
                     help="state byte for badstate")
     ap.add_argument("--token-file", help="authtoken: the token to send")
-    ap.add_argument("--extra", default="{}",
-                    help="param: a JSON object of keys to add")
     ap.add_argument("--expect", choices=("accepted", "refused"),
-                    default="refused", help="authtoken, param: the answer wanted")
+                    default="refused", help="authtoken: the answer wanted")
     ap.add_argument("--code", type=int, default=IE_AUTHTEST,
-                    help="authtoken, param: the SERVER_ERROR code wanted")
+                    help="authtoken, extraparams: the SERVER_ERROR code "
+                    "wanted")
+    ap.add_argument("--extra", default="{}",
+                    help="extraparams: a JSON object of keys to add")
     args = ap.parse_args()
     try:
         return MODES[args.mode](args)

@@ -136,9 +136,9 @@ assert_exit "-s --latency" "$RC" 1
 assert_contains "$E2E_TMP/bad.out" \
 	"parameter error - some option you are trying to set is client only"
 start_serving_server
-run_rawpeer param --extra '{"evperf_roles":2,"evperf_latency":5000}' --code 114
+run_rawpeer extraparams --extra '{"evperf_roles":2,"evperf_latency":5000}' --code 114
 assert_exit "raw peer with evperf_latency 5000" "$RAW_RC" 0
-run_rawpeer param --extra '{"evperf_roles":2,"evperf_latency":"fast"}' --code 114
+run_rawpeer extraparams --extra '{"evperf_roles":2,"evperf_latency":"fast"}' --code 114
 assert_exit "raw peer with evperf_latency \"fast\"" "$RAW_RC" 0
 assert_still_serving
 log "ok"

@@ -22,6 +22,7 @@ main(void)
 	srunner_add_suite(sr, loop_scale_suite());
 	srunner_add_suite(sr, loop_connect_suite());
 	srunner_add_suite(sr, loop_closer_suite());
+	srunner_add_suite(sr, loop_rr_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -15,5 +15,6 @@ Suite *loop_budget_suite(void);
 Suite *loop_scale_suite(void);
 Suite *loop_connect_suite(void);
 Suite *loop_closer_suite(void);
+Suite *loop_rr_suite(void);
 
 #endif /* EVPERF_LOOP_SUITES_H */
