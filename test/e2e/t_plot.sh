@@ -240,6 +240,15 @@ series lat_udp latency "$LAT|idle"
 expect lat_udp '.input == "json-stream" and
 	(.title | contains("latency probes UDP 50/s"))'
 
+# --- request/response, real: evperf --rr and --crr
+render rr_real "$DATA/evperf_rr.json"
+panels rr_real transactions,latency
+series rr_real latency "$LAT"
+expect rr_real '.title | startswith("TCP request/response · 4 connections")'
+render crr_real "$DATA/evperf_crr.json"
+panels crr_real connections,latency
+series crr_real connections "connections/s"
+
 # --- a live evperf test, -J and --json-stream
 port=$(free_port)
 start_server "$EVPERF" -s -1 -p "$port"
