@@ -37,9 +37,12 @@ against (issue 14; bench/truth.sh, test/e2e/t_kernel_truth.sh).
       received frame carries (Ethernet 14 + IPv4 20 + TCP 32 with
       timestamps = 66; UDP: 14 + 20 + 8 = 42), START the monotonic time
       the receiver's interval bounds count from, or "auto": the last
-      sample before the first data frame (for a peer that does not say).
+      sample before the first data frame (a trace: that frame's time; for
+      a peer that does not say). SAMPLES is sample's or trace's OUT.
       Prints one JSON object: per interval the receiver's bytes, the
-      kernel's payload over the same window and the error in percent;
+      kernel's payload over the same window and the error in percent
+      (sample_gap_ms: the longest time between the samples, or a trace's
+      frames, around its bounds);
       the worst interval; the boundaries' distance from whole multiples
       of the interval; the end total against the kernel's payload over
       the receiver's window.
@@ -158,7 +161,8 @@ def load(path):
 
 
 class Kernel:
-    """Payload received by time t, linear between samples."""
+    """Payload received by time t: linear between samples, or (a trace)
+    a step at each frame."""
 
     def __init__(self, ts, raw, hdr, steps=False):
         self.ts = ts
