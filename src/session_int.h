@@ -196,7 +196,7 @@ void session_free_timers(struct session *sess);
 struct reporter *session_rpt(struct session *sess);
 void session_fill_test_start(struct session *sess);
 void session_drain(struct session *sess);
-void session_sample_interval(struct session *sess, double now, bool final);
+double session_sample_interval(struct session *sess, bool final);
 struct stream *session_find_stream(const struct session *sess, int id);
 void session_local_results(struct session *sess, struct results *r);
 int session_apply_peer(struct session *sess, struct results *r);

@@ -32,7 +32,7 @@ session_interval_cb(evutil_socket_t fd, short what, void *arg)
 	    now - sess->started_at >=
 		sess->p.duration - 0.1 * sess->set->interval)
 		return;
-	session_sample_interval(sess, now, false);
+	(void)session_sample_interval(sess, false);
 }
 
 static void
@@ -46,10 +46,10 @@ static void
 session_omit_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct session *sess = arg;
-	double now = clock_now();
+	double now;
 	int i;
 
-	session_sample_interval(sess, now, true);
+	now = session_sample_interval(sess, true);
 	sess->omitting = false;
 	sess->env.budget.armed = true;
 	sess->started_at = sess->iv_at = now;
@@ -245,13 +245,13 @@ session_stop_streams(struct session *sess, bool release)
 void
 session_final_sample(struct session *sess)
 {
-	double now = clock_now();
+	double now;
 	int i;
 
 	if (sess->sampled || !sess->started)
 		return;
 	sess->sampled = true;
-	session_sample_interval(sess, now, true);
+	now = session_sample_interval(sess, true);
 	for (i = 0; i < sess->nstreams; i++)
 		stream_end(sess->streams[i], now);
 	clock_cpu_sample(&sess->cpu1);

@@ -263,10 +263,13 @@ stream_tcp_write_cb(evutil_socket_t fd, short what, void *arg)
 /*
  * Read what is queued (bounded). Returns false once the stream has seen
  * EOF or an error. Never ends the test itself, so the interval sampler
- * may call it too (through stream_drain).
+ * may call it too (through stream_drain). A wake-up stops at a short read;
+ * the sampler reads on until the socket is empty (drain): a segment that
+ * came in while a read held the socket is queued only as that read
+ * returns, and a bound must not leave it for the next interval.
  */
 static bool
-stream_tcp_recv_some(struct stream *sp)
+stream_tcp_recv_some(struct stream *sp, bool drain)
 {
 	ssize_t n;
 	int i;
@@ -285,7 +288,7 @@ stream_tcp_recv_some(struct stream *sp)
 		if (n > 0) {
 			if (sp->counting)
 				stream_count(sp, (uint64_t)n);
-			if ((size_t)n < sp->blksize)
+			if ((size_t)n < sp->blksize && !drain)
 				break;
 			continue;
 		}
@@ -309,14 +312,14 @@ stream_tcp_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct stream *sp = arg;
 
-	if (stream_tcp_recv_some(sp))
+	if (stream_tcp_recv_some(sp, false))
 		stream_check_budget(sp);
 }
 
 static void
 stream_tcp_drain(struct stream *sp)
 {
-	(void)stream_tcp_recv_some(sp);
+	(void)stream_tcp_recv_some(sp, true);
 }
 
 static void
