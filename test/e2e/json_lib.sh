@@ -7,7 +7,7 @@
 # compare), apart from the differences test/data/json_allowlist.txt lists
 # with a reason. MODES (space separated) picks the modes to run; a mode name
 # with "+gso" adds --get-server-output, one with "+lat" gives the evperf
-# client --latency (its keys are allowlisted). EVPERF=$(command -v iperf3)
+# client --latency and one with "+rr" --rr (their keys are allowlisted). EVPERF=$(command -v iperf3)
 # validates the scripts with iperf3 against iperf3.
 
 JSON_PARITY=$E2E_DIR/json_parity.py
@@ -62,6 +62,8 @@ parity_mode() {
 	rc=$PAR_PID
 	if [[ $mode == *+lat* ]]; then
 		parity_client "ev.$mode" "$EVPERF" "$ep" "${args[@]}" --latency
+	elif [[ $mode == *+rr* ]]; then
+		parity_client "ev.$mode" "$EVPERF" "$ep" "${args[@]}" --rr
 	else
 		parity_client "ev.$mode" "$EVPERF" "$ep" "${args[@]}"
 	fi

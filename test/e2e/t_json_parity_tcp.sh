@@ -12,4 +12,4 @@ set -euo pipefail
 # shellcheck source=json_lib.sh
 . "$E2E_DIR/json_lib.sh"
 
-parity_modes tcp tcp-R tcp-P4 tcp-bidir tcp-bidir+lat
+parity_modes tcp tcp-R tcp-P4 tcp-bidir tcp-bidir+lat tcp-P4+rr
