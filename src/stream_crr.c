@@ -315,11 +315,7 @@ stream_crr_take(struct stream *sp, evutil_socket_t fd)
 static void
 crr_init(struct stream *sp)
 {
-	const struct stream_cfg *cfg = &sp->env->cfg;
-	size_t len = cfg->rr_req > cfg->rr_resp ? cfg->rr_req : cfg->rr_resp;
-
-	stream_env_grow_tx(sp->env, len);
-	stream_env_grow_rx(sp->env, len);
+	stream_rr_bufs(sp);
 	if (sp->sender)
 		sp->ev_pace = xev_timer(sp->env->base, crr_retry_cb, sp);
 }

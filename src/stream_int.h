@@ -37,6 +37,9 @@ extern const struct stream_ops stream_udp_ops;
 extern const struct stream_ops stream_rr_ops;
 extern const struct stream_ops stream_crr_ops;
 
+/* --rr, --crr: the test's shared buffers as large as the larger message. */
+void stream_rr_bufs(struct stream *sp);
+
 struct crr_conn;
 TAILQ_HEAD(crr_list, crr_conn);
 

@@ -206,14 +206,20 @@ stream_rr_cb(evutil_socket_t fd, short what, void *arg)
  * a message of several segments must not have its last one wait for the
  * peer's delayed ACK (the Nagle stall netperf's TCP_RR avoids with -D).
  */
-static void
-stream_rr_init(struct stream *sp)
+void
+stream_rr_bufs(struct stream *sp)
 {
 	const struct stream_cfg *cfg = &sp->env->cfg;
 	size_t len = cfg->rr_req > cfg->rr_resp ? cfg->rr_req : cfg->rr_resp;
 
 	stream_env_grow_tx(sp->env, len);
 	stream_env_grow_rx(sp->env, len);
+}
+
+static void
+stream_rr_init(struct stream *sp)
+{
+	stream_rr_bufs(sp);
 	(void)net_set_nodelay(sp->fd);
 }
 
