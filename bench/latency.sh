@@ -7,8 +7,10 @@
 # queue holds limit*8/rate seconds.
 #
 #   accuracy: ping's RTT over the bare veth; then per limit, direction
-#     (forward, -R) and bulk (TCP bbr, TCP cubic, UDP above the rate), one
-#     -J test with --latency=--probes while `tc -s -j qdisc show` samples
+#     (forward, -R), bulk (TCP bbr, TCP cubic, UDP at 1.5 times the rate
+#     with -w 4M: the default socket buffer holds only ~10 ms of a local
+#     queue) and probe rate (--probes), one -J test with
+#     --latency=RATE while `tc -s -j qdisc show` samples
 #     the shaped device's backlog every 20 ms. Per run: the evperf idle
 #     baseline, the loaded min/median/p90/p99/max, the queue's delay from
 #     the sampled backlog (median of the samples 1.5 s after the start
@@ -22,7 +24,7 @@
 #     per case the median and range of the with/without ratios.
 #
 #   bench/latency.sh [--rounds N] [--time S] [--rate 100mbit]
-#                    [--limits 125000,625000] [--probes 100]
+#                    [--limits 125000,625000] [--probes 10,100,1000]
 #                    [--cost-rounds N] [--cost-time S] [--only accuracy|cost]
 #                    [--evperf PATH] [--keep]
 #
@@ -33,11 +35,11 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 EVPERF=$ROOT/build/evperf
-ROUNDS=3 TIME=8 RATE=100mbit LIMITS=125000,625000 PROBES=100
+ROUNDS=3 TIME=6 RATE=100mbit LIMITS=125000,625000 PROBES=10,100,1000
 CROUNDS=5 CTIME=5 ONLY='' KEEP=0
 usage() {
 	echo "usage: $0 [--rounds N] [--time S] [--rate R] [--limits B,B]" \
-		"[--probes N] [--cost-rounds N] [--cost-time S]" \
+		"[--probes N,N] [--cost-rounds N] [--cost-time S]" \
 		"[--only accuracy|cost] [--evperf P] [--keep]" >&2
 	exit 2
 }
@@ -61,7 +63,7 @@ done
 [[ $TIME =~ ^[1-9][0-9]*$ && $CTIME =~ ^[1-9][0-9]*$ ]] || usage
 [[ $RATE =~ ^[1-9][0-9]*mbit$ ]] || { echo "--rate: Nmbit" >&2 && exit 2; }
 [[ $LIMITS =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || usage
-[[ $PROBES =~ ^[1-9][0-9]*$ ]] || usage
+[[ $PROBES =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || usage
 [[ -z $ONLY || $ONLY = accuracy || $ONLY = cost ]] || usage
 [ "$(id -u)" = 0 ] || { echo "latency.sh: needs root (ip netns, tc)" >&2 && exit 1; }
 for c in jq tc timeout /usr/bin/time; do
@@ -170,11 +172,13 @@ sampler() {
 	PIDS+=("$QPID")
 }
 
-# backlog_ms FILE FROM TO: median sampled backlog in [FROM, TO] as ms.
+# backlog_ms FILE FROM TO: the median and the p90 of the backlog sampled
+# in [FROM, TO], as ms at the rate ("MEDIAN P90", or "- -").
 backlog_ms() {
 	awk -v f="$2" -v t="$3" '$1 >= f && $1 <= t { print $2 }' "$1" | sort -n |
-		awk -v m="$MBIT" '{ v[n++] = $1 } END { if (!n) { print "-"; exit }
-		printf "%.2f\n", v[int((n - 1) / 2)] * 8 / (m * 1e3) }'
+		awk -v m="$MBIT" '{ v[n++] = $1 } END { if (!n) { print "- -"; exit }
+		printf "%.2f %.2f\n", v[int((n - 1) / 2)] * 8 / (m * 1e3),
+			v[int((n - 1) * 0.9)] * 8 / (m * 1e3) }'
 }
 
 # retrans NS: TCP segments retransmitted so far in NS (/proc/net/snmp).
@@ -190,16 +194,17 @@ median() {
 		else printf "%.4g\n", (v[n / 2 - 1] + v[n / 2]) / 2 }'
 }
 
-# accuracy LIMIT DIR BULK ROUND: one shaped test; appends a row to $ROWS.
+# accuracy LIMIT DIR BULK PROBES ROUND: one shaped test; appends a row to
+# $ROWS (its third column "BULK:PROBES").
 accuracy() {
-	local limit=$1 dir=$2 bulk=$3 r=$4 w ns dev t0 t1 args=() kq rx
-	w=$WORK/acc-$limit-$dir-$bulk-$r
+	local limit=$1 dir=$2 bulk=$3 pr=$4 r=$5 w ns dev t0 t1 args=() kq rx
+	w=$WORK/acc-$limit-$dir-$bulk-$pr-$r
 	ns=$A dev=vA
 	[ "$dir" = rev ] && ns=$B dev=vB && args+=(-R)
 	case $bulk in
 	tcp) ;;
 	cubic) args+=(-C cubic) ;;
-	udp) args+=(-u -b $((MBIT * 3 / 2))M) ;;
+	udp) args+=(-u -b $((MBIT * 3 / 2))M -w 4M) ;;
 	esac
 	unshape
 	shape "$ns" "$dev" "$limit"
@@ -208,7 +213,7 @@ accuracy() {
 	rx=$(retrans "$ns")
 	t0=$EPOCHREALTIME
 	ip netns exec "$A" timeout -k 5 $((TIME + 30)) "$EVPERF" -c 198.18.0.2 \
-		-p 5201 -t "$TIME" -J --latency="$PROBES" "${args[@]}" \
+		-p 5201 -t "$TIME" -J --latency="$pr" "${args[@]}" \
 		>"$w.json" 2>"$w.err" || true
 	t1=$EPOCHREALTIME
 	rx=$(($(retrans "$ns") - rx))
@@ -217,32 +222,32 @@ accuracy() {
 	kq=$(backlog_ms "$w.q" "$(awk -v a="$t0" 'BEGIN { printf "%.6f", a + 1.5 }')" \
 		"$(awk -v a="$t0" -v b="$TIME" -v c="$t1" \
 			'BEGIN { e = a + b; if (c < e) e = c; printf "%.6f", e }')")
-	jq -r --arg l "$limit" --arg d "$dir" --arg b "$bulk" --arg r "$r" \
-		--arg kq "$kq" --arg rx "$rx" --argjson im "$(awk -v l="$limit" -v m="$MBIT" \
+	jq -r --arg l "$limit" --arg d "$dir" --arg b "$bulk:$pr" --arg r "$r" \
+		--arg kq "${kq% *}" --arg k9 "${kq#* }" --arg rx "$rx" --argjson im "$(awk -v l="$limit" -v m="$MBIT" \
 			'BEGIN { printf "%.2f", l * 8 / (m * 1e3) }')" '
 		if .error then [$l, $d, $b, $r, "FAILED: " + .error] | @tsv
 		else .end.latency as $L |
 		[$l, $d, $b, $r, $im, $kq, $L.idle.median_ms, $L.loaded.min_ms,
 		 $L.loaded.median_ms, $L.loaded.p90_ms, $L.loaded.p99_ms,
 		 $L.loaded.max_ms, $L.loaded.count, $L.skipped,
-		 (.end.sum_received.bits_per_second / 1e6 * 10 | round / 10), $rx]
+		 (.end.sum_received.bits_per_second / 1e6 * 10 | round / 10), $rx, $k9]
 		| @tsv end' "$w.json" 2>/dev/null >>"$ROWS" ||
-		printf '%s\t%s\t%s\t%s\tFAILED: %s\n' "$limit" "$dir" "$bulk" "$r" \
+		printf '%s\t%s\t%s\t%s\tFAILED: %s\n' "$limit" "$dir" "$bulk:$pr" "$r" \
 			"$(head -c 200 "$w.err" | tr '\n' ' ')" >>"$ROWS"
 	tail -n 1 "$ROWS" | row
 }
 
-# bg LIMIT ROUND: UDP floods the forward queue from a second pair while
-# a light TCP test measures; its idle baseline sees the full queue.
+# bg LIMIT PROBES ROUND: UDP floods the forward queue from a second pair
+# while a light TCP test measures; its idle baseline sees the full queue.
 bg() {
-	local limit=$1 r=$2 w bpid spid2 t0 t1 kq rx
-	w=$WORK/bg-$limit-$r
+	local limit=$1 pr=$2 r=$3 w bpid spid2 t0 t1 kq rx
+	w=$WORK/bg-$limit-$pr-$r
 	unshape
 	shape "$A" vA "$limit"
 	server "$B" 5202 "$w.bs.txt" || return 0
 	spid2=$SPID
 	ip netns exec "$A" timeout -k 5 $((TIME + 30)) "$EVPERF" -c 198.18.0.2 \
-		-p 5202 -u -b $((MBIT * 3 / 2))M -t $((TIME + 3)) \
+		-p 5202 -u -b $((MBIT * 3 / 2))M -w 4M -t $((TIME + 3)) \
 		>"$w.b.txt" 2>&1 &
 	bpid=$!
 	PIDS+=("$bpid")
@@ -252,7 +257,7 @@ bg() {
 	rx=$(retrans "$A")
 	t0=$EPOCHREALTIME
 	ip netns exec "$A" timeout -k 5 $((TIME + 30)) "$EVPERF" -c 198.18.0.2 \
-		-p 5201 -t "$TIME" -b 1M -J --latency="$PROBES" \
+		-p 5201 -t "$TIME" -b 1M -J --latency="$pr" \
 		>"$w.json" 2>"$w.err" || true
 	t1=$EPOCHREALTIME
 	stop "$QPID"
@@ -261,24 +266,25 @@ bg() {
 	stop "$bpid"
 	finish "$spid2"
 	kq=$(backlog_ms "$w.q" "$t0" "$t1")
-	jq -r --arg l "$limit" --arg r "$r" --arg kq "$kq" \
+	jq -r --arg l "$limit" --arg r "$r" --arg kq "${kq% *}" --arg k9 "${kq#* }" \
+		--arg rx "$rx" --arg b "bg-udp:$pr" \
 		--argjson im "$(awk -v l="$limit" -v m="$MBIT" \
 			'BEGIN { printf "%.2f", l * 8 / (m * 1e3) }')" '
-		if .error then [$l, "fwd", "bg-udp", $r, "FAILED: " + .error] | @tsv
+		if .error then [$l, "fwd", $b, $r, "FAILED: " + .error] | @tsv
 		else .end.latency as $L |
-		[$l, "fwd", "bg-udp", $r, $im, $kq, $L.idle.median_ms, $L.loaded.min_ms,
+		[$l, "fwd", $b, $r, $im, $kq, $L.idle.median_ms, $L.loaded.min_ms,
 		 $L.loaded.median_ms, $L.loaded.p90_ms, $L.loaded.p99_ms,
 		 $L.loaded.max_ms, $L.loaded.count, $L.skipped,
-		 (.end.sum_received.bits_per_second / 1e6 * 10 | round / 10), $rx]
+		 (.end.sum_received.bits_per_second / 1e6 * 10 | round / 10), $rx, $k9]
 		| @tsv end' "$w.json" 2>/dev/null >>"$ROWS" ||
-		printf '%s\tfwd\tbg-udp\t%s\tFAILED\n' "$limit" "$r" >>"$ROWS"
+		printf '%s\tfwd\tbg-udp:%s\t%s\tFAILED\n' "$limit" "$pr" "$r" >>"$ROWS"
 	tail -n 1 "$ROWS" | row
 }
 
 row() {
-	awk -F'\t' 'NF < 16 { print; next }
-		{ printf "%-7s %-3s %-6s %2s %7s %7s %8s | %7s %7s %7s %7s %7s %5s %4s %7s %5s\n",
-		$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 }'
+	awk -F'\t' 'NF < 17 { print; next }
+		{ printf "%-7s %-3s %-11s %2s %7s %7s %7s %8s | %7s %7s %7s %7s %7s %5s %4s %7s %5s\n",
+		$1, $2, $3, $4, $5, $6, $17, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 }'
 }
 
 # cost WHERE P LAT TAG: one bulk TCP test, both ends under GNU time; sets
@@ -311,13 +317,14 @@ cost() {
 # sel LIMIT DIR BULK COLUMN: the median of a column of the accuracy rows.
 sel() {
 	awk -F'\t' -v l="$1" -v d="$2" -v b="$3" -v c="$4" \
-		'NF >= 16 && $1 == l && $2 == d && $3 == b && $6 != "-" { print $c }' \
+		'NF >= 17 && $1 == l && $2 == d && $3 == b && $6 != "-" { print $c }' \
 		"$ROWS" | median
 }
 
 ROWS=$WORK/rows.tsv
 : >"$ROWS"
 IFS=, read -r -a limits <<<"$LIMITS"
+IFS=, read -r -a prates <<<"$PROBES"
 
 if [ "$ONLY" != cost ]; then
 	unshape
@@ -331,42 +338,48 @@ if [ "$ONLY" != cost ]; then
 	fi
 	echo
 	echo "tbf $RATE burst 32kbit on the bulk sender's side; --latency=$PROBES, -t $TIME"
-	printf '%-7s %-3s %-6s %2s %7s %7s %8s | %7s %7s %7s %7s %7s %5s %4s %7s %5s\n' \
-		limit dir bulk r "q ms" "kq ms" "idle" min median p90 p99 max n skip Mbit/s rtx
+	echo "(q = limit*8/rate; kq = sampled backlog*8/rate; rtx = TCP segments"
+	echo " retransmitted in the shaped namespace: with UDP bulk, the probe's)"
+	printf '%-7s %-3s %-11s %2s %7s %7s %7s %8s | %7s %7s %7s %7s %7s %5s %4s %7s %5s\n' \
+		limit dir bulk:probes r "q ms" "kq ms" "kq p90" "idle" min median p90 p99 max n skip Mbit/s rtx
 	for ((r = 1; r <= ROUNDS; r++)); do
 		for limit in "${limits[@]}"; do
 			for dir in fwd rev; do
 				for bulk in tcp cubic udp; do
-					accuracy "$limit" "$dir" "$bulk" "$r"
+					for pr in "${prates[@]}"; do
+						accuracy "$limit" "$dir" "$bulk" "$pr" "$r"
+					done
 				done
 			done
-			bg "$limit" "$r"
+			for pr in "${prates[@]}"; do bg "$limit" "$pr" "$r"; done
 		done
 	done
 	unshape
 	echo
 	echo "medians over $ROUNDS rounds (ms); q = limit*8/rate, kq = sampled backlog*8/rate"
-	printf '%-7s %-3s %-6s %7s %7s %7s | %7s %7s %7s %7s %9s\n' limit dir bulk \
-		"q" "kq" idle median p90 p99 "kq+idle" "med/(kq+i)"
+	printf '%-7s %-3s %-11s %7s %7s %7s %7s | %7s %7s %7s %7s %9s\n' limit dir \
+		bulk:probes "q" "kq" "kq p90" idle median p90 p99 "kq+idle" "med/(kq+i)"
 	for limit in "${limits[@]}"; do
 		for dir in fwd rev; do
 			for bulk in tcp cubic udp bg-udp; do
 				[ "$bulk" = bg-udp ] && [ "$dir" = rev ] && continue
-				set -- "$limit" "$dir" "$bulk"
-				q=$(sel "$@" 5) kq=$(sel "$@" 6) idle=$(sel "$@" 7)
-				med=$(sel "$@" 9) p90=$(sel "$@" 10) p99=$(sel "$@" 11)
-				[ "$bulk" = bg-udp ] && med=$idle
-				awk -v l="$limit" -v d="$dir" -v b="$bulk" -v q="$q" -v kq="$kq" \
-					-v i="$idle" -v m="$med" -v p9="$p90" -v p99="$p99" \
-					'BEGIN { e = (kq == "-" || i == "-") ? "-" : kq + i;
-					if (b == "bg-udp") e = kq;
-					rt = (e == "-" || e == 0 || m == "-") ? "-" : sprintf("%.2f", m / e);
-					printf "%-7s %-3s %-6s %7s %7s %7s | %7s %7s %7s %7s %9s\n",
-						l, d, b, q, kq, i, m, p9, p99, e, rt }'
+				for pr in "${prates[@]}"; do
+					set -- "$limit" "$dir" "$bulk:$pr"
+					q=$(sel "$@" 5) kq=$(sel "$@" 6) k9=$(sel "$@" 17) idle=$(sel "$@" 7)
+					med=$(sel "$@" 9) p90=$(sel "$@" 10) p99=$(sel "$@" 11)
+					awk -v l="$limit" -v d="$dir" -v b="$bulk:$pr" -v q="$q" -v kq="$kq" \
+						-v i="$idle" -v m="$med" -v p9="$p90" -v p99="$p99" -v k9="$k9" \
+						'BEGIN { e = (kq == "-" || i == "-") ? "-" : kq + i;
+						if (b ~ /^bg-udp/) e = kq;
+						rt = (e == "-" || e == 0 || m == "-") ? "-" : sprintf("%.2f", m / e);
+						printf "%-7s %-3s %-11s %7s %7s %7s %7s | %7s %7s %7s %7s %9s\n",
+							l, d, b, q, kq, k9, i, m, p9, p99, e, rt }'
+				done
 			done
 		done
 	done
-	echo "(bg-udp: median is the idle baseline's, compared with kq alone)"
+	echo "(bg-udp: a light test while UDP from another pair fills the queue:"
+	echo " its idle baseline and its median both compare with kq alone)"
 fi
 
 # ratios FILE WHERE P COLUMN LABEL: median and range of a ratio column.
