@@ -21,12 +21,17 @@
 #   cost: bulk TCP throughput (client end.sum_received) with and without
 #     --latency=1000, -P 1 and -P 4, on loopback (inside B) and over the
 #     shaped veth (first limit), the two orders alternating per round;
-#     per case the median and range of the with/without ratios.
+#     per case the median and range of the with/without ratios (and, on
+#     loopback, of Gbit per CPU-second of both ends); then the probes' own
+#     CPU: a light loopback test (-b 1M) with and without --latency=1000,
+#     both ends' user+sys seconds and wake-ups, CPU microseconds per probe.
 #
 #   bench/latency.sh [--rounds N] [--time S] [--rate 100mbit]
 #                    [--limits 125000,625000] [--probes 10,100,1000]
 #                    [--cost-rounds N] [--cost-time S] [--only accuracy|cost]
-#                    [--evperf PATH] [--keep]
+#                    [--cost-where lo,tbf] [--pin] [--evperf PATH] [--keep]
+#
+# --pin runs the cost tests' client on CPU 0 and server on CPU 1 (taskset).
 #
 # Needs root (ip netns, tc); removes its namespaces on exit; every
 # process is started under timeout and killed by PID.
@@ -36,11 +41,12 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 EVPERF=$ROOT/build/evperf
 ROUNDS=3 TIME=6 RATE=100mbit LIMITS=125000,625000 PROBES=10,100,1000
-CROUNDS=5 CTIME=5 ONLY='' KEEP=0
+CROUNDS=6 CTIME=5 ONLY='' KEEP=0 WHERE=lo,tbf PIN=0
 usage() {
 	echo "usage: $0 [--rounds N] [--time S] [--rate R] [--limits B,B]" \
 		"[--probes N,N] [--cost-rounds N] [--cost-time S]" \
-		"[--only accuracy|cost] [--evperf P] [--keep]" >&2
+		"[--only accuracy|cost] [--cost-where lo,tbf] [--pin]" \
+		"[--evperf P] [--keep]" >&2
 	exit 2
 }
 while [ $# -gt 0 ]; do
@@ -53,6 +59,8 @@ while [ $# -gt 0 ]; do
 	--cost-rounds) CROUNDS=$2 && shift ;;
 	--cost-time) CTIME=$2 && shift ;;
 	--only) ONLY=$2 && shift ;;
+	--cost-where) WHERE=$2 && shift ;;
+	--pin) PIN=1 ;;
 	--evperf) EVPERF=$2 && shift ;;
 	--keep) KEEP=1 ;;
 	*) usage ;;
@@ -296,12 +304,12 @@ cost() {
 	[ "$lat" = 1 ] && args+=(--latency=1000)
 	CV=- CE=-
 	ip netns exec "$B" timeout -k 5 $((CTIME + 60)) /usr/bin/time -v \
-		-o "$w.s.time" "$EVPERF" -s -1 -p 5201 >"$w.s.txt" 2>&1 &
+		-o "$w.s.time" "${PINS[@]}" "$EVPERF" -s -1 -p 5201 >"$w.s.txt" 2>&1 &
 	SPID=$!
 	PIDS+=("$SPID")
 	listening "$B" 5201 || { echo "server did not start" >&2 && return 0; }
 	ip netns exec "$cns" timeout -k 5 $((CTIME + 30)) /usr/bin/time -v \
-		-o "$w.c.time" "$EVPERF" -c "$host" -p 5201 -t "$CTIME" -P "$p" -J \
+		-o "$w.c.time" "${PINC[@]}" "$EVPERF" -c "$host" -p 5201 -t "$CTIME" -P "$p" -J \
 		"${args[@]}" >"$w.json" 2>"$w.err" || true
 	finish "$SPID"
 	CV=$(jq -r 'if .error then "-" else
@@ -382,6 +390,29 @@ if [ "$ONLY" != cost ]; then
 	echo " its idle baseline and its median both compare with kq alone)"
 fi
 
+# probecpu LAT TAG: a light loopback test (TCP -b 1M, 2 x --cost-time s)
+# with --latency=1000 (LAT 1) or without; sets PC to "client-CPU-s
+# server-CPU-s client-wakeups server-wakeups probes".
+probecpu() {
+	local w=$WORK/pcpu-$2 args=() t=$((CTIME * 2))
+	[ "$1" = 1 ] && args+=(--latency=1000)
+	PC=-
+	ip netns exec "$B" timeout -k 5 $((t + 60)) /usr/bin/time -v \
+		-o "$w.s.time" "$EVPERF" -s -1 -p 5201 >"$w.s.txt" 2>&1 &
+	SPID=$!
+	PIDS+=("$SPID")
+	listening "$B" 5201 || { echo "server did not start" >&2 && return 0; }
+	ip netns exec "$B" timeout -k 5 $((t + 30)) /usr/bin/time -v \
+		-o "$w.c.time" "$EVPERF" -c 127.0.0.1 -p 5201 -t "$t" -b 1M -J \
+		"${args[@]}" >"$w.json" 2>"$w.err" || true
+	finish "$SPID"
+	PC="$(cpu_s "$w.c.time") $(cpu_s "$w.s.time")"
+	PC="$PC $(time_field "$w.c.time" 'Voluntary context switches')"
+	PC="$PC $(time_field "$w.s.time" 'Voluntary context switches')"
+	PC="$PC $(jq -r '(.end.latency.loaded.count // 0) + (.end.latency.idle.count // 0)' \
+		"$w.json" 2>/dev/null || echo 0)"
+}
+
 # ratios FILE WHERE P COLUMN LABEL: median and range of a ratio column.
 ratios() {
 	awk -F'\t' -v w="$2" -v p="$3" -v c="$4" '$1 == w && $2 == p && $c != "-" { print $c }' \
@@ -400,7 +431,10 @@ if [ "$ONLY" != accuracy ]; then
 		"Mb/s off" "Mb/s on" ratio "Gb/CPUs" "on" ratio
 	CROWS=$WORK/cost.tsv
 	: >"$CROWS"
-	for where in lo tbf; do
+	PINC=() PINS=()
+	[ "$PIN" = 1 ] && PINC=(taskset -c 0) PINS=(taskset -c 1)
+	IFS=, read -r -a wheres <<<"$WHERE"
+	for where in "${wheres[@]}"; do
 		unshape
 		[ "$where" = tbf ] && shape "$A" vA "${limits[0]}"
 		for p in 1 4; do
@@ -426,4 +460,20 @@ if [ "$ONLY" != accuracy ]; then
 		done
 	done
 	unshape
+	echo
+	echo "probe CPU: loopback TCP -b 1M, -t $((CTIME * 2)), --latency=1000 and without;" \
+		"user+sys s and voluntary context switches"
+	printf '%5s %8s %8s %8s %8s %7s %7s %7s %7s %7s %9s\n' round "cli off" "srv off" \
+		"cli on" "srv on" "cs c-0" "cs s-0" "cs c-1" "cs s-1" probes "us/probe"
+	for ((r = 1; r <= 3; r++)); do
+		probecpu 0 "$r-0" && off=$PC
+		probecpu 1 "$r-1" && on=$PC
+		# shellcheck disable=SC2086
+		set -- $off $on
+		[ $# = 10 ] || { echo "$r: failed" && continue; }
+		awk -v r="$r" -v a="$1" -v b="$2" -v c="$3" -v d="$4" -v e="$6" -v f="$7" \
+			-v g="$8" -v h="$9" -v n="${10}" 'BEGIN {
+			printf "%5s %8s %8s %8s %8s %7s %7s %7s %7s %7s %9s\n", r, a, b, e, f,
+				c, d, g, h, n, (n > 0 ? sprintf("%.1f", (e + f - a - b) * 1e6 / n) : "-") }'
+	done
 fi
