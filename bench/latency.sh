@@ -29,9 +29,13 @@
 #   bench/latency.sh [--rounds N] [--time S] [--rate 100mbit]
 #                    [--limits 125000,625000] [--probes 10,100,1000]
 #                    [--cost-rounds N] [--cost-time S] [--only accuracy|cost]
-#                    [--cost-where lo,tbf] [--pin] [--evperf PATH] [--keep]
+#                    [--cost-where lo,tbf] [--pin] [--router] [--evperf PATH]
+#                    [--keep]
 #
 # --pin runs the cost tests' client on CPU 0 and server on CPU 1 (taskset).
+# --router puts a third namespace R between A and B (A 198.18.0.1 - R -
+# B 198.18.0.6) and the tbf on R's egress toward the bulk receiver: a
+# router's queue, which the sending sockets are not charged for.
 #
 # Needs root (ip netns, tc); removes its namespaces on exit; every
 # process is started under timeout and killed by PID.
@@ -41,11 +45,11 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 EVPERF=$ROOT/build/evperf
 ROUNDS=3 TIME=6 RATE=100mbit LIMITS=125000,625000 PROBES=10,100,1000
-CROUNDS=6 CTIME=5 ONLY='' KEEP=0 WHERE=lo,tbf PIN=0
+CROUNDS=6 CTIME=5 ONLY='' KEEP=0 WHERE=lo,tbf PIN=0 ROUTER=0
 usage() {
 	echo "usage: $0 [--rounds N] [--time S] [--rate R] [--limits B,B]" \
 		"[--probes N,N] [--cost-rounds N] [--cost-time S]" \
-		"[--only accuracy|cost] [--cost-where lo,tbf] [--pin]" \
+		"[--only accuracy|cost] [--cost-where lo,tbf] [--pin] [--router]" \
 		"[--evperf P] [--keep]" >&2
 	exit 2
 }
@@ -61,6 +65,7 @@ while [ $# -gt 0 ]; do
 	--only) ONLY=$2 && shift ;;
 	--cost-where) WHERE=$2 && shift ;;
 	--pin) PIN=1 ;;
+	--router) ROUTER=1 ;;
 	--evperf) EVPERF=$2 && shift ;;
 	--keep) KEEP=1 ;;
 	*) usage ;;
@@ -85,7 +90,7 @@ if ! command -v ping >/dev/null; then
 fi
 MBIT=${RATE%mbit}
 
-A=evperf-lat-a-$$ B=evperf-lat-b-$$
+A=evperf-lat-a-$$ B=evperf-lat-b-$$ R=evperf-lat-r-$$
 WORK=$(mktemp -d /tmp/evperf-lat.XXXXXX)
 PIDS=()
 cleanup() {
@@ -95,6 +100,7 @@ cleanup() {
 	for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
 	ip netns del "$A" 2>/dev/null || true
 	ip netns del "$B" 2>/dev/null || true
+	ip netns del "$R" 2>/dev/null || true
 	if [ "$KEEP" = 1 ]; then echo "kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -105,7 +111,26 @@ trap 'exit 130' INT TERM HUP
 # shellcheck source=../test/tools/vethpair.sh
 . "$ROOT/test/tools/vethpair.sh"
 ip netns add "$A"
-vethpair "$A" "$B"
+# SRV: the server's address; FNS/FDEV and RNS/RDEV: where the tbf goes
+# for forward and -R bulk.
+if [ "$ROUTER" = 1 ]; then
+	vethpair "$A" "$R"
+	ip netns add "$B"
+	ip link add rA netns "$R" type veth peer name rB netns "$B"
+	ip -n "$R" addr add 198.18.0.5/30 dev rA
+	ip -n "$B" addr add 198.18.0.6/30 dev rB
+	ip -n "$B" link set lo up
+	ip -n "$R" link set rA up
+	ip -n "$B" link set rB up
+	ip -n "$A" route add 198.18.0.4/30 via 198.18.0.2
+	ip -n "$B" route add 198.18.0.0/30 via 198.18.0.5
+	ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec "$B" sysctl -qw net.ipv4.tcp_congestion_control=bbr || true
+	SRV=198.18.0.6 FNS=$R FDEV=rA RNS=$R RDEV=vB
+else
+	vethpair "$A" "$B"
+	SRV=198.18.0.2 FNS=$A FDEV=vA RNS=$B RDEV=vB
+fi
 
 # forget PID: reaped; its number may be reused.
 forget() {
@@ -163,8 +188,8 @@ shape() {
 		burst 32kbit limit "$3"
 }
 unshape() {
-	ip netns exec "$A" tc qdisc del dev vA root 2>/dev/null || true
-	ip netns exec "$B" tc qdisc del dev vB root 2>/dev/null || true
+	ip netns exec "$FNS" tc qdisc del dev "$FDEV" root 2>/dev/null || true
+	ip netns exec "$RNS" tc qdisc del dev "$RDEV" root 2>/dev/null || true
 }
 
 # sampler NS DEV OUT: "epoch backlog-bytes" every 20 ms; sets QPID.
@@ -205,10 +230,10 @@ median() {
 # accuracy LIMIT DIR BULK PROBES ROUND: one shaped test; appends a row to
 # $ROWS (its third column "BULK:PROBES").
 accuracy() {
-	local limit=$1 dir=$2 bulk=$3 pr=$4 r=$5 w ns dev t0 t1 args=() kq rx
+	local limit=$1 dir=$2 bulk=$3 pr=$4 r=$5 w ns dev sns t0 t1 args=() kq rx
 	w=$WORK/acc-$limit-$dir-$bulk-$pr-$r
-	ns=$A dev=vA
-	[ "$dir" = rev ] && ns=$B dev=vB && args+=(-R)
+	ns=$FNS dev=$FDEV sns=$A
+	[ "$dir" = rev ] && ns=$RNS dev=$RDEV sns=$B && args+=(-R)
 	case $bulk in
 	tcp) ;;
 	cubic) args+=(-C cubic) ;;
@@ -218,13 +243,13 @@ accuracy() {
 	shape "$ns" "$dev" "$limit"
 	server "$B" 5201 "$w.s.txt" || return 0
 	sampler "$ns" "$dev" "$w.q"
-	rx=$(retrans "$ns")
+	rx=$(retrans "$sns")
 	t0=$EPOCHREALTIME
-	ip netns exec "$A" timeout -k 5 $((TIME + 30)) "$EVPERF" -c 198.18.0.2 \
+	ip netns exec "$A" timeout -k 5 $((TIME + 30)) "$EVPERF" -c "$SRV" \
 		-p 5201 -t "$TIME" -J --latency="$pr" "${args[@]}" \
 		>"$w.json" 2>"$w.err" || true
 	t1=$EPOCHREALTIME
-	rx=$(($(retrans "$ns") - rx))
+	rx=$(($(retrans "$sns") - rx))
 	stop "$QPID"
 	finish "$SPID"
 	kq=$(backlog_ms "$w.q" "$(awk -v a="$t0" 'BEGIN { printf "%.6f", a + 1.5 }')" \
@@ -251,20 +276,20 @@ bg() {
 	local limit=$1 pr=$2 r=$3 w bpid spid2 t0 t1 kq rx
 	w=$WORK/bg-$limit-$pr-$r
 	unshape
-	shape "$A" vA "$limit"
+	shape "$FNS" "$FDEV" "$limit"
 	server "$B" 5202 "$w.bs.txt" || return 0
 	spid2=$SPID
-	ip netns exec "$A" timeout -k 5 $((TIME + 30)) "$EVPERF" -c 198.18.0.2 \
+	ip netns exec "$A" timeout -k 5 $((TIME + 30)) "$EVPERF" -c "$SRV" \
 		-p 5202 -u -b $((MBIT * 3 / 2))M -w 4M -t $((TIME + 3)) \
 		>"$w.b.txt" 2>&1 &
 	bpid=$!
 	PIDS+=("$bpid")
 	server "$B" 5201 "$w.s.txt" || return 0
-	sampler "$A" vA "$w.q"
+	sampler "$FNS" "$FDEV" "$w.q"
 	sleep 1.5
 	rx=$(retrans "$A")
 	t0=$EPOCHREALTIME
-	ip netns exec "$A" timeout -k 5 $((TIME + 30)) "$EVPERF" -c 198.18.0.2 \
+	ip netns exec "$A" timeout -k 5 $((TIME + 30)) "$EVPERF" -c "$SRV" \
 		-p 5201 -t "$TIME" -b 1M -J --latency="$pr" \
 		>"$w.json" 2>"$w.err" || true
 	t1=$EPOCHREALTIME
@@ -299,7 +324,7 @@ row() {
 # CV to the received Mbit/s and, on loopback, CE to Gbit per CPU-second
 # (both ends' user+sys).
 cost() {
-	local where=$1 p=$2 lat=$3 w=$WORK/cost-$4 host=198.18.0.2 cns=$A args=()
+	local where=$1 p=$2 lat=$3 w=$WORK/cost-$4 host=$SRV cns=$A args=()
 	[ "$where" = lo ] && host=127.0.0.1 cns=$B
 	[ "$lat" = 1 ] && args+=(--latency=1000)
 	CV=- CE=-
@@ -337,15 +362,17 @@ IFS=, read -r -a prates <<<"$PROBES"
 if [ "$ONLY" != cost ]; then
 	unshape
 	if command -v ping >/dev/null; then
-		out=$(ip netns exec "$A" ping -q -c 20 -i 0.05 198.18.0.2 2>&1 || true)
+		out=$(ip netns exec "$A" ping -q -c 20 -i 0.05 "$SRV" 2>&1 || true)
 		echo "veth RTT, ping -c 20 (no qdisc): $(grep rtt <<<"$out" || echo "$out")"
-		shape "$A" vA "${limits[0]}"
-		out=$(ip netns exec "$A" ping -q -c 20 -i 0.05 198.18.0.2 2>&1 || true)
+		shape "$FNS" "$FDEV" "${limits[0]}"
+		out=$(ip netns exec "$A" ping -q -c 20 -i 0.05 "$SRV" 2>&1 || true)
 		echo "veth RTT, ping -c 20 (idle tbf): $(grep rtt <<<"$out" || echo "$out")"
 		unshape
 	fi
 	echo
-	echo "tbf $RATE burst 32kbit on the bulk sender's side; --latency=$PROBES, -t $TIME"
+	where="the bulk sender's side"
+	[ "$ROUTER" = 1 ] && where="R's egress toward the bulk receiver"
+	echo "tbf $RATE burst 32kbit on $where; --latency=$PROBES, -t $TIME"
 	echo "(q = limit*8/rate; kq = sampled backlog*8/rate; rtx = TCP segments"
 	echo " retransmitted in the shaped namespace: with UDP bulk, the probe's)"
 	printf '%-7s %-3s %-11s %2s %7s %7s %7s %8s | %7s %7s %7s %7s %7s %5s %4s %7s %5s\n' \
@@ -436,7 +463,7 @@ if [ "$ONLY" != accuracy ]; then
 	IFS=, read -r -a wheres <<<"$WHERE"
 	for where in "${wheres[@]}"; do
 		unshape
-		[ "$where" = tbf ] && shape "$A" vA "${limits[0]}"
+		[ "$where" = tbf ] && shape "$FNS" "$FDEV" "${limits[0]}"
 		for p in 1 4; do
 			for ((r = 1; r <= CROUNDS; r++)); do
 				if ((r % 2)); then
