@@ -117,6 +117,7 @@ probe_notify(struct probe *pb, enum probe_event ev, int err)
 static int
 probe_flush(struct probe *pb)
 {
+	bool sent = false;
 	ssize_t n;
 
 	while (pb->out_len > 0) {
@@ -125,9 +126,20 @@ probe_flush(struct probe *pb)
 			break;
 		if (n <= 0)
 			return -1;
+		sent = true;
 		memmove(pb->out, pb->out + n, pb->out_len - (size_t)n);
 		pb->out_len -= (size_t)n;
 	}
+	/*
+	 * Push it now. Linux "autocorks" a small write while an earlier
+	 * segment of the socket is still in a local qdisc: when the queue
+	 * delay is longer than the request period the request waited for the
+	 * one before it to leave (0 to 1 queue delay more: a 10 ms tbf queue
+	 * at 100 probes/s read 15.5 ms median). Setting TCP_NODELAY again
+	 * flushes what is pending (tcp(7)).
+	 */
+	if (sent)
+		(void)net_set_nodelay(pb->fd);
 	if (pb->out_len > 0)
 		xev_add(pb->ev_write, -1);
 	else
