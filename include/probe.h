@@ -63,7 +63,10 @@ void probe_cut(struct probe *pb, struct lat_hist *into, bool final);
 /* The idle baseline's round trips. */
 const struct lat_hist *probe_idle_hist(const struct probe *pb);
 
-/* Requests that could not be sent (the socket's buffer was full). */
+/*
+ * Requests not sent: the socket's buffer was full, or the loop came to
+ * them more than a period late (a late tick is not made up).
+ */
 uint64_t probe_skipped(const struct probe *pb);
 
 /* Stop all I/O and give up the socket (the caller closes it), or -1. */

@@ -407,8 +407,11 @@ probe_timer_cb(evutil_socket_t fd, short what, void *arg)
 	probe_send(pb);
 	pb->ticks++;
 	due = (uint64_t)floor((now - pb->t0) / pb->period) + 1;
-	if (due > pb->ticks)
+	if (due >
+	    pb->ticks) { /* the loop was late: those requests are not sent */
+		pb->skipped += due - pb->ticks;
 		pb->ticks = due;
+	}
 	next = pb->t0 + (double)pb->ticks * pb->period;
 	xev_add(pb->ev_timer, next > now ? next - now : 0);
 }

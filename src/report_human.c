@@ -102,8 +102,8 @@ const char *const rh_fmt[] = {
 			"%s ms  %s  idle\n",
 	[RH_LAT_COUNT] = "%llu probes",
 	[RH_LAT_LOST] = "%llu probes, %llu lost",
-	[RH_LAT_SKIPPED] = "[LAT]%s %llu probes not sent: the probe "
-			   "connection's buffer was full\n",
+	[RH_LAT_SKIPPED] = "[LAT]%s %llu probes not sent (the probe "
+			   "connection's buffer full, or the loop late)\n",
 	/* --rr, --crr: " RR" or "CRR", transactions (or connections). */
 	[RH_RR] = "[%s]%s %6.2f-%-6.2f sec  %llu %s  %.1f %s/s  "
 		  "rtt min/med/p90/p99/max %s ms%s\n",
