@@ -2,11 +2,12 @@
  * SPDX-License-Identifier: BSD-3-Clause
  *
  * check_rr.c: a real client and a real server on one loop in request/
- * response mode (--rr, --crr; also CI's AddressSanitizer run): the
- * client's document has the mode, transactions (with --crr as many
- * connections) whose count is exactly its bytes over the request size,
- * ordered percentiles, and no error on either side; after a --crr test
- * the server runs a bulk test for the next client.
+ * response mode (--rr, --crr) and with latency probes (--latency, TCP and
+ * UDP; also CI's AddressSanitizer run): the client's document has the
+ * mode, transactions (with --crr as many connections) whose count is
+ * exactly its bytes over the request size, or probes timed and an idle
+ * baseline of 10, ordered percentiles, and no error on either side;
+ * after each test the server runs a bulk test for the next client.
  */
 #include "compat.h"
 
@@ -25,6 +26,12 @@ static const struct rr_row {
 	{ "--crr -P 2", { "--crr=20/300", "-P", "2", "-t", "1", NULL }, "crr",
 	    20 },
 	{ "--crr 1M/1M", { "--crr=1M/1M", "-t", "1", NULL }, "crr", 1048576 },
+	{ "--latency", { "--latency=50", "-t", "1", NULL }, "probe", 0 },
+	{ "--latency-udp -R", { "--latency-udp", "-R", "-t", "1", NULL },
+	    "probe", 0 },
+	{ "-u --latency",
+	    { "-u", "-b", "10M", "--latency=100", "-t", "1", NULL }, "probe",
+	    0 },
 };
 
 /* until: the client is done and the server has printed n documents. */
@@ -42,16 +49,25 @@ rr_check_lat(const cJSON *doc, const struct rr_row *row)
 
 	ck_assert_ptr_nonnull(l);
 	ck_assert_str_eq(json_str(doc, "end.latency.mode"), row->mode);
-	n = json_num(l, "transactions");
-	ck_assert_msg(n > 0, "%s: no transaction", row->name);
-	ck_assert_msg(json_num(doc, "end.sum_sent.bytes") == n * row->req,
-	    "%s: %.0f bytes for %.0f transactions", row->name,
-	    json_num(doc, "end.sum_sent.bytes"), n);
+	if (row->req == 0) { /* probes */
+		ck_assert_msg(
+		    json_num(l, "count") > 0, "%s: no probe", row->name);
+		ck_assert(json_num(doc, "end.latency.idle.count") == 10);
+		ck_assert(json_num(l, "lost") == 0);
+	} else {
+		n = json_num(l, "transactions");
+		ck_assert_msg(n > 0, "%s: no transaction", row->name);
+		ck_assert_msg(
+		    json_num(doc, "end.sum_sent.bytes") == n * row->req,
+		    "%s: %.0f bytes for %.0f transactions", row->name,
+		    json_num(doc, "end.sum_sent.bytes"), n);
+	}
 	ck_assert(json_num(l, "min_ms") <= json_num(l, "median_ms"));
 	ck_assert(json_num(l, "median_ms") <= json_num(l, "p90_ms"));
 	ck_assert(json_num(l, "p90_ms") <= json_num(l, "p99_ms"));
 	ck_assert(json_num(l, "p99_ms") <= json_num(l, "max_ms"));
-	ck_assert_ptr_null(json_at(doc, "end.latency.idle"));
+	if (row->req != 0)
+		ck_assert_ptr_null(json_at(doc, "end.latency.idle"));
 	if (row->mode[0] == 'c')
 		ck_assert(json_num(l, "connections") == n);
 }
