@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # tools/evperf-plot on every recorded kind of document (test/data/plot/:
 # evperf and stock iperf3 -J documents, --json-stream lines, failed tests,
-# UDP, --bidir, -P 1000, a -J server's concatenated documents, and the
-# hand-made latency documents of issue 15) and on a live evperf test. Each
-# is rendered to PNG and to SVG with --manifest: the PNG must be whole
-# (signature, IHDR, CRCs, IEND), the SVG must parse as XML and show every
-# series the manifest lists, both manifests must agree, and the panels and
-# series must be the ones that kind of document calls for. Also: stdin,
+# UDP, --bidir, -P 1000, a -J server's concatenated documents, --latency,
+# --rr and --crr documents, real and hand-made) and on a live evperf test.
+# Each is rendered to PNG with --manifest, one of each kind also to SVG
+# (render_both): the PNG must be whole (signature, IHDR, CRCs, IEND), the
+# SVG must parse as XML and show every series the manifest lists, both
+# manifests must agree, and the panels and series must be the ones that
+# kind of document calls for. Also: stdin,
 # --title, --test, -o - and bad input (not JSON, empty, JSON that is no
 # iperf3 document, a missing file), which must fail with exit status 1 and
 # one clear line, never a Python traceback. Skips (77) only when no
@@ -55,13 +56,14 @@ no_traceback() {
 	fi
 }
 
-# render NAME FILE [OPTIONS...]: FILE to NAME.png and NAME.svg, each with
-# its manifest (NAME.png.json, NAME.svg.json); checks both pictures and
-# that the manifests agree. Sets M to NAME.png.json.
+# render NAME FILE [OPTIONS...]: FILE to NAME.png with its manifest
+# (NAME.png.json), the picture checked. Sets M to the manifest. With
+# FORMATS="png svg" (render_both) also NAME.svg, checked, and the two
+# manifests must agree.
 render() {
 	local name=$1 file=$2 fmt rc out
 	shift 2
-	for fmt in png svg; do
+	for fmt in ${FORMATS:-png}; do
 		rc=0
 		plot "$file" -o "$E2E_TMP/$name.$fmt" \
 			--manifest "$E2E_TMP/$name.$fmt.json" "$@" \
@@ -72,6 +74,8 @@ render() {
 			fail "$name: the $fmt manifest is not JSON"
 	done
 	out=$("$PY" "$CHECK" png "$E2E_TMP/$name.png") || fail "$out"
+	M=$E2E_TMP/$name.png.json
+	[ -e "$E2E_TMP/$name.svg.json" ] || return 0
 	out=$("$PY" "$CHECK" svg "$E2E_TMP/$name.svg" "$E2E_TMP/$name.svg.json") ||
 		fail "$out"
 	assert_eq "$name: the PNG and SVG manifests" \
@@ -79,7 +83,12 @@ render() {
 		"$(jq -S 'del(.output, .format)' "$E2E_TMP/$name.svg.json")"
 	assert_eq "$name: manifest format" \
 		"$(jq -r .format "$E2E_TMP/$name.svg.json")" svg
-	M=$E2E_TMP/$name.png.json
+}
+
+# render_both NAME FILE [OPTIONS...]: render, as PNG and as SVG (one
+# document of each kind: SVG costs as much again).
+render_both() {
+	FORMATS="png svg" render "$@"
 }
 
 # expect WHAT JQ: the last render's manifest satisfies the jq filter.
@@ -102,7 +111,7 @@ series() {
 LAT="min–max|median–p99|median–p90|median"
 
 # --- evperf TCP -P 2: the sum and each stream, title from the test
-render p2 "$DATA/evperf_tcp_p2.json"
+render_both p2 "$DATA/evperf_tcp_p2.json"
 panels p2 throughput
 series p2 throughput "sum|stream 8|stream 9"
 assert_eq "p2: title" "$(jq -r .title "$M")" \
@@ -121,7 +130,7 @@ series rev throughput sum
 expect rev '.title | contains("reverse: server sends")'
 
 # --- --bidir -P 2: both directions' sums and all four streams
-render bidir "$DATA/evperf_tcp_bidir.json"
+render_both bidir "$DATA/evperf_tcp_bidir.json"
 panels bidir throughput
 series bidir throughput \
 	"sum client→server|sum server→client|stream 8|stream 9|stream 11|stream 12"
@@ -135,7 +144,7 @@ series bidir10 streams "min–max client→server|p10–p90 client→server|medi
 expect bidir10 '.notes.streams == "20 streams"'
 
 # --- -P 1000: the sum, and the spread of 1000 per-stream rates
-render p1000 "$DATA/evperf_tcp_p1000.json"
+render_both p1000 "$DATA/evperf_tcp_p1000.json"
 panels p1000 throughput,streams
 series p1000 throughput sum
 series p1000 streams "min–max|p10–p90|median"
@@ -146,7 +155,7 @@ panels p2spread throughput,streams
 
 # --- UDP: loss and jitter per interval from the receiving end (here the
 # server's document inside the client's, --get-server-output)
-render udp "$DATA/evperf_udp.json"
+render_both udp "$DATA/evperf_udp.json"
 panels udp throughput,loss,jitter
 series udp loss loss
 series udp jitter jitter
@@ -184,7 +193,7 @@ expect refused '(.error | contains("Connection refused")) and .intervals == 0
 	and (.title | contains("FAILED"))'
 render refused_s "$DATA/evperf_error_refused_stream.jsonl"
 expect refused_s '.input == "json-stream" and (.error | contains("Connection refused"))'
-render midtest "$DATA/evperf_error_midtest.json"
+render_both midtest "$DATA/evperf_error_midtest.json"
 series midtest throughput "sum|stream 8|stream 9"
 expect midtest '.error == "control socket has closed unexpectedly" and
 	.intervals == 3'
@@ -204,7 +213,7 @@ expect srv3 '.error == "interrupt - the server has terminated"'
 
 # --- latency (hand-made, issue 15's keys): probe mode beside the bulk
 # test, an idle baseline, one interval without samples
-render probe "$DATA/latency_probe.json"
+render_both probe "$DATA/latency_probe.json"
 panels probe throughput,latency
 series probe throughput "sum|stream 8|stream 9"
 series probe latency "$LAT|idle"
@@ -217,7 +226,7 @@ panels probe_s throughput,latency
 series probe_s latency "$LAT|idle"
 expect probe_s '.input == "json-stream"'
 # request/response: transactions/s instead of throughput; no idle
-render rr "$DATA/latency_rr.json"
+render_both rr "$DATA/latency_rr.json"
 panels rr transactions,latency
 series rr transactions "transactions/s"
 series rr latency "$LAT"
@@ -234,7 +243,7 @@ panels lat_tcp throughput,latency
 series lat_tcp throughput "sum|stream 9|stream 11"
 series lat_tcp latency "$LAT|idle"
 expect lat_tcp '.title | contains("latency probes TCP 50/s")'
-render lat_udp "$DATA/evperf_latency_udp_stream.jsonl"
+render_both lat_udp "$DATA/evperf_latency_udp_stream.jsonl"
 panels lat_udp throughput,latency,loss,jitter
 series lat_udp latency "$LAT|idle"
 expect lat_udp '.input == "json-stream" and
