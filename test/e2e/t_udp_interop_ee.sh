@@ -127,12 +127,22 @@ udp_case_once() {
 	assert_int_cmp "$tag: end.sum_sent.packets" "$spk" -gt 0
 	assert_int_cmp "$tag: end.sum_received.packets" "$rpk" -gt 0
 	assert_int_cmp "$tag: received packets <= sent packets" "$rpk" -le "$spk"
-	assert_int_cmp "$tag: received bytes <= sent bytes" "$srecv" -le "$ssent"
+	local sender_bin=$CLIENT_BIN
+	((rev)) && sender_bin=$SERVER_BIN
+	# iperf3 with one thread per stream (3.16+) counts a datagram's
+	# sequence number before its send() and its bytes after it, and its
+	# main thread snapshots both without a lock while the stream thread
+	# may still be between the two: its sum_sent.bytes can be one
+	# datagram per stream short of what left (seen in CI with 3.21 and
+	# -k: 1786 datagrams' bytes sent, 1787 received, packets equal).
+	# Packets above stay exact; evperf and 3.12 senders must be exact.
+	local slack=0
+	stock_mt "$sender_bin" && slack=$((par * blksize))
+	assert_int_cmp "$tag: received bytes <= sent bytes" "$srecv" -le \
+		"$((ssent + slack))"
 	udp_sum_checks "$cout" sum
 	udp_sum_checks "$cout" sum_received
 	# evperf always sends whole -l datagrams and counts only those sent.
-	local sender_bin=$CLIENT_BIN
-	((rev)) && sender_bin=$SERVER_BIN
 	if [ "$sender_bin" = "$EVPERF" ]; then
 		assert_eq "$tag: evperf sender bytes = packets * blksize" \
 			"$ssent" "$((spk * blksize))"
