@@ -77,13 +77,13 @@ log "human report and the server's side"
 pair human "$EVPERF" "$EVPERF" -t 2 --latency
 assert_exit "human client" "$RC" 0
 assert_match "$E2E_TMP/human.out" \
-	'^\[LAT\]   1\.00-2\.00   sec  rtt min/med/p90/p99/max [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms  [0-9]+ probes$'
-assert_match "$E2E_TMP/human.out" '^\[LAT\]   0\.00-2\.00   sec  rtt .* probes  under load$'
+	'^\[LAT\]   1\.0[0-9]-2\.0[0-9]   sec  rtt min/med/p90/p99/max [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms  [0-9]+ probes$'
+assert_match "$E2E_TMP/human.out" '^\[LAT\]   0\.00-2\.0[0-9]   sec  rtt .* probes  under load$'
 assert_match "$E2E_TMP/human.out" '^\[LAT\]   idle baseline    rtt .* 10 probes  idle$'
 pair humanu "$EVPERF" "$EVPERF" -t 2 --latency-udp
 assert_exit "human client, UDP probes" "$RC" 0
 assert_match "$E2E_TMP/humanu.out" \
-	'^\[LAT\]   1\.00-2\.00   sec  rtt min/med/p90/p99/max [0-9./]+ ms  [0-9]+ probes, 0 lost$'
+	'^\[LAT\]   1\.0[0-9]-2\.0[0-9]   sec  rtt min/med/p90/p99/max [0-9./]+ ms  [0-9]+ probes, 0 lost$'
 assert_match "$E2E_TMP/humanu.out" '^\[LAT\]   idle baseline    rtt .* 10 probes, 0 lost  idle$'
 assert_contains "$E2E_TMP/human.out" "iperf Done."
 if grep -q LAT "$E2E_TMP/human.srv"; then

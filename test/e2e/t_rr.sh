@@ -46,9 +46,9 @@ rr_client rr.txt --rr=10/20 -t 2
 assert_exit "--rr human" "$CLIENT_RC" 0
 assert_contains "$E2E_TMP/rr.txt" "iperf Done."
 assert_match "$E2E_TMP/rr.txt" \
-	'^\[ RR\] +0\.00-1\.00 +sec +[0-9]+ trans +[0-9.]+ trans/s +rtt min/med/p90/p99/max [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms$'
+	'^\[ RR\] +0\.00-1\.0[0-9] +sec +[0-9]+ trans +[0-9.]+ trans/s +rtt min/med/p90/p99/max [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms$'
 assert_match "$E2E_TMP/rr.txt" \
-	'^\[ RR\] +0\.00-2\.00 +sec +[1-9][0-9]* trans .* ms  10/20 bytes$'
+	'^\[ RR\] +0\.00-2\.0[0-9] +sec +[1-9][0-9]* trans .* ms  10/20 bytes$'
 
 rr_client rr.jsonl --rr -t 2 --json-stream
 assert_exit "--rr --json-stream" "$CLIENT_RC" 0
@@ -71,9 +71,9 @@ assert_eq "loops without transactions" \
 rr_client crr.txt --crr=10/20 -t 2
 assert_exit "--crr human" "$CLIENT_RC" 0
 assert_match "$E2E_TMP/crr.txt" \
-	'^\[CRR\] +1\.00-2\.00 +sec +[0-9]+ conns +[0-9.]+ conns/s +rtt min/med/p90/p99/max [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms$'
+	'^\[CRR\] +1\.0[0-9]-2\.0[0-9] +sec +[0-9]+ conns +[0-9.]+ conns/s +rtt min/med/p90/p99/max [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms$'
 assert_match "$E2E_TMP/crr.txt" \
-	'^\[CRR\] +0\.00-2\.00 +sec +[1-9][0-9]* conns .* ms  10/20 bytes$'
+	'^\[CRR\] +0\.00-2\.0[0-9] +sec +[1-9][0-9]* conns .* ms  10/20 bytes$'
 # The server serves a bulk test after them.
 rr_client bulk.txt -t 1
 assert_exit "a bulk test after --crr" "$CLIENT_RC" 0
