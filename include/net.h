@@ -71,6 +71,9 @@ int net_connect_result(evutil_socket_t fd);
 /* Is the non-blocking connect on fd still under way (not yet writable)? */
 bool net_connect_pending(evutil_socket_t fd);
 
+/* SOCK_STREAM or SOCK_DGRAM (SO_TYPE), or -1 with the socket error. */
+int net_socktype(evutil_socket_t fd);
+
 int net_set_nonblock(evutil_socket_t fd);
 int net_set_nodelay(evutil_socket_t fd);
 int net_set_mss(evutil_socket_t fd, int mss);

@@ -207,6 +207,17 @@ net_connect_result(evutil_socket_t fd)
 	return 0;
 }
 
+int
+net_socktype(evutil_socket_t fd)
+{
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, (void *)&type, &len) == -1)
+		return -1;
+	return type;
+}
+
 bool
 net_connect_pending(evutil_socket_t fd)
 {

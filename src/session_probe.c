@@ -193,11 +193,18 @@ session_probe_open(struct session *sess, const struct net_addr *peer,
 	}
 }
 
-/* Server: a connection with the probe's flag. 0, or -1 (closed). */
+/*
+ * Server: a connection with the probe's flag. 0, or -1 (closed). It must
+ * be of the kind the client asked for (a TCP connection for TCP probes,
+ * the UDP hello's socket for UDP ones): another is a stranger's.
+ */
 int
 session_probe_adopt(struct session *sess, evutil_socket_t fd)
 {
-	if (!session_probe_wanted(sess) || sess->probe != NULL) {
+	int want = sess->p.latency_udp ? SOCK_DGRAM : SOCK_STREAM;
+
+	if (!session_probe_wanted(sess) || sess->probe != NULL ||
+	    net_socktype(fd) != want) {
 		evutil_closesocket(fd);
 		return -1;
 	}

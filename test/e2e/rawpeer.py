@@ -24,6 +24,8 @@ TEST_START = 1
 TEST_RUNNING = 2
 PARAM_EXCHANGE = 9
 CREATE_STREAMS = 10
+EVPERF_ROLES2_ACK = 101
+EVPERF_LATENCY_ACK = 102
 TEST_END = 4
 EXCHANGE_RESULTS = 13
 ACCESS_DENIED = 0xFF
@@ -262,6 +264,30 @@ def mode_extraparams(args):
     return params_answer(args, params, "extra keys %s" % args.extra)
 
 
+def mode_probekind(args):
+    """Ask for UDP latency probes (--latency-udp in a TCP test), then open
+    the probe connection over TCP: cookie and the probe's role flag FF FF.
+    The server must close that connection (a stranger's: wrong kind)."""
+    params = dict(PARAMS)
+    params.update({"evperf_roles": 2, "evperf_latency": 10,
+                   "evperf_latency_udp": 1})
+    cookie = make_cookie()
+    ctrl = connect(args)
+    ctrl.sendall(cookie)
+    expect_state(ctrl, PARAM_EXCHANGE)
+    body = json.dumps(params, separators=(",", ":")).encode()
+    ctrl.sendall(struct.pack(">I", len(body)) + body)
+    expect_state(ctrl, EVPERF_ROLES2_ACK)
+    expect_state(ctrl, EVPERF_LATENCY_ACK)
+    expect_state(ctrl, CREATE_STREAMS)
+    probe = connect(args)
+    probe.sendall(cookie + b"\xff\xff")
+    say("sent a TCP probe connection where UDP probes were asked")
+    rc = expect_close(probe, args.wait, "TCP probe connection")
+    ctrl.close()
+    return rc
+
+
 def params_answer(args, params, what):
     """Send params; expect CREATE_STREAMS (--expect accepted) or
     SERVER_ERROR --code and then the connection closed."""
@@ -297,6 +323,7 @@ MODES = {
     "badstate": mode_badstate,
     "authtoken": mode_authtoken,
     "extraparams": mode_extraparams,
+    "probekind": mode_probekind,
 }
 
 

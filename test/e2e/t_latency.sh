@@ -15,7 +15,8 @@
 #  - (a stock iperf3 server's refusal: t_latency_stock.sh)
 #  - bad values: --latency=0, =1001, =x on the command line; --latency on
 #    a server; "evperf_latency": 5000 from a raw peer (SERVER_ERROR 114,
-#    and the server serves the next client).
+#    and the server serves the next client); a TCP connection with the
+#    probe's flag where UDP probes were asked (closed).
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -140,5 +141,8 @@ run_rawpeer extraparams --extra '{"evperf_roles":2,"evperf_latency":5000}' --cod
 assert_exit "raw peer with evperf_latency 5000" "$RAW_RC" 0
 run_rawpeer extraparams --extra '{"evperf_roles":2,"evperf_latency":"fast"}' --code 114
 assert_exit "raw peer with evperf_latency \"fast\"" "$RAW_RC" 0
+# UDP probes asked, a TCP connection with the probe's flag: closed.
+run_rawpeer probekind --wait 5
+assert_exit "raw peer with a TCP probe connection for UDP probes" "$RAW_RC" 0
 assert_still_serving
 log "ok"
