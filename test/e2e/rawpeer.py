@@ -112,14 +112,21 @@ def expect_close(sock, secs, what):
     return 0
 
 
-def setup(args):
-    """Cookie, parameters, CREATE_STREAMS. Returns (control socket, cookie)."""
+def send_params(args, cookie, params, what):
+    """A control connection with cookie, up to params sent. Returns it."""
     ctrl = connect(args)
-    cookie = make_cookie()
     ctrl.sendall(cookie)
     expect_state(ctrl, PARAM_EXCHANGE)
-    body = json.dumps(PARAMS, separators=(",", ":")).encode()
+    body = json.dumps(params, separators=(",", ":")).encode()
     ctrl.sendall(struct.pack(">I", len(body)) + body)
+    say("sent %d bytes of parameters, %s" % (len(body), what))
+    return ctrl
+
+
+def setup(args):
+    """Cookie, parameters, CREATE_STREAMS. Returns (control socket, cookie)."""
+    cookie = make_cookie()
+    ctrl = send_params(args, cookie, PARAMS, "plain")
     expect_state(ctrl, CREATE_STREAMS)
     return ctrl, cookie
 
@@ -272,11 +279,7 @@ def mode_probekind(args):
     params.update({"evperf_roles": 2, "evperf_latency": 10,
                    "evperf_latency_udp": 1})
     cookie = make_cookie()
-    ctrl = connect(args)
-    ctrl.sendall(cookie)
-    expect_state(ctrl, PARAM_EXCHANGE)
-    body = json.dumps(params, separators=(",", ":")).encode()
-    ctrl.sendall(struct.pack(">I", len(body)) + body)
+    ctrl = send_params(args, cookie, params, "UDP probes asked")
     expect_state(ctrl, EVPERF_ROLES2_ACK)
     expect_state(ctrl, EVPERF_LATENCY_ACK)
     expect_state(ctrl, CREATE_STREAMS)
@@ -291,12 +294,7 @@ def mode_probekind(args):
 def params_answer(args, params, what):
     """Send params; expect CREATE_STREAMS (--expect accepted) or
     SERVER_ERROR --code and then the connection closed."""
-    ctrl = connect(args)
-    ctrl.sendall(make_cookie())
-    expect_state(ctrl, PARAM_EXCHANGE)
-    body = json.dumps(params, separators=(",", ":")).encode()
-    ctrl.sendall(struct.pack(">I", len(body)) + body)
-    say("sent %d bytes of parameters, %s" % (len(body), what))
+    ctrl = send_params(args, make_cookie(), params, what)
     if args.expect == "accepted":
         expect_state(ctrl, CREATE_STREAMS)
         ctrl.close()
