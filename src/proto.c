@@ -407,6 +407,27 @@ proto_param_int(
 	return 0;
 }
 
+/*
+ * -n or -k: a count in 0..2^64, as a stock client's unsigned iperf_size_t
+ * sends it (a double). What does not fit an int64 is held at INT64_MAX,
+ * a budget no test spends; a negative or non-number one is refused.
+ */
+static int
+proto_param_count(const cJSON *j, const char *key, uint64_t *v)
+{
+	const cJSON *it = cJSON_GetObjectItem(j, key);
+
+	if (it == NULL)
+		return 0;
+	if (!cJSON_IsNumber(it) || isnan(it->valuedouble) ||
+	    it->valuedouble < 0)
+		return IE_RECVPARAMS;
+	*v = it->valuedouble >= 9223372036854775807.0
+	    ? (uint64_t)INT64_MAX
+	    : (uint64_t)it->valuedouble;
+	return 0;
+}
+
 static int
 proto_params_numbers(const cJSON *j, struct test_params *p)
 {
@@ -420,10 +441,11 @@ proto_params_numbers(const cJSON *j, struct test_params *p)
 			return rc;                                             \
 		p->field = v;                                                  \
 	} while (0)
+	if ((rc = proto_param_count(j, "num", &p->bytes)) != 0 ||
+	    (rc = proto_param_count(j, "blockcount", &p->blocks)) != 0)
+		return rc;
 	PARAM("omit", 0, EVPERF_MAX_OMIT, omit, IE_OMIT);
 	PARAM("time", 0, EVPERF_MAX_TIME, duration, IE_DURATION);
-	PARAM("num", 0, INT64_MAX, bytes, IE_RECVPARAMS);
-	PARAM("blockcount", 0, INT64_MAX, blocks, IE_RECVPARAMS);
 	PARAM("MSS", 0, EVPERF_MAX_MSS, mss, IE_MSS);
 	PARAM("parallel", 1, EVPERF_MAX_STREAMS, parallel, IE_NUMSTREAMS);
 	PARAM("window", 0, EVPERF_MAX_TCP_BUFFER, window, IE_BUFSIZE);

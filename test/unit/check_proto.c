@@ -377,6 +377,24 @@ START_TEST(test_params_validation)
 	ck_assert_int_eq(
 	    params_rc("{\"tcp\":true,\"reverse\":true,\"bidirectional\":1}"),
 	    IE_REVERSEBIDIR);
+	/* -n/-k from a stock client's unsigned count: up to 2^64, held at
+	 * INT64_MAX; a negative one or a string is refused. */
+	{
+		struct test_params q;
+		cJSON *j = cJSON_Parse("{\"tcp\":true,"
+				       "\"num\":9223372036854775807,"
+				       "\"blockcount\":18446744073709551615}");
+
+		ck_assert_int_eq(proto_params_from_json(j, &q), 0);
+		ck_assert_uint_eq(q.bytes, (uint64_t)INT64_MAX);
+		ck_assert_uint_eq(q.blocks, (uint64_t)INT64_MAX);
+		proto_params_free(&q);
+		cJSON_Delete(j);
+	}
+	ck_assert_int_eq(params_rc("{\"tcp\":true,\"num\":1000}"), 0);
+	ck_assert_int_eq(params_rc("{\"tcp\":true,\"num\":-1}"), IE_RECVPARAMS);
+	ck_assert_int_eq(
+	    params_rc("{\"tcp\":true,\"blockcount\":\"9\"}"), IE_RECVPARAMS);
 	/* 3.12-style: unknown keys are ignored, "false" flags are off. */
 	ck_assert_int_eq(params_rc("{\"TCP\":true,\"whatever\":[1],"
 				   "\"reverse\":false}"),
