@@ -158,9 +158,9 @@ osdep_read_line(int fd, char *buf, size_t len, char *why, size_t whylen)
 }
 
 /*
- * As iperf3's iperf_getpass: echo off on standard input, one line, echo
- * back on. A signal that would end the process interrupts the read
- * instead, so that the terminal is never left without echo.
+ * As iperf3's iperf_getpass: echo off on standard input, the prompt, one
+ * line, echo back on. A signal that would end the process interrupts the
+ * read instead, so that the terminal is never left without echo.
  */
 int
 osdep_read_password(
@@ -184,15 +184,20 @@ osdep_read_password(
 		sigaction(sigs[i], &sa, &old[i]);
 	t = saved;
 	t.c_lflag &= ~(tcflag_t)ECHO;
-	fputs(prompt, stderr);
-	fflush(stderr);
+	/*
+	 * Echo off before the prompt shows (as readpassphrase(3) does, where
+	 * iperf3 prints first): what is typed once it shows is neither echoed
+	 * nor flushed.
+	 */
 	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) != 0)
 		snprintf(why, whylen, "turning echo off: %s", strerror(errno));
 	else {
+		fputs(prompt, stderr);
+		fflush(stderr);
 		rc = osdep_read_line(STDIN_FILENO, buf, len, why, whylen);
 		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+		fputc('\n', stderr);
 	}
-	fputc('\n', stderr);
 	for (i = 0; i < nitems(sigs); i++)
 		sigaction(sigs[i], &old[i], NULL);
 	return rc;

@@ -152,11 +152,11 @@ osdep_read_password(
 		    "no IPERF3_PASSWORD, and standard input is not a console");
 		return -1;
 	}
-	fputs(prompt, stderr);
-	fflush(stderr);
 	SetConsoleMode(in,
 	    (mode & ~(DWORD)ENABLE_ECHO_INPUT) | ENABLE_LINE_INPUT |
 		ENABLE_PROCESSED_INPUT);
+	fputs(prompt, stderr);
+	fflush(stderr);
 	for (;;) {
 		if (!ReadConsoleA(in, &c, 1, &got, NULL) || got == 0) {
 			snprintf(why, whylen, "no password: end of input");

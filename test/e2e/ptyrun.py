@@ -49,7 +49,7 @@ def main():
                 break
             out += chunk
         if not sent and args.prompt.encode() in out:
-            time.sleep(0.2)  # the echo is turned off after the prompt
+            # evperf turns the echo off before it prints the prompt.
             echo_at_prompt = echoes(fd)
             os.write(fd, answer)
             sent = True
