@@ -10,6 +10,7 @@
 #include "compat.h"
 
 #include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
@@ -117,25 +118,42 @@ osdep_daemon(char *why, size_t len)
 	return -1;
 }
 
-/* Only interrupts the password's read(2) (no SA_RESTART). */
+static volatile sig_atomic_t osdep_password_signalled;
+
+/* Ends the password's wait (see osdep_read_line). */
 static void
 osdep_password_sig(int sig)
 {
+	osdep_password_signalled = 1;
 }
 
-/* One line from fd into buf, without its newline: 0, or -1 with why. */
+/*
+ * One line from fd into buf, without its newline: 0, or -1 with why. The
+ * password's signals stay blocked except while pselect(2) waits (with the
+ * mask `waiting`): a signal sent before the wait (a Ctrl-C typed as the
+ * prompt showed) is delivered as the wait begins and ends it, where a
+ * read(2) begun after the handler ran would wait on forever.
+ */
 static int
-osdep_read_line(int fd, char *buf, size_t len, char *why, size_t whylen)
+osdep_read_line(int fd, const sigset_t *waiting, char *buf, size_t len,
+    char *why, size_t whylen)
 {
 	size_t n = 0;
 	ssize_t r;
+	fd_set rd;
 	char c;
 
 	buf[0] = '\0';
 	for (;;) {
-		if ((r = read(fd, &c, 1)) == -1) {
+		FD_ZERO(&rd);
+		FD_SET(fd, &rd);
+		if (osdep_password_signalled ||
+		    pselect(fd + 1, &rd, NULL, NULL, NULL, waiting) == -1 ||
+		    (r = read(fd, &c, 1)) == -1) {
 			snprintf(why, whylen, "reading the password: %s",
-			    errno == EINTR ? "interrupted" : strerror(errno));
+			    osdep_password_signalled || errno == EINTR
+				? "interrupted"
+				: strerror(errno));
 			return -1;
 		}
 		if (r == 0 && n == 0) {
@@ -168,6 +186,7 @@ osdep_read_password(
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	struct sigaction sa, old[nitems(sigs)];
+	sigset_t block, oldmask, waiting;
 	struct termios saved, t;
 	size_t i;
 	int rc = -1;
@@ -177,6 +196,14 @@ osdep_read_password(
 		    "no IPERF3_PASSWORD, and standard input is not a terminal");
 		return -1;
 	}
+	sigemptyset(&block);
+	for (i = 0; i < nitems(sigs); i++)
+		sigaddset(&block, sigs[i]);
+	sigprocmask(SIG_BLOCK, &block, &oldmask);
+	waiting = oldmask;
+	for (i = 0; i < nitems(sigs); i++)
+		sigdelset(&waiting, sigs[i]);
+	osdep_password_signalled = 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = osdep_password_sig;
 	sigemptyset(&sa.sa_mask);
@@ -194,12 +221,14 @@ osdep_read_password(
 	else {
 		fputs(prompt, stderr);
 		fflush(stderr);
-		rc = osdep_read_line(STDIN_FILENO, buf, len, why, whylen);
+		rc = osdep_read_line(
+		    STDIN_FILENO, &waiting, buf, len, why, whylen);
 		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
 		fputc('\n', stderr);
 	}
 	for (i = 0; i < nitems(sigs); i++)
 		sigaction(sigs[i], &old[i], NULL);
+	sigprocmask(SIG_SETMASK, &oldmask, NULL);
 	return rc;
 }
 
