@@ -118,21 +118,19 @@ osdep_daemon(char *why, size_t len)
 	return -1;
 }
 
-static volatile sig_atomic_t osdep_password_signalled;
-
-/* Ends the password's wait (see osdep_read_line). */
+/* Only ends the password's wait in pselect(2) (no SA_RESTART). */
 static void
 osdep_password_sig(int sig)
 {
-	osdep_password_signalled = 1;
 }
 
 /*
  * One line from fd into buf, without its newline: 0, or -1 with why. The
  * password's signals stay blocked except while pselect(2) waits (with the
  * mask `waiting`): a signal sent before the wait (a Ctrl-C typed as the
- * prompt showed) is delivered as the wait begins and ends it, where a
- * read(2) begun after the handler ran would wait on forever.
+ * prompt showed) stays pending until the wait begins and then ends it
+ * (EINTR), where a read(2) begun after the handler ran would wait on
+ * forever.
  */
 static int
 osdep_read_line(int fd, const sigset_t *waiting, char *buf, size_t len,
@@ -147,13 +145,10 @@ osdep_read_line(int fd, const sigset_t *waiting, char *buf, size_t len,
 	for (;;) {
 		FD_ZERO(&rd);
 		FD_SET(fd, &rd);
-		if (osdep_password_signalled ||
-		    pselect(fd + 1, &rd, NULL, NULL, NULL, waiting) == -1 ||
+		if (pselect(fd + 1, &rd, NULL, NULL, NULL, waiting) == -1 ||
 		    (r = read(fd, &c, 1)) == -1) {
 			snprintf(why, whylen, "reading the password: %s",
-			    osdep_password_signalled || errno == EINTR
-				? "interrupted"
-				: strerror(errno));
+			    errno == EINTR ? "interrupted" : strerror(errno));
 			return -1;
 		}
 		if (r == 0 && n == 0) {
@@ -203,7 +198,6 @@ osdep_read_password(
 	waiting = oldmask;
 	for (i = 0; i < nitems(sigs); i++)
 		sigdelset(&waiting, sigs[i]);
-	osdep_password_signalled = 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = osdep_password_sig;
 	sigemptyset(&sa.sa_mask);
