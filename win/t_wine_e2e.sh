@@ -75,8 +75,13 @@ wine_matrix() {
 	run_tcp_case json -t 1 -J -P 4
 	wine_bidir_case
 	SERVER_EXTRA=()
-	run_udp_case -b 20M -l 1400 -t 1
-	run_udp_case -b 20M -l 1400 -t 1 -R
+	# 5 Mbit/s, not the Linux suite's 20: under wine every Winsock call
+	# is a wineserver round trip (about 230 us of its CPU per datagram
+	# received, measured), so a busy 2-core machine starves evperf.exe
+	# and the 208 KiB default receive buffer overflows (7-10 % loss at
+	# 20M in a CI run, none locally); at 5M it holds 200 ms of stall.
+	run_udp_case -b 5M -l 1400 -t 1
+	run_udp_case -b 5M -l 1400 -t 1 -R
 }
 
 # WINE_PAIRS picks pairings (win/test-wine.sh runs the stock ones once

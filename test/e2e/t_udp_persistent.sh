@@ -28,10 +28,18 @@ need_iperf3
 N_DONE=0
 N_KILLED=0
 
-# persist_bin TOOL: the binary of "ev" (evperf) or "i3" (stock iperf3).
+# persist_bin TOOL FATE: the binary of "ev" (evperf) or "i3" (stock
+# iperf3). An evperf client that is to be killed is $UDP_PERSIST_KILL_BIN
+# when set: win/test-wine.sh kills Linux evperf clients there, as wine 8's
+# wineserver can keep a SIGKILLed process's sockets open (no FIN; seen
+# with ss, held by wineserver64), which no Windows kernel does.
 persist_bin() {
 	case $1 in
-	ev) echo "$EVPERF" ;;
+	ev) if [ "${2:-}" = kill ]; then
+		echo "${UDP_PERSIST_KILL_BIN:-$EVPERF}"
+	else
+		echo "$EVPERF"
+	fi ;;
 	i3) echo "$IPERF3" ;;
 	*) fail "unknown tool $1" ;;
 	esac
@@ -55,7 +63,7 @@ assert_serving() {
 # test (FATE kill, -t 4). Both retry while the server says it is busy.
 persist_client() {
 	local n=$1 tool=$2 par=$3 dir=$4 fate=$5 bin try out rc
-	bin=$(persist_bin "$tool")
+	bin=$(persist_bin "$tool" "$fate")
 	local args=(-c 127.0.0.1 -p "$PORT" -u -b 10M -l 1400 -J -P "$par")
 	[ "$dir" = rev ] && args+=(-R)
 	local tag="client $n [${bin##*/} -P $par $dir, $fate]"
