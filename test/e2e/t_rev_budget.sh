@@ -7,7 +7,8 @@
 # and a stock client, the evperf server and the stock server each send
 # that number (end.sum_sent.bytes of the client's -J, and the server's
 # own -J): exactly, where the client cannot end the test before the last
-# block is sent, else at most that (see check_rev). Stock servers run
+# block is sent (a threaded stock server's report may be a block short,
+# see check_rev), else at most that. Stock servers run
 # only where their number is exact: with -P > 1 a 3.21 server's threads
 # overshoot by a block or two, and where the budget ends on the 9th block
 # of ten a stock server sends one block more (its burst loop does not
@@ -78,7 +79,21 @@ check_rev() {
 	want=$(rule "$n" "$k" "$l")
 	sent=$(json_get "$E2E_TMP/$name.json" .end.sum_sent.bytes)
 	rcvd=$(json_get "$E2E_TMP/$name.json" .end.sum_received.bytes)
-	if ((exact)); then
+	if ((exact)) && ((!ours)) && stock_mt "$IPERF3"; then
+		# A threaded stock server (3.16+) adds a block's bytes after its
+		# write(2) returns, and its main thread may read the count first:
+		# its report can be one block short of what left (seen with 3.21,
+		# -k 37 -l 1000: 36000 reported, 37000 received).
+		local what v
+		for what in "client's copy" "server's own"; do
+			v=$sent
+			[ "$what" = "server's own" ] &&
+				v=$(json_get "$E2E_TMP/$name.srv.json" .end.sum_sent.bytes)
+			assert_int_cmp "$name: end.sum_sent.bytes ($what)" "$v" -le "$want"
+			assert_int_cmp "$name: end.sum_sent.bytes ($what)" \
+				"$v" -ge "$((want - l))"
+		done
+	elif ((exact)); then
 		assert_eq "$name: end.sum_sent.bytes (client's copy)" "$sent" "$want"
 		assert_eq "$name: server's own end.sum_sent.bytes" \
 			"$(json_get "$E2E_TMP/$name.srv.json" .end.sum_sent.bytes)" \
