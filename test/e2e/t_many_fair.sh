@@ -40,8 +40,13 @@ fair_case() { # NAME CLIENT-ARGS...
 	assert_eq "$name: client intervals" "$(json_get "$c" '.intervals | length')" 3
 	assert_eq "$name: client stream-intervals without data" "$(starved "$c")" 0
 	assert_eq "$name: server stream-intervals without data" "$(starved "$s")" 0
-	assert_eq "$name: interval ends" \
-		"$(jq -c '[.intervals[].sum.end | . * 10 | round]' "$c")" '[10,20,30]'
+	# Each ends at k s, late by well under 0.25 s (alone here: 2-10 ms;
+	# one ctest run saw 1.05-1.15 s for the first); rounds of a second,
+	# this test's reason, made them up to 0.9 s late.
+	assert_eq "$name: interval ends at 1, 2 and 3 s (< 0.25 s late)" \
+		"$(jq -c '[.intervals | to_entries[] |
+			.value.sum.end - (.key + 1) | . > -0.001 and . < 0.25]' "$c")" \
+		'[true,true,true]'
 	assert_match "$E2E_TMP/$name.client.err" \
 		'client: 1000 data connections up in [0-9.]+ s \(window 64, at most 64 at once'
 	log "$name: ok"
