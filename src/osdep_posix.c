@@ -196,13 +196,13 @@ osdep_read_password(
 		sigaddset(&block, sigs[i]);
 	sigprocmask(SIG_BLOCK, &block, &oldmask);
 	waiting = oldmask;
-	for (i = 0; i < nitems(sigs); i++)
-		sigdelset(&waiting, sigs[i]);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = osdep_password_sig;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < nitems(sigs); i++)
+	for (i = 0; i < nitems(sigs); i++) {
+		sigdelset(&waiting, sigs[i]);
 		sigaction(sigs[i], &sa, &old[i]);
+	}
 	t = saved;
 	t.c_lflag &= ~(tcflag_t)ECHO;
 	/*
